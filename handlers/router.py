@@ -1,0 +1,199 @@
+"""The one entry point every adapter calls: Incoming in, replies out, one transaction per turn."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import InterfaceError as DBInterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from handlers.context import Turn
+from handlers.dates import now_tokyo
+from handlers.faq import FaqHandler
+from handlers.intents import Intent, parse
+from handlers.messages import say
+from handlers.navi import NaviFlow
+from handlers.text import as_number, guess_lang, locale_to_lang
+from handlers.types import Action, Incoming, Lang, Question, Reply, Text
+from rubrics.loader import RubricError, RubricRegistry, registry
+from store import queries
+from store.db import Database
+from store.models import User
+
+log = logging.getLogger(__name__)
+
+GLOBAL_INTENTS = {"help", "start", "resume", "status", "result", "lang_en", "lang_ja"}
+NAVI_INTENTS = {"back", "skip", "pause", "submit", "goto", "note", "cancel"}
+
+
+class Router:
+    """Routes a turn to the feature that owns it and persists the conversation state."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        rubrics: RubricRegistry | None = None,
+        admins: frozenset[str] = frozenset(),
+        clock: Callable[[], datetime] = now_tokyo,
+        faq: FaqHandler | None = None,
+    ) -> None:
+        self.db = database
+        self.rubrics = rubrics or registry()
+        self.admins = admins
+        self.clock = clock
+        self.navi = NaviFlow(self.rubrics)
+        self.faq = faq or FaqHandler()
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        """Handle one turn; a conflicting concurrent turn is retried once, errors become words."""
+        lang: Lang = locale_to_lang(msg.locale) or guess_lang(msg.text or "") or "ja"
+        for attempt in (1, 2):
+            try:
+                with self.db.transaction() as session:
+                    turn = self._begin(session, msg)
+                    lang = turn.lang
+                    replies = self._dispatch(turn)
+                    self._finish(turn, replies)
+                return replies
+            except StaleDataError:
+                if attempt == 2:
+                    return [Text(say(lang, "busy_retry"))]
+            except RubricError as exc:
+                log.error("rubric error: %s", exc)
+                return [Text(say(lang, "rubric_error", detail=str(exc)[:200]))]
+            except (OperationalError, DBInterfaceError):
+                log.exception("database unavailable")
+                return [Text(say(lang, "db_unavailable"))]
+            except Exception:
+                log.exception("turn failed for %s", msg.platform)
+                return [Text(say(lang, "internal_error"))]
+        return [Text(say(lang, "busy_retry"))]  # pragma: no cover - loop always returns
+
+    # ----- turn life cycle -----------------------------------------------------------------
+
+    def _begin(self, session, msg: Incoming) -> Turn:
+        now = self.clock()
+        user = queries.get_or_create_user(session, msg.platform, msg.user_id, now)
+        self._identify(session, user, msg)
+        conv = queries.get_or_create_state(session, user, now)
+        data = copy.deepcopy(conv.data or {})
+        return Turn(msg=msg, session=session, user=user, conv=conv,
+                    lang=self._lang(user, msg, data), now=now, data=data)
+
+    def _identify(self, session, user: User, msg: Incoming) -> None:
+        """Link the user to their company (adapter-known name, then e-mail domain)."""
+        if msg.display_name and user.display_name != msg.display_name:
+            user.display_name = msg.display_name
+        if msg.email and user.email != msg.email:
+            user.email = msg.email
+        if user.key in self.admins and not user.is_admin:
+            user.is_admin = True
+        if user.org_id is None:
+            org = None
+            if msg.org_name:
+                org = queries.org_by_name(session, msg.org_name)
+            if org is None and msg.email:
+                org = queries.org_by_email(session, msg.email)
+            if org is not None:
+                user.org_id = org.id
+                user.organisation = org
+
+    @staticmethod
+    def _lang(user: User, msg: Incoming, data: dict) -> Lang:
+        """Explicit choice, then the platform's locale, then the language the user last
+        used for a command or question (sticky, so a stray "abc" does not flip it)."""
+        if user.locale in ("ja", "en"):
+            return user.locale  # type: ignore[return-value]
+        if platform := locale_to_lang(msg.locale):
+            return platform
+        text = msg.text or ""
+        guessed = guess_lang(text)
+        if guessed and (parse(text) is not None or "lang" not in data or len(text) > 12):
+            data["lang"] = guessed
+        return data.get("lang") or guessed or "ja"
+
+    def _finish(self, turn: Turn, replies: list[Reply]) -> None:
+        """Remember the choices of the last question shown, so a typed number can pick one."""
+        question = next((r for r in reversed(replies) if isinstance(r, Question)), None)
+        turn.data["pending"] = [c.value for c in question.choices] if question else []
+        turn.conv.data = turn.data
+        turn.conv.updated_at = turn.now  # always bumps the version: concurrent turns conflict
+
+    # ----- dispatch ------------------------------------------------------------------------
+
+    def _dispatch(self, turn: Turn) -> list[Reply]:
+        msg = turn.msg
+        if msg.action is not None:
+            return self._on_action(turn, msg.action.value)
+        text = (msg.text or "").strip()
+        number = as_number(text)
+        pending = turn.data.get("pending") or []
+        if number is not None and pending:
+            if 1 <= number <= len(pending):
+                return self._on_action(turn, pending[number - 1])
+            return self._reprompt(turn, len(pending))
+        intent = parse(text)
+        if intent is not None and intent.name in GLOBAL_INTENTS:
+            return self._on_global(turn, intent)
+        if intent is not None and intent.name in NAVI_INTENTS:
+            if intent.name == "cancel" and "faq" in turn.data and self.navi.step(turn) != "note":
+                replies = self.faq.handle_text(turn, text)
+                if replies is not None:
+                    return replies
+            return self.navi.on_intent(turn, intent)
+        if (replies := self.navi.on_text(turn, text)) is not None:
+            return replies
+        in_step = self.navi.in_choice_step(turn)
+        if text and (replies := self.faq.handle_text(turn, text, strict=in_step)) is not None:
+            return replies
+        if in_step:
+            return self._reprompt(turn, len(pending) or 4)
+        return self._help(turn, understood=not text)
+
+    def _on_action(self, turn: Turn, value: str) -> list[Reply]:
+        if value.startswith("navi:"):
+            return self.navi.on_action(turn, value)
+        if value.startswith("faq:"):
+            return self.faq.handle_action(turn, value)
+        if value in ("lang:en", "lang:ja"):
+            return self._on_global(turn, Intent(value.replace(":", "_")))
+        return [Text(say(turn.lang, "stale_action")), *self.navi.current_question(turn)]
+
+    def _on_global(self, turn: Turn, intent: Intent) -> list[Reply]:
+        if intent.name in ("lang_en", "lang_ja"):
+            turn.user.locale = turn.lang = "en" if intent.name == "lang_en" else "ja"
+            return [Text(say(turn.lang, "lang_set")), *self.navi.current_question(turn)]
+        if intent.name == "help":
+            return self._help(turn, understood=True)
+        if intent.name == "start":
+            return self.navi.start(turn)
+        if intent.name == "resume":
+            return self.navi.resume(turn)
+        if intent.name == "status":
+            return self.navi.status(turn)
+        return self.navi.result(turn)
+
+    def _reprompt(self, turn: Turn, choices: int) -> list[Reply]:
+        if self.navi.in_choice_step(turn):
+            return self.navi.reprompt(turn, choices)
+        return [Text(say(turn.lang, "reprompt_choice", n=choices))]
+
+    def _help(self, turn: Turn, *, understood: bool) -> list[Reply]:
+        lines = [] if understood else [say(turn.lang, "not_understood")]
+        lines.append(say(turn.lang, "help"))
+        lines += self.faq.help_lines(turn.lang)
+        return [Text("\n".join(lines))]
+
+
+def text_turn(platform: str, user_id: str, text: str, **kw) -> Incoming:
+    """Shorthand used by adapters and tests."""
+    return Incoming(platform=platform, user_id=user_id, text=text, **kw)
+
+
+def action_turn(platform: str, user_id: str, value: str, **kw) -> Incoming:
+    return Incoming(platform=platform, user_id=user_id, action=Action(value), **kw)

@@ -1,0 +1,139 @@
+"""Neutral message types shared by every platform.
+
+Handlers speak only these; each adapter (console, Slack, Teams) renders them natively, so a
+handler written once works everywhere and a test can compare plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["ja", "en"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button press (or a typed number that picked a choice): an action value and nothing else."""
+
+    value: str
+
+
+@dataclass
+class Incoming:
+    """One turn from a user: either free text or an action, plus who sent it."""
+
+    platform: str  # "console" | "slack" | "teams"
+    user_id: str  # the platform's own user id
+    text: str | None = None
+    action: Action | None = None
+    locale: str | None = None  # the platform's locale hint ("ja-JP", "en-US"...)
+    org_name: str | None = None  # an organisation the adapter already knows (console --org)
+    email: str | None = None  # profile e-mail, used to link a user to a member company
+    display_name: str | None = None
+    channel_id: str | None = None
+    is_direct: bool = True  # a DM (True) or a channel mention / slash command (False)
+
+    @property
+    def user_key(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One selectable option. `value` is the action value sent back when it is picked."""
+
+    label: str
+    value: str
+    description: str | None = None  # longer text shown under or beside the label
+    style: Literal["default", "primary", "danger"] = "default"
+
+
+@dataclass
+class Reply:
+    """Base of every reply; `fallback()` is the plain text for notifications and screen readers."""
+
+    def fallback(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+@dataclass
+class Text(Reply):
+    text: str
+
+    def fallback(self) -> str:
+        return self.text
+
+
+@dataclass
+class Question(Reply):
+    """A prompt with choices (numbered in plain text) and secondary actions (back, skip...).
+
+    `key` identifies what is being asked (e.g. "navi:item:ai-policy") so an adapter can update
+    the message once it has been answered; `context` is a short line such as progress.
+    """
+
+    title: str
+    body: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    actions: list[Choice] = field(default_factory=list)
+    context: str = ""
+    key: str = ""
+
+    def fallback(self) -> str:
+        lines = [x for x in (self.context, self.title, self.body) if x]
+        for number, choice in enumerate(self.choices, start=1):
+            line = f"{number}. {choice.label}"
+            if choice.description:
+                line += f" — {choice.description}"
+            lines.append(line)
+        if self.actions:
+            lines.append(" / ".join(a.label for a in self.actions))
+        return "\n".join(lines)
+
+
+@dataclass
+class Fields(Reply):
+    """Key/value pairs (a score table, a fee breakdown)."""
+
+    title: str
+    fields: list[tuple[str, str]]
+    footer: str = ""
+
+    def fallback(self) -> str:
+        lines = [self.title, *(f"{k}: {v}" for k, v in self.fields)]
+        if self.footer:
+            lines.append(self.footer)
+        return "\n".join(lines)
+
+
+@dataclass
+class Image(Reply):
+    """A picture (a chart). `path` is a file on disk the adapter uploads or prints."""
+
+    path: str
+    alt: str
+    title: str = ""
+
+    def fallback(self) -> str:
+        return f"{self.title or self.alt}: {self.path}"
+
+
+@dataclass
+class Answered(Reply):
+    """Tells the adapter that the question with this key was answered, and how.
+
+    Slack updates the original message (buttons removed); Teams replaces the card; the console
+    prints nothing. It keeps an old message from being answered twice.
+    """
+
+    key: str
+    summary: str
+
+    def fallback(self) -> str:
+        return self.summary
+
+
+def plain_text(replies: list[Reply]) -> str:
+    """Join replies as plain text (console, logs of tests)."""
+    return "\n\n".join(r.fallback() for r in replies if not isinstance(r, Answered))

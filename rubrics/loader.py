@@ -1,0 +1,174 @@
+"""Load and validate rubric YAML files.
+
+Rubrics are data the secretariat edits; a broken file must fail loudly at load time with the
+file, the item and the field named, never half-way through a member's assessment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DATA_DIR = Path(__file__).parent / "data"
+Role = Literal["developer", "user"]
+ROLES: tuple[Role, ...] = ("developer", "user")
+
+
+class RubricError(ValueError):
+    """A rubric file that cannot be used; the message names file, item and field."""
+
+
+class Bilingual(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+class Level(Bilingual):
+    """One level descriptor; `draft` marks text written by us for the secretariat to revise."""
+
+    draft: bool = False
+
+
+class Explanation(Bilingual):
+    draft: bool = False
+
+
+class Area(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: Bilingual
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")  # stable across rubric versions
+    number: int = Field(ge=1)
+    area: str
+    title: Bilingual
+    applies_to: list[Role] = Field(min_length=1)
+    explanation: Explanation
+    levels: dict[int, Level]
+
+    @field_validator("levels")
+    @classmethod
+    def _four_levels(cls, levels: dict[int, Level]) -> dict[int, Level]:
+        missing = [n for n in (1, 2, 3, 4) if n not in levels]
+        if missing:
+            raise ValueError(f"missing level(s) {missing}; every item needs levels 1, 2, 3 and 4")
+        extra = sorted(set(levels) - {1, 2, 3, 4})
+        if extra:
+            raise ValueError(f"unknown level(s) {extra}; levels are 1 to 4")
+        return dict(sorted(levels.items()))
+
+    def applies(self, roles: Iterable[str]) -> bool:
+        return any(role in self.applies_to for role in roles)
+
+
+class Rubric(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str
+    name: Bilingual
+    effective: str
+    source: str
+    note: Bilingual
+    areas: list[Area]
+    items: list[Item]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        area_ids = [a.id for a in self.areas]
+        if len(set(area_ids)) != len(area_ids):
+            raise ValueError("duplicate area id")
+        seen_numbers: dict[int, str] = {}
+        seen_ids: set[str] = set()
+        for item in self.items:
+            where = f"item {item.number} ({item.id})"
+            if item.area not in area_ids:
+                raise ValueError(f"{where}: field 'area': unknown area '{item.area}'")
+            if item.number in seen_numbers:
+                raise ValueError(f"{where}: field 'number': duplicate item number {item.number}")
+            if item.id in seen_ids:
+                raise ValueError(f"{where}: field 'id': duplicate item id '{item.id}'")
+            seen_numbers[item.number] = item.id
+            seen_ids.add(item.id)
+        self.items.sort(key=lambda i: i.number)
+        return self
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def area(self, area_id: str) -> Area:
+        return next(a for a in self.areas if a.id == area_id)
+
+    def applicable(self, roles: Iterable[str]) -> list[Item]:
+        roles = list(roles)
+        return [i for i in self.items if i.applies(roles)]
+
+
+def _describe(error: ValidationError, raw: dict) -> str:
+    """Turn pydantic's error into 'item N (id): field X: message'."""
+    parts = []
+    for err in error.errors():
+        loc = list(err["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+            items = raw.get("items") or []
+            item = items[loc[1]] if loc[1] < len(items) and isinstance(items[loc[1]], dict) else {}
+            where = f"item {item.get('number', '?')} ({item.get('id', '?')}): "
+            loc = loc[2:]
+        field = ".".join(str(x) for x in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}field '{field}': {msg}" if field else f"{where}{msg}")
+    return "; ".join(parts)
+
+
+def load_rubric(path: Path | str) -> Rubric:
+    """Read one rubric file; raise RubricError naming the file, the item and the field."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RubricError(f"{path.name}: cannot read rubric: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise RubricError(f"{path.name}: a rubric file must be a mapping at the top level")
+    try:
+        return Rubric.model_validate(raw)
+    except ValidationError as exc:
+        raise RubricError(f"{path.name}: {_describe(exc, raw)}") from exc
+
+
+class RubricRegistry:
+    """Every rubric version found in a folder, by version string."""
+
+    def __init__(self, folder: Path = DATA_DIR) -> None:
+        self._rubrics: dict[str, Rubric] = {}
+        for path in sorted(folder.glob("navi-*.yaml")):
+            rubric = load_rubric(path)
+            self._rubrics[rubric.version] = rubric
+
+    def get(self, version: str) -> Rubric:
+        try:
+            return self._rubrics[version]
+        except KeyError:
+            raise RubricError(f"no rubric version '{version}' (have {self.versions()})") from None
+
+    def versions(self) -> list[str]:
+        return sorted(self._rubrics)
+
+    def latest(self) -> Rubric:
+        return self._rubrics[self.versions()[-1]]
+
+
+@cache
+def registry() -> RubricRegistry:
+    """The packaged rubrics, loaded once per process."""
+    return RubricRegistry()

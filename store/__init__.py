@@ -1,0 +1,1 @@
+"""SQLAlchemy models and queries; SQLite by default, PostgreSQL in production."""

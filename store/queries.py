@@ -1,0 +1,120 @@
+"""Queries the conversation needs; each takes the turn's session and never commits itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import (
+    Answer,
+    AnswerEvent,
+    Assessment,
+    ConversationState,
+    Organisation,
+    OrgDomain,
+    Round,
+    User,
+)
+
+
+def get_or_create_user(
+    session: Session, platform: str, platform_user_id: str, now: datetime
+) -> User:
+    user = session.scalar(
+        select(User).where(User.platform == platform, User.platform_user_id == platform_user_id)
+    )
+    if user is None:
+        user = User(platform=platform, platform_user_id=platform_user_id, created_at=now)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def get_or_create_state(session: Session, user: User, now: datetime) -> ConversationState:
+    conv = session.scalar(select(ConversationState).where(ConversationState.user_id == user.id))
+    if conv is None:
+        conv = ConversationState(user_id=user.id, state="idle", data={}, updated_at=now)
+        session.add(conv)
+        session.flush()
+    return conv
+
+
+def org_by_name(session: Session, name: str) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.name == name.strip()))
+
+
+def org_by_email(session: Session, email: str) -> Organisation | None:
+    """The company whose registered domain matches the e-mail (sub-domains included)."""
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    candidates = [domain]
+    parts = domain.split(".")
+    candidates += [".".join(parts[i:]) for i in range(1, len(parts) - 1)]
+    row = session.execute(
+        select(OrgDomain).where(OrgDomain.domain.in_(candidates))
+    ).scalars().all()
+    if not row:
+        return None
+    best = max(row, key=lambda d: len(d.domain))  # the most specific domain wins
+    return best.organisation
+
+
+def current_round(session: Session, now: datetime) -> Round | None:
+    """The open round members answer now: status open, already opened, latest first."""
+    return session.scalar(
+        select(Round)
+        .where(Round.status == "open", Round.opens_at <= now)
+        .order_by(Round.opens_at.desc(), Round.id.desc())
+        .limit(1)
+    )
+
+
+def assessment_for(session: Session, org_id: int, round_id: int) -> Assessment | None:
+    return session.scalar(
+        select(Assessment).where(Assessment.org_id == org_id, Assessment.round_id == round_id)
+    )
+
+
+def latest_submitted(session: Session, org_id: int) -> Assessment | None:
+    return session.scalar(
+        select(Assessment)
+        .where(Assessment.org_id == org_id, Assessment.status == "submitted")
+        .order_by(Assessment.submitted_at.desc())
+        .limit(1)
+    )
+
+
+def answers_by_item(session: Session, assessment_id: int) -> dict[str, Answer]:
+    rows = session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+    return {a.item_id: a for a in rows}
+
+
+def save_answer(
+    session: Session, assessment: Assessment, item_id: str, level: int, user: User, now: datetime
+) -> Answer:
+    """Set (or change) one item's level and append it to the history."""
+    answer = session.scalar(
+        select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id == item_id)
+    )
+    if answer is None:
+        answer = Answer(assessment_id=assessment.id, item_id=item_id, level=level,
+                        answered_by=user.id, answered_at=now)
+        session.add(answer)
+    else:
+        answer.level, answer.answered_by, answer.answered_at = level, user.id, now
+    session.add(AnswerEvent(assessment_id=assessment.id, item_id=item_id, level=level,
+                            user_id=user.id, at=now))
+    session.flush()
+    return answer
+
+
+def save_note(session: Session, answer: Answer, note: str, user: User, now: datetime) -> None:
+    answer.note = note
+    session.add(AnswerEvent(assessment_id=answer.assessment_id, item_id=answer.item_id,
+                            note=note, user_id=user.id, at=now))
+    session.flush()
+
+
+def count_rows(session: Session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
