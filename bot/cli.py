@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
+import pkgutil
 import sys
 
+import bot.commands
 from bot.settings import load_settings
 from store.db import Database
 
@@ -82,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("sample-data", help="add a sample company and round to an empty DB")
     sample.set_defaults(func=cmd_sample_data)
+
+    for module in pkgutil.iter_modules(bot.commands.__path__):
+        importlib.import_module(f"bot.commands.{module.name}").register(sub)
     return parser
 
 

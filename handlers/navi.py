@@ -147,13 +147,13 @@ class NaviFlow:
     def on_text(self, turn: Turn, text: str) -> list[Reply] | None:
         """Free text inside a step: a level typed as a digit, or the note being written."""
         step = self.step(turn)
+        if step == "confirm" and normalise(text) in YES_WORDS:
+            return self._on_confirm(turn, str(self.state(turn).get("round")), "yes")
         assessment = self._assessment(turn)
         if assessment is None or step not in STEPS_WITH_CHOICES | {"note"}:
             return None
         if step == "note":
             return self._save_note(turn, assessment, self.state(turn).get("note_item", ""), text)
-        if step == "confirm" and normalise(text) in YES_WORDS:
-            return self._on_confirm(turn, str(self.state(turn).get("round")), "yes")
         if step == "item" and (level := as_number(text)) in (1, 2, 3, 4):
             item_id = self.state(turn).get("item", "")
             return self._on_level(turn, assessment, [item_id, str(level)])

@@ -113,7 +113,7 @@ class Router:
             return platform
         text = msg.text or ""
         guessed = guess_lang(text)
-        if guessed and (parse(text) is not None or "lang" not in data or len(text) > 12):
+        if guessed and (parse(text) is not None or "lang" not in data):
             data["lang"] = guessed
         return data.get("lang") or guessed or "ja"
 

@@ -1,0 +1,1 @@
+"""Subcommands of `aiga-bot`, one module per feature, each with `register(subparsers)`."""
