@@ -185,7 +185,7 @@ class NaviFlow:
             return [Text(say(turn.lang, "no_org"))]
         rnd = queries.current_round(turn.session, turn.now)
         if rnd is None:
-            return [Text(say(turn.lang, "no_round"))]
+            return [Text(f"{org.name}: {say(turn.lang, 'no_round')}")]
         assessment = queries.assessment_for(turn.session, org.id, rnd.id)
         fields = [(say(turn.lang, "status_deadline"), fmt_date(rnd.deadline_at, turn.lang))]
         if assessment is None:

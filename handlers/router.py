@@ -11,6 +11,7 @@ from sqlalchemy.exc import InterfaceError as DBInterfaceError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from handlers.admin import admin_command, handle_admin
 from handlers.context import Turn
 from handlers.dates import now_tokyo
 from handlers.faq import FaqHandler
@@ -137,6 +138,8 @@ class Router:
             if 1 <= number <= len(pending):
                 return self._on_action(turn, pending[number - 1])
             return self._reprompt(turn, len(pending))
+        if (words := admin_command(text)) is not None:
+            return handle_admin(turn, words)
         intent = parse(text)
         if intent is not None and intent.name in GLOBAL_INTENTS:
             return self._on_global(turn, intent)

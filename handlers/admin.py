@@ -1,0 +1,88 @@
+"""Secretariat commands typed in chat (admins only): register companies and link users.
+
+Syntax (quotes for names with spaces):
+  org add "株式会社サンプル" domain=example.co.jp [domain=…] [class=regular|smb|expert]
+  org link slack:U0123ABC "株式会社サンプル"
+  org list
+Japanese aliases: 企業追加, 企業紐付け, 企業一覧.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from handlers.context import Turn
+from handlers.text import normalise
+from handlers.types import Fields, Reply, Text
+from store.orgs import OrgError, add_org, link_user, list_orgs
+
+_ALIASES = {"企業追加": "org add", "企業紐付け": "org link", "企業一覧": "org list"}
+
+
+def admin_command(text: str) -> list[str] | None:
+    """The command words if `text` is a secretariat command, else None."""
+    folded = normalise(text)
+    for alias, command in _ALIASES.items():
+        if folded.startswith(alias):
+            text = command + text.strip()[len(alias):]
+            break
+    else:
+        if not folded.startswith("org "):
+            return None
+    try:
+        words = shlex.split(text.strip())
+    except ValueError:
+        words = text.strip().split()
+    return words if len(words) >= 2 and words[1] in ("add", "link", "list") else None
+
+
+def handle_admin(turn: Turn, words: list[str]) -> list[Reply]:
+    if not turn.is_admin:
+        return [Text(turn.t("この操作は事務局（管理者）のみ行えます。",
+                            "Only the secretariat (admins) can do that."))]
+    try:
+        if words[1] == "add":
+            return _add(turn, words[2:])
+        if words[1] == "link":
+            return _link(turn, words[2:])
+        return _list(turn)
+    except OrgError as exc:
+        return [Text(exc.en if turn.lang == "en" else exc.ja)]
+
+
+def _add(turn: Turn, args: list[str]) -> list[Reply]:
+    options = {}
+    domains, names = [], []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if sep and key in ("domain", "ドメイン"):
+            domains.append(value)
+        elif sep and key in ("class", "区分"):
+            options["class"] = value
+        else:
+            names.append(arg)
+    if not names:
+        return [Text(turn.t('使い方: org add "企業名" domain=example.co.jp class=regular|smb|expert',
+                            'Usage: org add "Company" domain=example.com class=regular|smb|expert'))]
+    org = add_org(turn.session, " ".join(names), domains, options.get("class", "regular"), turn.now)
+    listed = ", ".join(d.domain for d in org.domains) or "-"
+    return [Text(turn.t(f"「{org.name}」を登録しました（区分 {org.membership_class}、ドメイン {listed}）。",
+                        f"Registered '{org.name}' (class {org.membership_class}, domains {listed})."))]
+
+
+def _link(turn: Turn, args: list[str]) -> list[Reply]:
+    if len(args) < 2:
+        return [Text(turn.t('使い方: org link slack:U0123ABC "企業名"',
+                            'Usage: org link slack:U0123ABC "Company"'))]
+    user = link_user(turn.session, args[0], " ".join(args[1:]), turn.now)
+    name = user.organisation.name if user.organisation else ""
+    return [Text(turn.t(f"{user.key} を「{name}」に紐付けました。",
+                        f"Linked {user.key} to '{name}'."))]
+
+
+def _list(turn: Turn) -> list[Reply]:
+    orgs = list_orgs(turn.session)
+    fields = [(o.name, f"{o.membership_class} · {', '.join(d.domain for d in o.domains) or '-'}")
+              for o in orgs]
+    return [Fields(title=turn.t(f"会員企業 {len(orgs)} 社", f"{len(orgs)} member companies"),
+                   fields=fields)]
