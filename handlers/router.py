@@ -114,7 +114,8 @@ class Router:
             return platform
         text = msg.text or ""
         guessed = guess_lang(text)
-        if guessed and (parse(text) is not None or "lang" not in data):
+        command = parse(text) is not None or admin_command(text) is not None
+        if guessed and (command or "lang" not in data):
             data["lang"] = guessed
         return data.get("lang") or guessed or "ja"
 
