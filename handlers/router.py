@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as DBInterfaceError
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers.admin import admin_command, handle_admin
@@ -61,7 +61,9 @@ class Router:
                     replies = self._dispatch(turn)
                     self._finish(turn, replies)
                 return replies
-            except StaleDataError:
+            except (StaleDataError, IntegrityError):
+                # another turn changed the same state or answer first: run this one again on
+                # the new state (it then sees e.g. that the button is stale)
                 if attempt == 2:
                     return [Text(say(lang, "busy_retry"))]
             except RubricError as exc:

@@ -33,17 +33,25 @@ def make_engine(url: str | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     """Foreign keys on (SQLite default is off) and WAL so a reader never blocks a writer."""
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _sqlite_begin_immediate(conn) -> None:
+    """Take the write lock when a transaction starts: nearly every turn writes, and a reader
+    that upgrades to a writer after another commit would fail with 'database is locked'."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
