@@ -1,0 +1,285 @@
+"""The FAQ conversation: one pending question at a time, forwarding, and the admin list.
+
+State lives only under turn.data["faq"] (JSON, saved by the router at the end of the turn):
+  pending  {"ask": "capital"|"parent"|"month", "facts": {...}, "at": ISO time} while the fee
+           calculator waits for one answer;
+  forward  {"text": ..., "lang": ...}: the last unanswered question, kept so the forward
+           button can log it (button values cannot carry free text);
+  lang     the language of the last FAQ question, for replies to buttons.
+The key is removed when nothing is pending, so the router can tell an FAQ dialogue is open.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from handlers.context import Turn
+from handlers.faq import render
+from handlers.faq.engine import Engine, Interpretation, read_facts
+from handlers.faq.fees import FeeFacts, missing, quote
+from handlers.faq.normalise import detect_lang, fold
+from handlers.types import Answered, Choice, Lang, Question, Reply, Text
+from store import faq as store
+
+PENDING_TTL = timedelta(hours=2)  # after this, typed text no longer answers an old question
+
+
+def _folded(pattern: str) -> re.Pattern[str]:
+    """Patterns are matched against folded text, where katakana has become hiragana."""
+    return re.compile(fold(pattern))
+
+
+CANCEL = _folded(r"^(?:やめる|やめます|中止|キャンセル|取消|取り消し|cancel|stop|never ?mind|quit)$")
+YES = _folded(r"^(?:はい|うん|yes|y|yeah|yep|超える|超えます|超えてる|超えています)")
+NO = _folded(r"^(?:いいえ|いえ|no|n|nope|超えない|超えません|以下|なし|ない|ありません)")
+UNSURE = _folded(r"わから|分から|不明|not sure|unsure|don't know|dont know")
+AT_MOST = _folded(r"以下|未満|or less|less than|below|under|at most")
+ABOVE = _folded(r"超|より大き|more than|over|above|greater")
+EXPERT = _folded(r"個人|有識者|individual|expert")  # only read as the answer to "capital?"
+
+
+class FaqDialogue:
+    """Stateful layer over the pure Engine; every method takes the turn and returns replies."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.kb = engine.kb
+
+    # ----- state -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _state(turn: Turn) -> dict:
+        return turn.data.setdefault("faq", {})
+
+    @staticmethod
+    def _tidy(turn: Turn) -> None:
+        state = turn.data.get("faq")
+        if state is not None and not (state.get("pending") or state.get("forward")):
+            turn.data.pop("faq", None)
+
+    def _pending(self, turn: Turn, *, typed: bool) -> dict | None:
+        pending = (turn.data.get("faq") or {}).get("pending")
+        if not pending:
+            return None
+        if typed:
+            try:
+                at = datetime.fromisoformat(pending.get("at", ""))
+            except ValueError:
+                return None
+            if turn.now - at > PENDING_TTL:
+                return None
+        return pending
+
+    def _lang(self, turn: Turn, text: str | None = None) -> Lang:
+        return (detect_lang(text or "") or (turn.data.get("faq") or {}).get("lang")
+                or turn.lang)
+
+    # ----- free text -------------------------------------------------------------------------
+
+    def on_text(self, turn: Turn, text: str, *, strict: bool) -> list[Reply] | None:
+        lang = self._lang(turn, text)
+        folded = fold(text).strip().rstrip("。.!！")
+        pending = self._pending(turn, typed=True)
+        if CANCEL.match(folded):
+            if pending is None and not (turn.data.get("faq") or {}).get("forward"):
+                return None
+            turn.data.pop("faq", None)
+            return [Text(render.say(lang, "calc_cancelled" if pending else "not_forwarded"))]
+        if pending is not None:
+            replies = self._continue_fee(turn, text, pending, lang)
+            if replies is not None:
+                return replies
+        result = self.engine.interpret(text, turn.now.date(), default_lang=lang)
+        if pending is not None and result.kind in ("fee", "fee_ask"):
+            # Facts repeated mid-dialogue: keep what was said before, answer or ask on.
+            earlier = FeeFacts.from_dict(pending.get("facts"))
+            return self._fee_step(turn, earlier.merge(result.facts or FeeFacts()), lang)
+        confident = result.kind in ("answer", "fee", "fee_ask", "approval", "admin_list")
+        if pending is not None and not confident:
+            if strict:
+                return None
+            return [Text(render.say(lang, "not_read")), self._reask(turn, pending, lang)]
+        if result.kind == "empty" or (strict and not confident):
+            return None  # not ours: leave any earlier offer (forwarding) as it was
+        return self._reply(turn, text, result, offer=not strict)
+
+    def _reply(self, turn: Turn, text: str, result: Interpretation, *, offer: bool = True
+               ) -> list[Reply]:
+        """Replies for a fresh question. `offer=False` (mid-assessment) adds no extra buttons,
+        so a digit typed next still answers the assessment item, not our offer."""
+        lang = result.lang
+        state = self._state(turn)
+        state["lang"] = lang
+        state.pop("pending", None)
+        state.pop("forward", None)
+        replies: list[Reply]
+        if result.kind == "admin_list":
+            replies = self.admin_list(turn, lang)
+        elif result.kind == "answer":
+            item = result.hits[0].entry
+            replies = render.entry(self.kb, item, lang,
+                                   offer_calc=offer and _offers_calc(item.id))
+        elif result.kind == "choices":
+            state["forward"] = {"text": text, "lang": lang}
+            replies = [render.choices(result.hits, lang)]
+        elif result.kind == "none":
+            state["forward"] = {"text": text, "lang": lang}
+            replies = render.no_match(lang)
+        elif result.kind == "approval" and result.approval is not None:
+            replies = render.approval(self.kb, result.approval, lang)
+        else:
+            replies = self._fee_step(turn, result.facts or FeeFacts(), lang)
+        self._tidy(turn)
+        return replies
+
+    # ----- fee calculator --------------------------------------------------------------------
+
+    def _fee_step(self, turn: Turn, facts: FeeFacts, lang: Lang) -> list[Reply]:
+        """Ask for the next missing fact, or answer when nothing is missing."""
+        state = self._state(turn)
+        state["lang"] = lang
+        slot = missing(facts, self.kb)
+        if slot is None:
+            state.pop("pending", None)
+            self._tidy(turn)
+            return render.fee(self.kb, quote(facts, self.kb), facts, lang)
+        state["pending"] = {"ask": slot, "facts": facts.to_dict(), "at": turn.now.isoformat()}
+        return [render.ask(self.kb, slot, lang, turn.now.date())]
+
+    def _reask(self, turn: Turn, pending: dict, lang: Lang) -> Question:
+        return render.ask(self.kb, pending["ask"], lang, turn.now.date())
+
+    def _continue_fee(self, turn: Turn, text: str, pending: dict, lang: Lang
+                      ) -> list[Reply] | None:
+        """Read the answer to the pending question (and anything else said); None if nothing."""
+        before = FeeFacts.from_dict(pending.get("facts"))
+        said = read_facts(text, turn.now.date(), self.kb)
+        said = self._slot_answer(pending.get("ask"), fold(text).strip(), said)
+        if not said.has_any():
+            return None
+        after = before.merge(said)
+        if after == before:
+            return None
+        return self._fee_step(turn, after, lang)
+
+    def on_fee_action(self, turn: Turn, parts: list[str]) -> list[Reply]:
+        """faq:fee:start | cap:at_most|above | expert | parent:no|yes|unsure | month:N |
+        half:first_half|second_half | cancel."""
+        lang = self._lang(turn)
+        pending = self._pending(turn, typed=False)
+        facts = FeeFacts.from_dict(pending.get("facts")) if pending else FeeFacts()
+        key = render.KEY_ASK.get(pending["ask"], "") if pending else ""
+        head = parts[0] if parts else ""
+        arg = parts[1] if len(parts) > 1 else ""
+        update: FeeFacts | None = None
+        if head == "start":
+            update, facts = FeeFacts(), FeeFacts()
+        elif head == "cancel":
+            turn.data.pop("faq", None)
+            done = [Answered(key, render.say(lang, "cancel"))] if key else []
+            return [*done, Text(render.say(lang, "calc_cancelled"))]
+        elif head == "cap" and arg in ("at_most", "above"):
+            update = FeeFacts(band=arg)  # type: ignore[arg-type]
+        elif head == "expert":
+            update = FeeFacts(expert=True)
+        elif head == "parent" and arg in ("no", "yes", "unsure"):
+            update = {"no": FeeFacts(parent_pct=0.0), "yes": self._parent_above(),
+                      "unsure": FeeFacts(parent_unsure=True)}[arg]
+        elif head == "month" and arg.isdigit() and 1 <= int(arg) <= 12:
+            update = FeeFacts(month=int(arg))
+        elif head == "half" and arg in self.kb.half_years:
+            update = FeeFacts(half=arg)  # type: ignore[arg-type]
+        if update is None:
+            return [Text(render.say(lang, "stale"))]
+        replies: list[Reply] = []
+        if key and head != "start":
+            replies.append(Answered(key, render.button_summary(self.kb, head, arg, lang)))
+        replies += self._fee_step(turn, facts.merge(update), lang)
+        return replies
+
+    def _parent_above(self) -> FeeFacts:
+        limit = self.kb.member_class("smb").parent_share_above_excludes or 0
+        return FeeFacts(parent_pct=limit, parent_above=True)
+
+    def _slot_answer(self, slot: str | None, folded: str, said: FeeFacts) -> FeeFacts:
+        """Short replies that only make sense as the answer to the pending question
+        (「はい」「なし」「わからない」「個人です」)."""
+        if slot == "parent" and said.parent_pct is None and not said.parent_unsure:
+            if UNSURE.search(folded):
+                return said.merge(FeeFacts(parent_unsure=True))
+            if YES.match(folded) or (ABOVE.search(folded) and not AT_MOST.search(folded)):
+                return said.merge(self._parent_above())
+            if NO.match(folded) or AT_MOST.search(folded):
+                return said.merge(FeeFacts(parent_pct=0.0))
+        if slot == "capital" and said.capital is None and said.band is None and EXPERT.search(
+            folded
+        ):
+            return said.merge(FeeFacts(expert=True))
+        return said
+
+    # ----- entries, forwarding, admin --------------------------------------------------------
+
+    def on_entry_action(self, turn: Turn, entry_id: str) -> list[Reply]:
+        lang = self._lang(turn)
+        item = self.kb.entry(entry_id)
+        if item is None:
+            return [Text(render.say(lang, "stale"))]
+        (turn.data.get("faq") or {}).pop("forward", None)
+        self._tidy(turn)
+        return [Answered(render.KEY_CHOICES, item.title.get(lang)),
+                *render.entry(self.kb, item, lang, offer_calc=_offers_calc(item.id))]
+
+    def forward(self, turn: Turn, *, confirmed: bool) -> list[Reply]:
+        state = turn.data.get("faq") or {}
+        lang = self._lang(turn)
+        pending = state.get("forward")
+        answered = [Answered(render.KEY_FORWARD, render.say(lang, "forward_yes" if confirmed
+                                                            else "forward_no")),
+                    Answered(render.KEY_CHOICES, render.say(lang, "none_of_these"))]
+        if not confirmed:
+            state.pop("forward", None)
+            self._tidy(turn)
+            return [*answered, Text(render.say(lang, "not_forwarded"))]
+        if not pending or not pending.get("text"):
+            return [Text(render.say(lang, "nothing_to_forward"))]
+        row = store.forward_question(turn.session, turn.user, pending["text"],
+                                     pending.get("lang") or lang, turn.now)
+        state.pop("forward", None)
+        self._tidy(turn)
+        return [*answered, Text(render.say(lang, "forwarded", id=row.id))]
+
+    def admin_list(self, turn: Turn, lang: Lang) -> list[Reply]:
+        if not turn.is_admin:
+            return [Text(render.say(lang, "admin_only"))]
+        rows = store.open_questions(turn.session)
+        total = store.count_open(turn.session)
+        if not rows:
+            return [Text(render.say(lang, "admin_empty"))]
+        lines = []
+        for row in rows:
+            who = (row.user.display_name or row.user.key) if row.user else "?"
+            when = row.created_at.astimezone(turn.now.tzinfo).strftime("%Y-%m-%d %H:%M")
+            lines.append(f"#{row.id} {when} [{row.lang}] {who}: {row.text}")
+        if total > len(rows):
+            lines.append(render.say(lang, "admin_more", n=total - len(rows)))
+        return [Question(
+            title=render.say(lang, "admin_title", n=total), body="\n".join(lines),
+            choices=[Choice(render.say(lang, "admin_done_button", id=r.id),
+                                   f"faq:done:{r.id}") for r in rows[:10]],
+            key="faq:admin",
+        )]
+
+    def mark_done(self, turn: Turn, arg: str) -> list[Reply]:
+        lang = self._lang(turn)
+        if not turn.is_admin:
+            return [Text(render.say(lang, "admin_only"))]
+        if not arg.isdigit():
+            return [Text(render.say(lang, "stale"))]
+        row = store.mark_done(turn.session, int(arg), turn.user, turn.now)
+        key = "admin_done" if row else "admin_missing"
+        return [Text(render.say(lang, key, id=int(arg)))]
+
+
+def _offers_calc(entry_id: str) -> bool:
+    return entry_id in ("fees", "half-years")

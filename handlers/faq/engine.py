@@ -1,0 +1,193 @@
+"""What one message asks of the FAQ, decided without a database: a pure, fast function.
+
+Order matters: an admin command, then a fee calculation when the message carries facts about
+the applicant, then an approval-date estimate, then free-text retrieval. The dialogue layer
+adds state (pending questions, forwarding); tests and the benchmark call `interpret` directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Literal
+
+from handlers.faq import amounts
+from handlers.faq.approval import ApprovalEstimate, estimate
+from handlers.faq.fees import Band, FeeFacts, FeeQuote, Slot, missing, quote
+from handlers.faq.knowledge import Entry, Knowledge, knowledge
+from handlers.faq.normalise import content_size, detect_lang, fold
+from handlers.faq.retrieval import Hit, Index
+from handlers.types import Lang
+
+CHOICE_FLOOR = 0.5  # a choice must score at least half of the best one
+MIN_CONTENT = 2  # below this an unmatched message is not treated as a question at all
+Kind = Literal["answer", "choices", "none", "fee", "fee_ask", "approval", "admin_list", "empty"]
+
+
+def _words(*terms: str) -> re.Pattern[str]:
+    """One pattern over folded text (so katakana terms also match their hiragana spelling)."""
+    parts = []
+    for term in terms:
+        folded = re.escape(fold(term))
+        # ASCII words need their own boundaries: \b sees no edge in 「smb枠」.
+        parts.append(rf"(?<![a-z0-9]){folded}(?![a-z0-9])" if term.isascii() else folded)
+    return re.compile("|".join(parts))
+
+
+FEE_WORDS = _words(
+    "会費", "入会費", "年会費", "入会金", "費用", "料金", "いくら", "幾ら", "金額", "支払", "払う",
+    "払え", "コスト", "価格", "総額", "合計", "fee", "fees", "cost", "costs", "how much", "price",
+    "pay", "dues", "charge", "total",
+)
+CLASS_WORDS = _words(
+    "どの枠", "どの区分", "どの会員", "区分", "該当", "対象", "which class", "which category",
+    "eligible", "qualify", "category", "tier",
+)
+CALC_WORDS = _words("計算", "見積", "試算", "calculate", "estimate", "quote")
+APPROVAL_WORDS = _words(
+    "承認", "審査", "理事会", "会員になれ", "入会でき", "いつから会員", "approved", "approval",
+    "approve", "board", "become a member", "accepted", "membership start",
+)
+WHEN_WORDS = _words(
+    "いつ", "何日", "何月", "どのくらい", "どれくらい", "どれぐらい", "時期", "目安", "when",
+    "how long", "what date", "how soon",
+)
+APPLY_WORDS = _words("申し込", "申込", "申請", "応募", "apply", "applied", "submit", "application")
+EXPERT_WORDS = _words("有識者", "個人会員", "個人で", "個人として", "expert member",
+                      "as an individual")
+SMB_WORDS = _words("smb", "sme", "スタートアップ", "ベンチャー", "startup", "startups", "start-up",
+                   "start-ups")
+REGULAR_WORDS = _words("通常枠", "standard member", "standard class", "standard rate")
+ADMIN_LIST = re.compile(
+    r"^(?:faq\s*)?(?:質問一覧|転送(?:された)?質問(?:一覧)?|転送一覧|forwarded questions|"
+    r"faq questions|faq list|questions list)$"
+)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    kind: Kind
+    lang: Lang
+    hits: list[Hit] = field(default_factory=list)  # "answer" (first) and "choices" (up to 3)
+    facts: FeeFacts | None = None
+    quote: FeeQuote | None = None
+    ask: Slot | None = None
+    approval: ApprovalEstimate | None = None
+
+    @property
+    def top_entry(self) -> str | None:
+        return self.hits[0].entry.id if self.hits else None
+
+
+@dataclass
+class Engine:
+    kb: Knowledge
+    index: Index
+
+    def interpret(self, text: str, today: date, *, default_lang: Lang = "ja") -> Interpretation:
+        lang: Lang = detect_lang(text) or default_lang
+        folded = fold(text).strip()
+        if not re.search(r"\w", folded):
+            return Interpretation("empty", lang)
+        if ADMIN_LIST.match(folded.rstrip("?？ ")):
+            return Interpretation("admin_list", lang)
+        facts = read_facts(text, today, self.kb)
+        if _wants_fee(folded, facts):
+            return self.fee(facts, lang)
+        if (class_entry := self._named_class_fees(folded, facts)) is not None:
+            return Interpretation("answer", lang, hits=[Hit(class_entry, 1.0)])
+        if APPROVAL_WORDS.search(folded) and (
+            WHEN_WORDS.search(folded) or (APPLY_WORDS.search(folded) and _has_time(facts))
+        ):
+            return self.approval(text, today, lang)
+        ranking = self.index.rank(text)
+        if ranking.confidence == "confident":
+            return Interpretation("answer", lang, hits=ranking.hits[:1])
+        if ranking.confidence == "weak":
+            # Offer only entries that are really in the running, not a long tail.
+            best = ranking.hits[0].score
+            hits = [h for h in ranking.hits if h.topical and h.score >= best * CHOICE_FLOOR]
+            return Interpretation("choices", lang, hits=hits)
+        if content_size(text) < MIN_CONTENT:
+            return Interpretation("empty", lang)  # 「1」, "ok", "what is this thing"
+        return Interpretation("none", lang, hits=ranking.hits)
+
+    def _named_class_fees(self, folded: str, facts: FeeFacts) -> Entry | None:
+        """「SMB枠の年会費は？」: a fee question about a named class gets that class's entry,
+        which shows its fees for both half-years, rather than the table of every class."""
+        if facts.named_class is None or not FEE_WORDS.search(folded):
+            return None
+        return next((e for e in self.kb.entries if e.fees_of == facts.named_class), None)
+
+    def fee(self, facts: FeeFacts, lang: Lang) -> Interpretation:
+        slot = missing(facts, self.kb)
+        if slot is not None:
+            return Interpretation("fee_ask", lang, facts=facts, ask=slot)
+        return Interpretation("fee", lang, facts=facts, quote=quote(facts, self.kb))
+
+    def approval(self, text: str, today: date, lang: Lang) -> Interpretation:
+        day = amounts.find_date(text, today)
+        month = None if day else amounts.find_month(text, today)
+        result = estimate(self.kb, day=day, month=month, today=today)
+        return Interpretation("approval", lang, approval=result)
+
+
+def read_facts(text: str, today: date, kb: Knowledge) -> FeeFacts:
+    """Everything the message says about the applicant (capital, parent, timing, class)."""
+    folded = fold(text)
+    parent = amounts.parent_share(text)
+    capital = amounts.capital_amount(text)
+    band = _band(capital, kb.member_class("smb").capital_at_most or 0)
+    month = amounts.find_month(text, today)
+    unsure = bool(re.search(r"わから|分から|不明|not sure|don't know|dont know|unsure", folded))
+    named = "smb" if SMB_WORDS.search(folded) else "regular" if REGULAR_WORDS.search(folded) else None
+    return FeeFacts(
+        capital=capital.value if capital is not None and capital.qualifier is None else None,
+        band=band,
+        parent_pct=parent.pct if parent else None,
+        parent_above=parent.above if parent else False,
+        parent_unsure=unsure and parent is None and "親会社" in folded,
+        half=None if month else amounts.find_half(text),
+        month=month.month if month else None,
+        year=month.year if month else None,
+        expert=bool(EXPERT_WORDS.search(folded)),
+        named_class=named,
+    )
+
+
+def _band(capital: amounts.Amount | None, limit: int) -> Band | None:
+    """「1億円以下」「3億円超」: a bound that still settles which side of the limit we are on."""
+    if capital is None or capital.qualifier is None:
+        return None
+    if capital.qualifier == "at_most" and capital.value <= limit:
+        return "at_most"
+    if capital.qualifier == "above" and capital.value >= limit:
+        return "above"
+    if capital.qualifier == "at_least" and capital.value > limit:
+        return "above"
+    return None  # 「1億円以上」 could be exactly the limit: ask rather than guess
+
+
+def _has_time(facts: FeeFacts) -> bool:
+    return facts.month is not None or facts.half is not None
+
+
+def _wants_fee(folded: str, facts: FeeFacts) -> bool:
+    """A calculation when the message asks about money or class and says something about us."""
+    asks = bool(FEE_WORDS.search(folded) or CLASS_WORDS.search(folded))
+    about_us = (facts.capital is not None or facts.band is not None
+                or facts.parent_pct is not None or facts.expert)
+    if CALC_WORDS.search(folded) and (asks or about_us):
+        return True
+    if (facts.capital is not None or facts.band) and re.search(r"資本金|capital", folded):
+        return True  # 「資本金3億円です」 on its own
+    return asks and (about_us or _has_time(facts))
+
+
+@cache
+def engine() -> Engine:
+    """The shipped engine, built once per process (loading + indexing take a few ms)."""
+    kb = knowledge()
+    return Engine(kb, Index(kb))
