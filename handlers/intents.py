@@ -33,11 +33,17 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "pause": ("中断", "一時停止", "pause", "stop", "やめる", "quit navi", "休憩"),
     "submit": ("提出", "提出する", "submit", "送信"),
     "cancel": ("取消", "取り消し", "キャンセル", "cancel"),
+    "benchmark": ("ベンチマーク", "benchmark", "他社比較", "他社と比較", "会員平均", "平均と比較",
+                  "compare", "member average"),
+    "report": ("レポート", "report", "ラウンドレポート", "集計", "round report"),
     "lang_en": ("english", "英語", "in english", "英語で"),
     "lang_ja": ("日本語", "japanese", "nihongo", "日本語で", "in japanese"),
 }
 _LOOKUP = {phrase: name for name, phrases in _PHRASES.items() for phrase in phrases}
 
+_WITH_ARG = re.compile(r"^(結果|result|レポート|report|ベンチマーク|benchmark)\s+(.+)$")
+_ARG_INTENT = {"結果": "result_org", "result": "result_org", "レポート": "report",
+               "report": "report", "ベンチマーク": "benchmark", "benchmark": "benchmark"}
 _ITEM = re.compile(r"^(?:項目|item|no\.?|#)\s*(\d{1,2})\s*(?:番)?$|^(\d{1,2})\s*番$")
 _NOTE = re.compile(r"^(?:メモ|note|memo|備考)(?:\s*[:：]\s*|\s+)(.+)$", re.DOTALL)
 
@@ -53,6 +59,8 @@ def parse(text: str) -> Intent | None:
         return Intent("note")
     if match := _ITEM.match(folded):
         return Intent("goto", match.group(1) or match.group(2))
+    if match := _WITH_ARG.match(folded):
+        return Intent(_ARG_INTENT[match.group(1)], text.strip().split(None, 1)[1].strip())
     if match := _NOTE.match(text.strip()):
         return Intent("note", match.group(1).strip())
     return None

@@ -213,7 +213,8 @@ class NaviFlow:
         assessment = queries.latest_submitted(turn.session, org.id)
         if assessment is None:
             return [Text(say(turn.lang, "no_result", progress=self._progress_text(turn)))]
-        return result_replies(turn, assessment, self.rubrics.get(assessment.rubric_version))
+        return result_replies(turn, assessment, self.rubrics.get(assessment.rubric_version),
+                              self.rubrics)
 
     # ----- steps ---------------------------------------------------------------------------
 
@@ -476,7 +477,7 @@ class NaviFlow:
         self._clear(turn)
         return [Answered(key, say(turn.lang, "submit_yes")),
                 Text(say(turn.lang, "submitted")),
-                *result_replies(turn, assessment, rubric)]
+                *result_replies(turn, assessment, rubric, self.rubrics)]
 
     def _review(self, turn: Turn, assessment: Assessment) -> list[Reply]:
         rubric = self.rubrics.get(assessment.rubric_version)
@@ -498,7 +499,7 @@ class NaviFlow:
         rubric = self.rubrics.get(assessment.rubric_version)
         return [Text(say(turn.lang, "already_submitted", org=org.name,
                          round=assessment.round.name, when=when)),
-                *result_replies(turn, assessment, rubric)]
+                *result_replies(turn, assessment, rubric, self.rubrics)]
 
     def _stale(self, turn: Turn) -> list[Reply]:
         return [Text(say(turn.lang, "stale_action")), *self.current_question(turn)]

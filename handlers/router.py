@@ -18,6 +18,8 @@ from handlers.faq import FaqHandler
 from handlers.intents import Intent, parse
 from handlers.messages import say
 from handlers.navi import NaviFlow
+from handlers.report import round_report_replies
+from handlers.results import benchmark_replies, org_result_replies
 from handlers.text import as_number, guess_lang, locale_to_lang
 from handlers.types import Action, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry
@@ -27,7 +29,8 @@ from store.models import User
 
 log = logging.getLogger(__name__)
 
-GLOBAL_INTENTS = {"help", "start", "resume", "status", "result", "lang_en", "lang_ja"}
+GLOBAL_INTENTS = {"help", "start", "resume", "status", "result", "result_org", "benchmark",
+                  "report", "lang_en", "lang_ja"}
 NAVI_INTENTS = {"back", "skip", "pause", "submit", "goto", "note", "cancel"}
 
 
@@ -182,6 +185,12 @@ class Router:
             return self.navi.resume(turn)
         if intent.name == "status":
             return self.navi.status(turn)
+        if intent.name == "result_org":
+            return org_result_replies(turn, intent.arg, rubrics=self.rubrics)
+        if intent.name == "benchmark":
+            return benchmark_replies(turn, _round_arg(intent.arg), rubrics=self.rubrics)
+        if intent.name == "report":
+            return round_report_replies(turn, _round_arg(intent.arg), rubrics=self.rubrics)
         return self.navi.result(turn)
 
     def _reprompt(self, turn: Turn, choices: int) -> list[Reply]:
@@ -194,6 +203,12 @@ class Router:
         lines.append(say(turn.lang, "help"))
         lines += self.faq.help_lines(turn.lang)
         return [Text("\n".join(lines))]
+
+
+def _round_arg(arg: str) -> int | None:
+    """「レポート 3」 / "report #3": a round id; anything else means the current round."""
+    folded = arg.strip().lstrip("#")
+    return int(folded) if folded.isdigit() else None
 
 
 def text_turn(platform: str, user_id: str, text: str, **kw) -> Incoming:

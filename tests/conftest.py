@@ -64,6 +64,12 @@ def database(database_url) -> Iterator[Database]:
     db.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _charts_in_tmp(tmp_path, monkeypatch) -> None:
+    """Charts drawn during a test go to its own temporary folder, not var/charts."""
+    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     """Where tests leave files a person may want to look at (charts, screenshots)."""

@@ -1,0 +1,89 @@
+"""`aiga-bot report ROUND [--xlsx FILE] [--csv FILE]`: the secretariat's round report.
+
+Without a file option it prints the report as the chat would say it. Each file written is
+recorded in the audit log with the actor "cli:<OS user>".
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from bot.settings import load_settings
+from handlers.benchmark import BenchmarkConfigError, min_companies
+from handlers.dates import now_tokyo
+from store.db import Database
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("report", help="round report for the secretariat (Excel, CSV)")
+    parser.add_argument("round", help="round id or exact round name")
+    parser.add_argument("--xlsx", type=Path, metavar="FILE", help="write an Excel workbook")
+    parser.add_argument("--csv", type=Path, metavar="FILE", help="write the figures as CSV")
+    parser.add_argument("--lang", choices=["ja", "en"], default="ja",
+                        help="language of the printed summary (default: ja)")
+    parser.set_defaults(func=cmd_report)
+
+
+def cli_actor() -> str:
+    """Who ran the command, for the audit log."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    return f"cli:{user}"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from handlers.report import export_round_report, report_text, resolve_round
+    from handlers.results_messages import say
+    from store import audit
+
+    try:
+        min_companies()  # a bad threshold is reported here, before anything is written
+    except BenchmarkConfigError as exc:
+        print(f"setting {exc}", file=sys.stderr)
+        return 2
+    for path in (args.xlsx, args.csv):
+        if path is not None and path.is_dir():
+            print(f"{path} is a folder; give a file name", file=sys.stderr)
+            return 2
+    db = Database(load_settings().database_url)
+    now = now_tokyo()
+    planned = [p for p in (args.xlsx, args.csv) if p is not None]
+    new_files = [p for p in planned if not p.exists()]
+    try:
+        with db.transaction() as session:
+            rnd = resolve_round(session, args.round, now)
+            if rnd is None:
+                print(say(args.lang, "round_unknown", ref=args.round), file=sys.stderr)
+                return 2
+            report = export_round_report(session, rnd, actor=cli_actor(), now=now,
+                                         xlsx=args.xlsx, csv=args.csv)
+            if not planned:
+                audit.record(session, actor=cli_actor(), action="report.view",
+                             target=f"round:{rnd.id}", now=now, detail={"platform": "cli"})
+            print(report_text(args.lang, report))
+    except OSError as exc:  # a folder that cannot be written: say so, log nothing
+        _remove(new_files)
+        print(f"cannot write {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except BaseException:
+        _remove(new_files)  # the audit entry was rolled back: leave no unlogged file behind
+        raise
+    finally:
+        db.dispose()
+    for path in planned:
+        print(f"wrote {path}")
+    return 0
+
+
+def _remove(paths: list[Path]) -> None:
+    """Delete files this run created; a path that could not be created is simply skipped."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)

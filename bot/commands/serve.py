@@ -1,0 +1,44 @@
+"""`aiga-bot serve [--port N]`: the chat server (Slack today, Teams later) on one port."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="run the chat server (Slack HTTP or Socket Mode)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PORT, else 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")
+    serve.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.server import run
+    from bot.settings import SettingsError, load_serve_settings
+    from store.db import Database
+    from store.migrate import is_current
+
+    settings = load_serve_settings()
+    port = args.port if args.port is not None else settings.port
+    if not 1 <= port <= 65535:
+        raise SettingsError("setting --port: must be between 1 and 65535")
+    logging.getLogger().setLevel(logging.INFO)
+    for noisy in ("slack_bolt", "slack_sdk", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    database = Database(settings.database_url)
+    try:
+        if not is_current(database.engine):
+            print("the database schema is not up to date: run `aiga-bot db upgrade` first",
+                  file=sys.stderr)
+            return 2
+    except SQLAlchemyError as exc:
+        # the server still starts: /healthz reports the database, turns answer politely
+        logging.getLogger(__name__).warning("database not reachable at start-up: %s",
+                                            type(exc).__name__)
+    finally:
+        database.dispose()
+    return run(settings, host=args.host, port=port)

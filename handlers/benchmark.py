@@ -1,0 +1,257 @@
+"""The member benchmark: member averages and a company's percentile, without revealing anyone.
+
+The privacy rule (also in the README section "Results, benchmark and round report"):
+
+1. A round's benchmark is published only once the round is over: its status is "closed" or
+   its deadline has passed. While a round is open nothing is shown, so no one can watch an
+   average move as companies submit.
+2. At the first publication the population is frozen (`store.audit.BenchmarkSnapshot`): the
+   anonymous, sorted values of the companies that had submitted by then. Every later view of
+   that round uses the snapshot, so a late submission (a reopened round, an extended deadline)
+   can never change a published figure — an average shown over N and then over N+1 companies
+   would give away the newcomer's answers by subtraction.
+3. Companies are grouped by the set of items they answered (which their roles decide: developer,
+   user or both). Cells over different groups can be combined: with one developer-only company
+   among users, twice the rules-area average minus the policy and usage item averages is that
+   company's policy level. So a group smaller than the threshold is left out of the benchmark
+   altogether (its companies still see the benchmark). Every cell is then a union of groups of
+   at least N companies, and no combination of cells narrows below N companies.
+4. The snapshot is taken only when at least `min_companies()` companies remain, and each cell is
+   shown only when its own population reaches the threshold (checked again at every view, so
+   raising the threshold later hides cells and never reveals new ones).
+5. Only companies that submitted in the round see its benchmark (give to get).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handlers.scoring import Figures, exact_mean, figures, percentile_rank, round2
+from rubrics.loader import Rubric
+from store import audit, queries
+from store.models import Assessment, Organisation, Round
+
+log = logging.getLogger(__name__)
+
+ENV_MIN_COMPANIES = "AIGA_BENCHMARK_MIN_COMPANIES"
+DEFAULT_MIN_COMPANIES = 5
+FLOOR_MIN_COMPANIES = 3  # below this an average of the others is one subtraction from a company
+
+RubricLookup = Callable[[str], Rubric]
+Status = Literal["published", "open", "too_few", "not_participant", "config_error"]
+
+
+class BenchmarkConfigError(ValueError):
+    """AIGA_BENCHMARK_MIN_COMPANIES is not a whole number of at least 3."""
+
+
+def min_companies(environ: Mapping[str, str] | None = None) -> int:
+    """The publication threshold from the environment; a bad value raises, never loosens it."""
+    raw = (os.environ if environ is None else environ).get(ENV_MIN_COMPANIES, "").strip()
+    if not raw:
+        return DEFAULT_MIN_COMPANIES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BenchmarkConfigError(
+            f"{ENV_MIN_COMPANIES} must be a whole number of at least {FLOOR_MIN_COMPANIES}"
+        ) from None
+    if value < FLOOR_MIN_COMPANIES:
+        raise BenchmarkConfigError(
+            f"{ENV_MIN_COMPANIES} must be at least {FLOOR_MIN_COMPANIES} (got {value})"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The sorted values behind one benchmark figure (no company names)."""
+
+    values: tuple[Fraction, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def mean(self) -> Decimal | None:
+        return round2(exact_mean(self.values))
+
+    def percentile(self, value: Fraction | int | None) -> int | None:
+        return None if value is None else percentile_rank(value, self.values)
+
+
+EMPTY = Cell(())
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A published (frozen) benchmark and the threshold each cell is checked against."""
+
+    round_id: int
+    rubric_version: str
+    population: int
+    frozen_at: datetime
+    threshold: int
+    overall: Cell
+    areas: dict[str, Cell]
+    items: dict[str, Cell]
+
+    def shown(self, cell: Cell) -> bool:
+        return cell.n >= self.threshold
+
+    def area(self, area_id: str) -> Cell:
+        return self.areas.get(area_id, EMPTY)
+
+    def item(self, item_id: str) -> Cell:
+        return self.items.get(item_id, EMPTY)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one company stands in one cell; mean and percentile are None when withheld."""
+
+    member_mean: Decimal | None
+    percentile: int | None
+    n: int
+
+
+def position(bench: Benchmark, cell: Cell, value: Fraction | int | None) -> Position:
+    if not bench.shown(cell):
+        return Position(None, None, cell.n)
+    return Position(cell.mean, cell.percentile(value), cell.n)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What may be said about a round's benchmark: published with figures, or why not."""
+
+    status: Status
+    benchmark: Benchmark | None = None
+    threshold: int = DEFAULT_MIN_COMPANIES
+
+
+# ----- publication ---------------------------------------------------------------------------
+
+
+def is_over(rnd: Round, now: datetime) -> bool:
+    """A round is over when the secretariat closed it or its deadline has passed."""
+    return rnd.status == "closed" or now >= rnd.deadline_at
+
+
+def submitted_in(session: Session, rnd: Round) -> list[Assessment]:
+    """Submitted assessments of the round; trial (sample) companies count only in a sample
+    round, so trial data never mixes with real figures."""
+    return list(session.scalars(
+        select(Assessment)
+        .join(Organisation, Organisation.id == Assessment.org_id)
+        .where(Assessment.round_id == rnd.id, Assessment.status == "submitted",
+               Organisation.is_sample == rnd.is_sample)
+        .order_by(Assessment.id)
+    ))
+
+
+def company_figures(session: Session, assessment: Assessment, rubric: Rubric) -> Figures:
+    answers = queries.answers_by_item(session, assessment.id)
+    return figures(rubric, assessment.roles, {k: a.level for k, a in answers.items()})
+
+
+def outcome(session: Session, rnd: Round, rubric_for: RubricLookup, *, now: datetime,
+            org_id: int | None, actor: str, is_admin: bool = False) -> Outcome:
+    """The benchmark of `rnd` as `org_id` may see it, freezing it on first publication."""
+    try:
+        threshold = min_companies()
+    except BenchmarkConfigError as exc:
+        log.error("benchmark withheld: %s", exc)
+        return Outcome("config_error")
+    if not is_admin:
+        mine = queries.assessment_for(session, org_id, rnd.id) if org_id is not None else None
+        if mine is None or mine.status != "submitted":
+            return Outcome("not_participant", threshold=threshold)
+    snapshot = audit.snapshot_for(session, rnd.id)
+    if snapshot is None:
+        if not is_over(rnd, now):
+            return Outcome("open", threshold=threshold)
+        submitted = [company_figures(session, a, rubric_for(a.rubric_version))
+                     for a in submitted_in(session, rnd)]
+        rows = eligible(submitted, threshold)
+        if len(rows) < threshold:
+            return Outcome("too_few", threshold=threshold)
+        snapshot = _freeze(session, rnd, rows, left_out=len(submitted) - len(rows), now=now,
+                           actor=actor)
+    return Outcome("published", _from_snapshot(snapshot, threshold), threshold)
+
+
+def eligible(rows: list[Figures], threshold: int) -> list[Figures]:
+    """Leave out every group of companies, by the set of items answered, smaller than N."""
+    groups: dict[frozenset[str], list[Figures]] = {}
+    for row in rows:
+        groups.setdefault(frozenset(row.items), []).append(row)
+    return [row for group in groups.values() if len(group) >= threshold for row in group]
+
+
+def _freeze(session: Session, rnd: Round, rows: list[Figures], *, left_out: int,
+            now: datetime, actor: str) -> audit.BenchmarkSnapshot:
+    """Store the anonymous value lists once; a concurrent first viewer gets the same row."""
+    data = snapshot_data(rows)
+    try:
+        with session.begin_nested():
+            snapshot = audit.BenchmarkSnapshot(
+                round_id=rnd.id, rubric_version=rnd.rubric_version, population=len(rows),
+                frozen_at=now, data=data)
+            session.add(snapshot)
+            session.flush()
+    except IntegrityError:
+        found = audit.snapshot_for(session, rnd.id)
+        assert found is not None
+        return found
+    audit.record(session, actor=actor, action="benchmark.freeze", target=f"round:{rnd.id}",
+                 now=now, detail={"population": len(rows), "left_out": left_out})
+    return snapshot
+
+
+def snapshot_data(rows: list[Figures]) -> dict:
+    """Per cell, the sorted values of the companies it applies to, as text fractions."""
+    areas: dict[str, list[Fraction]] = {}
+    items: dict[str, list[int]] = {}
+    for row in rows:
+        for area_id, value in row.areas.items():
+            if value is not None:
+                areas.setdefault(area_id, []).append(value)
+        for item_id, level in row.items.items():
+            items.setdefault(item_id, []).append(level)
+    overall = sorted(r.overall for r in rows if r.overall is not None)
+    return {
+        "overall": [str(v) for v in overall],
+        "areas": {k: [str(v) for v in sorted(vs)] for k, vs in sorted(areas.items())},
+        "items": {k: sorted(vs) for k, vs in sorted(items.items())},
+    }
+
+
+def _cell(values: list) -> Cell:
+    return Cell(tuple(sorted(Fraction(v) for v in values)))
+
+
+def _from_snapshot(snapshot: audit.BenchmarkSnapshot, threshold: int) -> Benchmark:
+    data = snapshot.data or {}
+    return Benchmark(
+        round_id=snapshot.round_id,
+        rubric_version=snapshot.rubric_version,
+        population=snapshot.population,
+        frozen_at=snapshot.frozen_at,
+        threshold=threshold,
+        overall=_cell(data.get("overall", [])),
+        areas={k: _cell(v) for k, v in data.get("areas", {}).items()},
+        items={k: _cell(v) for k, v in data.get("items", {}).items()},
+    )

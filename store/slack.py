@@ -1,0 +1,139 @@
+"""What the Slack adapter must remember across processes.
+
+Three small tables, kept out of the neutral model because only the Slack adapter reads them:
+
+* `slack_dedupe` — one row per event / click / command already taken on. Slack retries events
+  (X-Slack-Retry-Num) and people double-click; inserting the key first, in its own transaction,
+  lets exactly one process (of however many run) do the work. A duplicate insert means "skip".
+* `slack_messages` — which Slack message (channel, ts) shows which neutral question `key`, so an
+  `Answered(key)` reply can update that message and remove its buttons, even when the click
+  lands on another process than the one that posted the question.
+* `slack_profiles` — users.info results (e-mail, locale, name, DM channel) cached so that not
+  every turn costs a Web API call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import Index, String, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from store.db import Database
+from store.models import Base
+from store.types import UTCDateTime
+
+DEDUPE_KEY_MAX = 200
+DEDUPE_KEEP = timedelta(days=2)  # Slack retries for minutes, clicks are seconds apart
+
+LIVE = "live"  # buttons shown and usable
+ANSWERED = "answered"  # updated to show the answer, buttons removed
+RETIRED = "retired"  # superseded by a newer question, buttons removed
+
+
+class SlackDedupe(Base):
+    """A unit of work already claimed: 'event:Ev123', 'click:D1:1700000000.000100', ..."""
+
+    __tablename__ = "slack_dedupe"
+
+    key: Mapped[str] = mapped_column(String(DEDUPE_KEY_MAX), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SlackMessage(Base):
+    """One question message the bot posted, and whether its buttons are still live."""
+
+    __tablename__ = "slack_messages"
+    __table_args__ = (Index("ix_slack_messages_user_state", "slack_user_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    ts: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(3000))  # kept to redraw the answered message
+    context: Mapped[str] = mapped_column(String(3000), default="")
+    state: Mapped[str] = mapped_column(String(20), default=LIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SlackProfile(Base):
+    """users.info, cached: who a Slack user is, in which language, and their DM channel."""
+
+    __tablename__ = "slack_profiles"
+
+    slack_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(200))
+    dm_channel: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ----- dedupe -----------------------------------------------------------------------------------
+
+
+def dedupe_key(kind: str, *parts: str) -> str:
+    """'kind:part:part', hashed when too long for the column (the hash keeps it unique)."""
+    key = ":".join((kind, *parts))
+    if len(key) <= DEDUPE_KEY_MAX:
+        return key
+    return f"{kind}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def claim(database: Database, key: str, now: datetime) -> bool:
+    """Insert `key` in its own transaction: True for the first caller, False for every later one.
+
+    The unique primary key decides, so two processes racing on the same retry agree.
+    """
+    try:
+        with database.transaction() as session:
+            session.add(SlackDedupe(key=key, created_at=now))
+        return True
+    except IntegrityError:
+        return False
+
+
+def release(database: Database, key: str) -> None:
+    """Forget a claim whose work failed in a way the user is asked to retry."""
+    with database.transaction() as session:
+        session.execute(delete(SlackDedupe).where(SlackDedupe.key == key))
+
+
+def prune(database: Database, now: datetime) -> int:
+    """Drop claims older than any retry or double click could be."""
+    with database.transaction() as session:
+        result = session.execute(
+            delete(SlackDedupe).where(SlackDedupe.created_at < now - DEDUPE_KEEP))
+        return result.rowcount or 0
+
+
+# ----- question messages ------------------------------------------------------------------------
+
+
+def live_questions(session: Session, slack_user_id: str) -> list[SlackMessage]:
+    return list(session.scalars(
+        select(SlackMessage)
+        .where(SlackMessage.slack_user_id == slack_user_id, SlackMessage.state == LIVE)
+        .order_by(SlackMessage.id)))
+
+
+def question_by_key(session: Session, slack_user_id: str, key: str) -> SlackMessage | None:
+    """The newest live message that asks `key` of this user."""
+    return session.scalar(
+        select(SlackMessage)
+        .where(SlackMessage.slack_user_id == slack_user_id, SlackMessage.key == key,
+               SlackMessage.state == LIVE)
+        .order_by(SlackMessage.id.desc())
+        .limit(1))
+
+
+def mark(session: Session, message_id: int, state: str, *, only_if: str = LIVE) -> bool:
+    """Move one message to `state` if it is still `only_if`; False when another process won."""
+    result = session.execute(
+        update(SlackMessage)
+        .where(SlackMessage.id == message_id, SlackMessage.state == only_if)
+        .values(state=state))
+    return bool(result.rowcount)
