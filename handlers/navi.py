@@ -423,7 +423,7 @@ class NaviFlow:
             return [Text(say(turn.lang, "note_nothing")), *self._continue(turn, assessment)]
         self._set(turn, step="note", note_item=item.id)
         return [Text(say(turn.lang, "note_prompt", number=item.number,
-                         title=item.title.get(turn.lang)))]
+                         title=item.title.get(turn.lang)), kind="note_prompt")]
 
     def _save_note(self, turn: Turn, assessment: Assessment, item_id: str,
                    text: str) -> list[Reply]:

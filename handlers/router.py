@@ -21,7 +21,7 @@ from handlers.navi import NaviFlow
 from handlers.report import round_report_replies
 from handlers.results import benchmark_replies, org_result_replies
 from handlers.text import as_number, guess_lang, locale_to_lang
-from handlers.types import Action, Incoming, Lang, Question, Reply, Text
+from handlers.types import Action, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry
 from store import queries
 from store.db import Database
@@ -68,17 +68,17 @@ class Router:
                 # another turn changed the same state or answer first: run this one again on
                 # the new state (it then sees e.g. that the button is stale)
                 if attempt == 2:
-                    return [Text(say(lang, "busy_retry"))]
+                    return [Failure(say(lang, "busy_retry"))]
             except RubricError as exc:
                 log.error("rubric error: %s", exc)
                 return [Text(say(lang, "rubric_error", detail=str(exc)[:200]))]
             except (OperationalError, DBInterfaceError):
                 log.exception("database unavailable")
-                return [Text(say(lang, "db_unavailable"))]
+                return [Failure(say(lang, "db_unavailable"))]
             except Exception:
                 log.exception("turn failed for %s", msg.platform)
-                return [Text(say(lang, "internal_error"))]
-        return [Text(say(lang, "busy_retry"))]  # pragma: no cover - loop always returns
+                return [Failure(say(lang, "internal_error"))]
+        return [Failure(say(lang, "busy_retry"))]  # pragma: no cover - loop always returns
 
     # ----- turn life cycle -----------------------------------------------------------------
 

@@ -59,10 +59,22 @@ class Reply:
 
 @dataclass
 class Text(Reply):
+    """Plain text. `kind` names a special purpose an adapter may render natively
+    (e.g. "note_prompt": Slack shows a modal instead of asking in the chat)."""
+
     text: str
+    kind: str = ""
 
     def fallback(self) -> str:
         return self.text
+
+
+@dataclass
+class Failure(Text):
+    """Nothing was changed and the user may simply try again (conflict, database down, bug).
+
+    Adapters that deduplicate deliveries release their claim on seeing it, so the retry counts.
+    """
 
 
 @dataclass

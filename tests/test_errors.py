@@ -7,6 +7,7 @@ import socket
 from sqlalchemy import select
 
 from handlers.router import Router
+from handlers.types import Failure
 from store.db import Database
 from store.models import Answer, Round
 from tests.chat import Chat
@@ -21,8 +22,10 @@ def closed_port() -> int:
 
 def test_unreachable_database_gets_a_polite_answer():
     db = Database(f"postgresql://postgres@127.0.0.1:{closed_port()}/none?connect_timeout=2")
-    out = Chat(Router(db), "u").say("ナビを始める")
+    chat = Chat(Router(db), "u")
+    out = chat.say("ナビを始める")
     assert "データベースに接続できません" in out and "Traceback" not in out
+    assert isinstance(chat.last[0], Failure)  # adapters release their dedupe claim on it
     out = Chat(Router(db), "u", locale="en").say("start navi")
     assert "database cannot be reached" in out
 
@@ -48,6 +51,7 @@ def test_an_unexpected_error_keeps_saved_answers(seeded, monkeypatch):  # noqa: 
     monkeypatch.setattr("store.queries.save_answer", boom)
     out = chat.say("2")
     assert "問題が起きました" in out and "保存されています" in out
+    assert isinstance(chat.last[0], Failure)
     monkeypatch.undo()
     with seeded.transaction() as s:
         assert [(a.item_id, a.level) for a in s.scalars(select(Answer))] == [("ai-policy", 3)]

@@ -41,9 +41,8 @@ from bot.slack.home import Home
 from bot.slack.identity import Identity
 from bot.slack.notes import NOTE_CALLBACK, is_note_prompt, note_modal, note_text
 from bot.slack.texts import text as say_slack
-from handlers.messages import say
 from handlers.router import Router
-from handlers.types import Action, Incoming, Lang, Reply, Text
+from handlers.types import Action, Failure, Incoming, Lang, Reply
 from rubrics.loader import RubricRegistry
 from store import slack as store
 from store.db import Database
@@ -53,7 +52,6 @@ log = logging.getLogger(__name__)
 COMMAND = "/navi"
 CLICK_ACTIONS = re.compile(r"^(navi|home)-\d{1,3}$")
 MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
-RETRYABLE = ("busy_retry", "db_unavailable", "internal_error")  # "please try again" replies
 REJECTED_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                   "token_expired", "not_allowed_token_type"}
 
@@ -362,5 +360,4 @@ def _seconds(action_ts: object) -> int:
 
 def _asks_to_retry(replies: list[Reply]) -> bool:
     """The router's "nothing changed, please try again" replies (conflict, DB down, error)."""
-    retry = {say(lang, key) for lang in ("ja", "en") for key in RETRYABLE}
-    return any(isinstance(r, Text) and r.text in retry for r in replies)
+    return any(isinstance(r, Failure) for r in replies)

@@ -7,11 +7,8 @@ added without leaving the question, and typing the note in the DM still works ev
 
 from __future__ import annotations
 
-import re
-
 from bot.slack import blocks
 from bot.slack.texts import text as say_slack
-from handlers.messages import MESSAGES
 from handlers.types import Lang, Reply, Text
 
 NOTE_CALLBACK = "navi-note"
@@ -45,16 +42,6 @@ def note_text(view: dict) -> str:
     return note.strip() if isinstance(note, str) else ""
 
 
-def _template(lang: str, key: str) -> re.Pattern[str]:
-    """A catalogue sentence as a pattern, each {placeholder} matching anything."""
-    parts = re.split(r"\{[a-z_]+\}", MESSAGES[key][lang == "en"])
-    return re.compile(".+".join(re.escape(p) for p in parts), re.DOTALL)
-
-
-NOTE_PROMPTS = (_template("ja", "note_prompt"), _template("en", "note_prompt"))
-
-
 def is_note_prompt(replies: list[Reply]) -> bool:
     """The router answered a note button with just its prompt: show it as a modal instead."""
-    return (len(replies) == 1 and type(replies[0]) is Text
-            and any(p.fullmatch(replies[0].text) for p in NOTE_PROMPTS))
+    return len(replies) == 1 and isinstance(replies[0], Text) and replies[0].kind == "note_prompt"
