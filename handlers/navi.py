@@ -13,6 +13,7 @@ from handlers.context import Turn
 from handlers.dates import fmt_date
 from handlers.intents import Intent
 from handlers.messages import say
+from handlers.progress import assessment_progress, company_progress
 from handlers.results import result_replies
 from handlers.text import as_number, normalise
 from handlers.types import Answered, Choice, Fields, Question, Reply, Text
@@ -183,26 +184,16 @@ class NaviFlow:
         org = turn.user.organisation
         if org is None:
             return [Text(say(turn.lang, "no_org"))]
-        rnd = queries.current_round(turn.session, turn.now)
+        progress = company_progress(turn.session, self.rubrics, org, turn.now)
+        rnd = progress.round
         if rnd is None:
             return [Text(f"{org.name}: {say(turn.lang, 'no_round')}")]
-        assessment = queries.assessment_for(turn.session, org.id, rnd.id)
-        fields = [(say(turn.lang, "status_deadline"), fmt_date(rnd.deadline_at, turn.lang))]
-        if assessment is None:
-            fields.append((say(turn.lang, "status_state"), say(turn.lang, "status_not_started")))
-        else:
-            rubric = self.rubrics.get(assessment.rubric_version)
-            items = rubric.applicable(assessment.roles) if assessment.roles else rubric.items
-            answers = queries.answers_by_item(turn.session, assessment.id)
-            missing = [str(i.number) for i in items if i.id not in answers]
-            state_key = "status_submitted" if assessment.status == "submitted" else (
-                "status_in_progress")
-            fields += [
-                (say(turn.lang, "status_state"), say(turn.lang, state_key)),
-                (say(turn.lang, "status_progress"), f"{len(items) - len(missing)}/{len(items)}"),
-                (say(turn.lang, "status_missing"),
-                 ", ".join(missing) if missing else say(turn.lang, "none")),
-            ]
+        fields = [(say(turn.lang, "status_deadline"), fmt_date(rnd.deadline_at, turn.lang)),
+                  (say(turn.lang, "status_state"), say(turn.lang, progress.state_key))]
+        if progress.assessment is not None:
+            missing = ", ".join(str(i.number) for i in progress.missing)
+            fields += [(say(turn.lang, "status_progress"), progress.text),
+                       (say(turn.lang, "status_missing"), missing or say(turn.lang, "none"))]
         title = say(turn.lang, "status_title", org=org.name, round=rnd.name)
         return [Fields(title=title, fields=fields)]
 
@@ -506,16 +497,10 @@ class NaviFlow:
 
     def _progress_text(self, turn: Turn) -> str:
         assessment = self._assessment(turn)
-        if assessment is None and turn.user.org_id is not None:
-            rnd = queries.current_round(turn.session, turn.now)
-            if rnd is not None:
-                assessment = queries.assessment_for(turn.session, turn.user.org_id, rnd.id)
-        if assessment is None:
-            return "0/0"
-        rubric = self.rubrics.get(assessment.rubric_version)
-        items = rubric.applicable(assessment.roles) if assessment.roles else rubric.items
-        answers = queries.answers_by_item(turn.session, assessment.id)
-        return f"{sum(1 for i in items if i.id in answers)}/{len(items)}"
+        if assessment is not None:
+            return assessment_progress(turn.session, self.rubrics, assessment).text
+        org = turn.user.organisation
+        return company_progress(turn.session, self.rubrics, org, turn.now).text if org else "0/0"
 
 
 def _next_unanswered(items: list[Item], answers: dict, after: Item | None,

@@ -44,7 +44,7 @@ async def run_serve(env: dict, cwd, *args: str) -> asyncio.subprocess.Process:
 async def test_serve_answers_slack_and_stops_cleanly(database_url, database, tmp_path):
     import aiohttp
 
-    seed_member(database)
+    seed_member(database, rubric_version="1.1")  # the real process has the packaged rubric only
     fake = await FakeSlack().start()
     fake.add_user("U0PROC", "proc@example.co.jp")
     port = free_port()

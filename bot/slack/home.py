@@ -25,6 +25,7 @@ from bot.slack.client import SLACK_ERRORS, describe_error
 from bot.slack.texts import text
 from handlers.dates import fmt_date
 from handlers.messages import say
+from handlers.progress import company_progress
 from handlers.scoring import score
 from handlers.text import locale_to_lang
 from handlers.types import Choice, Lang
@@ -64,30 +65,15 @@ def gather(session, rubrics: RubricRegistry, slack_user_id: str, slack_locale: s
     if org is None:
         return facts
     facts.org = org.name
-    rnd = queries.current_round(session, now)
-    if rnd is not None:
-        facts.round_name, facts.deadline = rnd.name, rnd.deadline_at
-        assessment = queries.assessment_for(session, org.id, rnd.id)
-        if assessment is None:
-            facts.state = "status_not_started"
-            facts.applicable = len(rubrics.get(rnd.rubric_version).items)
-        else:
-            _progress(session, rubrics, assessment, facts)
+    progress = company_progress(session, rubrics, org, now)
+    if progress.round is not None:
+        facts.round_name, facts.deadline = progress.round.name, progress.round.deadline_at
+        facts.state = progress.state_key
+        facts.answered, facts.applicable = progress.answered, progress.applicable
     last = queries.latest_submitted(session, org.id)
     if last is not None:
         _result(session, rubrics, last, facts)
     return facts
-
-
-def _progress(session, rubrics: RubricRegistry, assessment: Assessment,
-              facts: HomeFacts) -> None:
-    rubric = rubrics.get(assessment.rubric_version)
-    items = rubric.applicable(assessment.roles) if assessment.roles else rubric.items
-    answers = queries.answers_by_item(session, assessment.id)
-    facts.answered = sum(1 for i in items if i.id in answers)
-    facts.applicable = len(items)
-    facts.state = ("status_submitted" if assessment.status == "submitted"
-                   else "status_in_progress")
 
 
 def _result(session, rubrics: RubricRegistry, assessment: Assessment, facts: HomeFacts) -> None:

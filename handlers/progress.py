@@ -1,0 +1,56 @@
+"""Where a company stands in the current round: one rule for every surface (status, Home, pause)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from rubrics.loader import Item, RubricRegistry
+from store import queries
+from store.models import Assessment, Organisation, Round
+
+
+@dataclass
+class CompanyProgress:
+    round: Round | None = None
+    assessment: Assessment | None = None
+    answered: int = 0
+    applicable: int = 0  # before roles are chosen: every item of the rubric
+    missing: list[Item] = field(default_factory=list)
+
+    @property
+    def state_key(self) -> str:
+        """A messages.py key: status_not_started | status_in_progress | status_submitted."""
+        if self.assessment is None:
+            return "status_not_started"
+        return "status_submitted" if self.assessment.status == "submitted" else (
+            "status_in_progress")
+
+    @property
+    def text(self) -> str:
+        return f"{self.answered}/{self.applicable}"
+
+
+def assessment_progress(session: Session, rubrics: RubricRegistry,
+                        assessment: Assessment) -> CompanyProgress:
+    rubric = rubrics.get(assessment.rubric_version)
+    items = rubric.applicable(assessment.roles) if assessment.roles else rubric.items
+    answers = queries.answers_by_item(session, assessment.id)
+    missing = [i for i in items if i.id not in answers]
+    return CompanyProgress(round=assessment.round, assessment=assessment,
+                           answered=len(items) - len(missing), applicable=len(items),
+                           missing=missing)
+
+
+def company_progress(session: Session, rubrics: RubricRegistry, org: Organisation,
+                     now: datetime) -> CompanyProgress:
+    """The company's assessment in the round open now (empty progress when there is none)."""
+    rnd = queries.current_round(session, now)
+    if rnd is None:
+        return CompanyProgress()
+    assessment = queries.assessment_for(session, org.id, rnd.id)
+    if assessment is None:
+        return CompanyProgress(round=rnd, applicable=len(rubrics.get(rnd.rubric_version).items))
+    return assessment_progress(session, rubrics, assessment)
