@@ -11,8 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rubrics.validated_yaml import load_model
 
 DATA_DIR = Path(__file__).parent / "data"
 Role = Literal["developer", "user"]
@@ -114,36 +115,13 @@ class Rubric(BaseModel):
         return [i for i in self.items if i.applies(roles)]
 
 
-def _describe(error: ValidationError, raw: dict) -> str:
-    """Turn pydantic's error into 'item N (id): field X: message'."""
-    parts = []
-    for err in error.errors():
-        loc = list(err["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-            items = raw.get("items") or []
-            item = items[loc[1]] if loc[1] < len(items) and isinstance(items[loc[1]], dict) else {}
-            where = f"item {item.get('number', '?')} ({item.get('id', '?')}): "
-            loc = loc[2:]
-        field = ".".join(str(x) for x in loc)
-        msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}field '{field}': {msg}" if field else f"{where}{msg}")
-    return "; ".join(parts)
+def _name_item(row: dict, _index: int) -> str:
+    return f"item {row.get('number', '?')} ({row.get('id', '?')})"
 
 
 def load_rubric(path: Path | str) -> Rubric:
     """Read one rubric file; raise RubricError naming the file, the item and the field."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RubricError(f"{path.name}: cannot read rubric: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise RubricError(f"{path.name}: a rubric file must be a mapping at the top level")
-    try:
-        return Rubric.model_validate(raw)
-    except ValidationError as exc:
-        raise RubricError(f"{path.name}: {_describe(exc, raw)}") from exc
+    return load_model(path, Rubric, RubricError, "items", _name_item)
 
 
 class RubricRegistry:

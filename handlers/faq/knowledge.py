@@ -11,10 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from handlers.faq.money import yen_en, yen_ja
+from rubrics.validated_yaml import load_model
 
 DATA_FILE = Path(__file__).parent / "data" / "membership.yaml"
 HalfId = Literal["first_half", "second_half"]
@@ -198,38 +198,13 @@ class Knowledge(Strict):
         return f"出典: {self.guide.ja}「{section}」{entry.source.detail.ja}"
 
 
-def _describe(error: ValidationError, raw: dict) -> str:
-    """Name the entry (by id) and the field for each pydantic error."""
-    parts = []
-    for err in error.errors():
-        loc = list(err["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
-            entries = raw.get("entries") or []
-            item = entries[loc[1]] if loc[1] < len(entries) else {}
-            where = f"entry '{item.get('id', '#' + str(loc[1] + 1))}': " if isinstance(
-                item, dict
-            ) else f"entry #{loc[1] + 1}: "
-            loc = loc[2:]
-        field = ".".join(str(x) for x in loc)
-        msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}field '{field}': {msg}" if field else f"{where}{msg}")
-    return "; ".join(parts)
+def _name_entry(row: dict, index: int) -> str:
+    return f"entry '{row.get('id', '#' + str(index + 1))}'"
 
 
 def load_knowledge(path: Path | str = DATA_FILE) -> Knowledge:
     """Read and validate the file; raise KnowledgeError naming the entry and the field."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path.name}: cannot read: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise KnowledgeError(f"{path.name}: the top level must be a mapping")
-    try:
-        return Knowledge.model_validate(raw)
-    except ValidationError as exc:
-        raise KnowledgeError(f"{path.name}: {_describe(exc, raw)}") from exc
+    return load_model(path, Knowledge, KnowledgeError, "entries", _name_entry)
 
 
 @cache
