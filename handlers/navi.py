@@ -13,10 +13,17 @@ from handlers.context import Turn
 from handlers.dates import fmt_date
 from handlers.intents import Intent
 from handlers.messages import say
+from handlers.navi_questions import (
+    confirm_question,
+    item_question,
+    roles_question,
+    submit_question,
+)
 from handlers.progress import assessment_progress, company_progress
 from handlers.results import result_replies
+from handlers.scoring import score
 from handlers.text import as_number, normalise
-from handlers.types import Answered, Choice, Fields, Question, Reply, Text
+from handlers.types import Answered, Fields, Question, Reply, Text
 from rubrics.loader import Item, Rubric, RubricRegistry
 from store import queries
 from store.models import Assessment, Round
@@ -81,7 +88,8 @@ class NaviFlow:
             self._set(turn, aid=assessment.id, step="item")
             return self._continue(turn, assessment)
         self._set(turn, step="confirm", round=rnd.id, aid=None)
-        return [self._confirm_question(turn, rnd)]
+        return [confirm_question(turn.lang, turn.user.organisation, rnd,
+                                     self.rubrics.get(rnd.rubric_version))]
 
     def resume(self, turn: Turn) -> list[Reply]:
         """「続き」: the same item as before, or the first unanswered one for a colleague."""
@@ -174,7 +182,8 @@ class NaviFlow:
         step = self.step(turn)
         if step == "confirm":
             rnd = turn.session.get(Round, self.state(turn).get("round"))
-            return [self._confirm_question(turn, rnd)] if rnd else self.start(turn)
+            return [confirm_question(turn.lang, turn.user.organisation, rnd,
+                                     self.rubrics.get(rnd.rubric_version))] if rnd else self.start(turn)
         assessment = self._assessment(turn)
         if assessment is None:
             return []
@@ -208,22 +217,6 @@ class NaviFlow:
                               self.rubrics)
 
     # ----- steps ---------------------------------------------------------------------------
-
-    def _confirm_question(self, turn: Turn, rnd: Round) -> Question:
-        org = turn.user.organisation
-        rubric = self.rubrics.get(rnd.rubric_version)
-        title = say(turn.lang, "confirm_start", org=org.name if org else "?", round=rnd.name,
-                    rubric=rubric.name.get(turn.lang),
-                    deadline=fmt_date(rnd.deadline_at, turn.lang))
-        return Question(
-            title=title,
-            choices=[
-                Choice(say(turn.lang, "confirm_yes"), f"navi:confirm:{rnd.id}:yes",
-                       style="primary"),
-                Choice(say(turn.lang, "confirm_no"), f"navi:confirm:{rnd.id}:no"),
-            ],
-            key=f"navi:confirm:{rnd.id}",
-        )
 
     def _on_confirm(self, turn: Turn, round_id: str, answer: str) -> list[Reply]:
         if self.step(turn) != "confirm" or str(self.state(turn).get("round")) != round_id:
@@ -259,18 +252,6 @@ class NaviFlow:
             assert found is not None
             return found
 
-    def _roles_question(self, turn: Turn, assessment: Assessment) -> Question:
-        prefix = f"navi:roles:{assessment.id}"
-        return Question(
-            title=say(turn.lang, "roles_question"),
-            choices=[
-                Choice(say(turn.lang, "role_developer"), f"{prefix}:developer"),
-                Choice(say(turn.lang, "role_user"), f"{prefix}:user"),
-                Choice(say(turn.lang, "role_both"), f"{prefix}:both"),
-            ],
-            key=f"navi:roles:{assessment.id}",
-        )
-
     def _on_roles(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
         if assessment.roles or not args:
             return self._stale(turn)
@@ -293,7 +274,7 @@ class NaviFlow:
         """Show what comes next: roles, the current item, or the submit question."""
         if not assessment.roles:
             self._set(turn, step="roles")
-            return [self._roles_question(turn, assessment)]
+            return [roles_question(turn.lang, assessment.id)]
         rubric = self.rubrics.get(assessment.rubric_version)
         items = rubric.applicable(assessment.roles)
         answers = queries.answers_by_item(turn.session, assessment.id)
@@ -308,37 +289,8 @@ class NaviFlow:
 
     def _item_question(self, turn: Turn, assessment: Assessment, rubric: Rubric, item: Item,
                        answers: dict) -> Question:
-        lang = turn.lang
-        items = rubric.applicable(assessment.roles)
-        answered = sum(1 for i in items if i.id in answers)
-        area = rubric.area(item.area).name.get(lang)
-        body = item.explanation.get(lang)
-        if item.id in answers:
-            body += "\n" + say(lang, "current_answer",
-                               level=say(lang, "level_label", n=answers[item.id].level))
-        prefix = f"navi:level:{assessment.id}:{item.id}"
-        choices = [
-            Choice(say(lang, "level_label", n=n), f"{prefix}:{n}", description=level.get(lang))
-            for n, level in item.levels.items()
-        ]
-        aid = assessment.id
-        actions = []
-        if items.index(item) > 0:
-            actions.append(Choice(say(lang, "action_back"), f"navi:back:{aid}"))
-        actions.append(Choice(say(lang, "action_skip"), f"navi:skip:{aid}"))
         last = rubric.item(self.state(turn).get("last") or "")
-        if last is not None and last.id in answers:
-            actions.append(Choice(say(lang, "action_note", number=last.number),
-                                  f"navi:note:{aid}:{last.id}"))
-        actions.append(Choice(say(lang, "action_pause"), f"navi:pause:{aid}"))
-        return Question(
-            title=say(lang, "item_title", number=item.number, title=item.title.get(lang)),
-            body=body,
-            choices=choices,
-            actions=actions,
-            context=say(lang, "item_context", progress=f"{answered}/{len(items)}", area=area),
-            key=f"navi:item:{aid}:{item.id}",
-        )
+        return item_question(turn.lang, assessment, rubric, item, answers, last)
 
     def _on_level(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
         nav = self.state(turn)
@@ -448,18 +400,9 @@ class NaviFlow:
         key = f"navi:submit:{assessment.id}"
         if not confirmed:
             self._set(turn, step="submit")
-            return [Question(
-                title=say(turn.lang, "all_answered", count=len(items)),
-                choices=[
-                    Choice(say(turn.lang, "submit_yes"), key, style="primary"),
-                    Choice(say(turn.lang, "submit_review"), f"navi:review:{assessment.id}"),
-                ],
-                key=key,
-            )]
+            return [submit_question(turn.lang, assessment.id, len(items))]
         if self.step(turn) != "submit":
             return self._stale(turn)
-        from handlers.scoring import score  # local: keeps the import graph one-way
-
         levels = {item_id: a.level for item_id, a in answers.items()}
         assessment.status = "submitted"
         assessment.submitted_at = turn.now

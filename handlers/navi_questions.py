@@ -1,0 +1,89 @@
+"""The questions of the Navi dialogue as neutral replies: pure functions of their inputs.
+
+Every choice value names the assessment (and item) it belongs to, so a click on an old
+message can be recognised as stale by handlers/navi.py.
+"""
+
+from __future__ import annotations
+
+from handlers.dates import fmt_date
+from handlers.messages import say
+from handlers.types import Choice, Question
+from rubrics.loader import Item, Rubric
+from store.models import Assessment, Organisation, Round
+
+
+def confirm_question(lang: str, org: Organisation | None, rnd: Round, rubric: Rubric) -> Question:
+    """「○○社として△△ラウンドを始めますか？」"""
+    title = say(lang, "confirm_start", org=org.name if org else "?", round=rnd.name,
+                rubric=rubric.name.get(lang), deadline=fmt_date(rnd.deadline_at, lang))
+    return Question(
+        title=title,
+        choices=[
+            Choice(say(lang, "confirm_yes"), f"navi:confirm:{rnd.id}:yes", style="primary"),
+            Choice(say(lang, "confirm_no"), f"navi:confirm:{rnd.id}:no"),
+        ],
+        key=f"navi:confirm:{rnd.id}",
+    )
+
+
+def roles_question(lang: str, assessment_id: int) -> Question:
+    prefix = f"navi:roles:{assessment_id}"
+    return Question(
+        title=say(lang, "roles_question"),
+        choices=[
+            Choice(say(lang, "role_developer"), f"{prefix}:developer"),
+            Choice(say(lang, "role_user"), f"{prefix}:user"),
+            Choice(say(lang, "role_both"), f"{prefix}:both"),
+        ],
+        key=prefix,
+    )
+
+
+def item_question(lang: str, assessment: Assessment, rubric: Rubric, item: Item, answers: dict,
+                  last_answered: Item | None) -> Question:
+    """One item: progress, area, number and title, explanation, the four levels, actions.
+
+    The note action is offered for the item answered last (the one the note belongs to).
+    """
+    items = rubric.applicable(assessment.roles)
+    answered = sum(1 for i in items if i.id in answers)
+    body = item.explanation.get(lang)
+    if item.id in answers:
+        body += "\n" + say(lang, "current_answer",
+                           level=say(lang, "level_label", n=answers[item.id].level))
+    aid = assessment.id
+    choices = [
+        Choice(say(lang, "level_label", n=n), f"navi:level:{aid}:{item.id}:{n}",
+               description=level.get(lang))
+        for n, level in item.levels.items()
+    ]
+    actions = []
+    if items.index(item) > 0:
+        actions.append(Choice(say(lang, "action_back"), f"navi:back:{aid}"))
+    actions.append(Choice(say(lang, "action_skip"), f"navi:skip:{aid}"))
+    if last_answered is not None and last_answered.id in answers:
+        actions.append(Choice(say(lang, "action_note", number=last_answered.number),
+                              f"navi:note:{aid}:{last_answered.id}"))
+    actions.append(Choice(say(lang, "action_pause"), f"navi:pause:{aid}"))
+    return Question(
+        title=say(lang, "item_title", number=item.number, title=item.title.get(lang)),
+        body=body,
+        choices=choices,
+        actions=actions,
+        context=say(lang, "item_context", progress=f"{answered}/{len(items)}",
+                    area=rubric.area(item.area).name.get(lang)),
+        key=f"navi:item:{aid}:{item.id}",
+    )
+
+
+def submit_question(lang: str, assessment_id: int, count: int) -> Question:
+    key = f"navi:submit:{assessment_id}"
+    return Question(
+        title=say(lang, "all_answered", count=count),
+        choices=[
+            Choice(say(lang, "submit_yes"), key, style="primary"),
+            Choice(say(lang, "submit_review"), f"navi:review:{assessment_id}"),
+        ],
+        key=key,
+    )
