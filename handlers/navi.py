@@ -21,6 +21,7 @@ from handlers.navi_questions import (
 )
 from handlers.progress import assessment_progress, company_progress
 from handlers.results import result_replies
+from handlers.rounds import carry_over_offer
 from handlers.scoring import score
 from handlers.text import as_number, normalise
 from handlers.types import Answered, Fields, Question, Reply, Text
@@ -290,7 +291,8 @@ class NaviFlow:
     def _item_question(self, turn: Turn, assessment: Assessment, rubric: Rubric, item: Item,
                        answers: dict) -> Question:
         last = rubric.item(self.state(turn).get("last") or "")
-        return item_question(turn.lang, assessment, rubric, item, answers, last)
+        offer = carry_over_offer(turn, assessment, item, answers)
+        return item_question(turn.lang, assessment, rubric, item, answers, last, offer)
 
     def _on_level(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
         nav = self.state(turn)

@@ -41,10 +41,12 @@ def roles_question(lang: str, assessment_id: int) -> Question:
 
 
 def item_question(lang: str, assessment: Assessment, rubric: Rubric, item: Item, answers: dict,
-                  last_answered: Item | None) -> Question:
+                  last_answered: Item | None,
+                  previous: tuple[str, Choice] | None = None) -> Question:
     """One item: progress, area, number and title, explanation, the four levels, actions.
 
-    The note action is offered for the item answered last (the one the note belongs to).
+    The note action is offered for the item answered last (the one the note belongs to);
+    `previous` is the previous round's answer (a line and a 「前回と同じ」 button), if any.
     """
     items = rubric.applicable(assessment.roles)
     answered = sum(1 for i in items if i.id in answers)
@@ -52,13 +54,15 @@ def item_question(lang: str, assessment: Assessment, rubric: Rubric, item: Item,
     if item.id in answers:
         body += "\n" + say(lang, "current_answer",
                            level=say(lang, "level_label", n=answers[item.id].level))
+    if previous is not None:
+        body += "\n" + previous[0]
     aid = assessment.id
     choices = [
         Choice(say(lang, "level_label", n=n), f"navi:level:{aid}:{item.id}:{n}",
                description=level.get(lang))
         for n, level in item.levels.items()
     ]
-    actions = []
+    actions = [previous[1]] if previous is not None else []
     if items.index(item) > 0:
         actions.append(Choice(say(lang, "action_back"), f"navi:back:{aid}"))
     actions.append(Choice(say(lang, "action_skip"), f"navi:skip:{aid}"))

@@ -20,6 +20,7 @@ from handlers.messages import say
 from handlers.navi import NaviFlow
 from handlers.report import round_report_replies
 from handlers.results import benchmark_replies, org_result_replies
+from handlers.rounds import handle_round, handle_round_action, round_command
 from handlers.text import as_number, guess_lang, locale_to_lang
 from handlers.types import Action, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry
@@ -119,7 +120,8 @@ class Router:
             return platform
         text = msg.text or ""
         guessed = guess_lang(text)
-        command = parse(text) is not None or admin_command(text) is not None
+        command = (parse(text) is not None or admin_command(text) is not None
+                   or round_command(text) is not None)
         if guessed and (command or "lang" not in data):
             data["lang"] = guessed
         return data.get("lang") or guessed or "ja"
@@ -146,6 +148,8 @@ class Router:
             return self._reprompt(turn, len(pending))
         if (words := admin_command(text)) is not None:
             return handle_admin(turn, words)
+        if (words := round_command(text)) is not None:
+            return handle_round(turn, words, self.rubrics)
         intent = parse(text)
         if intent is not None and intent.name in GLOBAL_INTENTS:
             return self._on_global(turn, intent)
@@ -169,6 +173,8 @@ class Router:
             return self.navi.on_action(turn, value)
         if value.startswith("faq:"):
             return self.faq.handle_action(turn, value)
+        if value.startswith("round:"):
+            return handle_round_action(turn, value)
         if value in ("lang:en", "lang:ja"):
             return self._on_global(turn, Intent(value.replace(":", "_")))
         return [Text(say(turn.lang, "stale_action")), *self.navi.current_question(turn)]

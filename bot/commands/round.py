@@ -1,0 +1,185 @@
+"""`aiga-bot round …`: the secretariat's rounds from the command line.
+
+  round open --rubric 1.1 --opens 2026-12-01 --deadline 2027-01-15 [--name NAME]
+  round list
+  round status ROUND          participation per company, schedule, mutes, failures
+  round extend ROUND --deadline DATE
+  round close ROUND
+  round mutes ROUND           who muted reminders
+  round failures ROUND        deliveries that failed, and reminders that were never sent
+
+ROUND is the number shown by `round list` (or the exact name). A deadline date means 23:59 in
+Tokyo on that day. Errors print in Japanese, then English, and change nothing (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.settings import load_settings
+from handlers.dates import fmt_date, fmt_datetime, now_tokyo
+
+
+def _run(action: Callable[[Session], str]) -> int:
+    from handlers.rounds import RoundError
+    from store.db import Database
+
+    db = Database(load_settings().database_url)
+    try:
+        with db.transaction() as session:
+            print(action(session))
+    except RoundError as exc:
+        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
+
+
+def _policy():
+    from bot.worker_settings import load_worker_settings
+
+    return load_worker_settings().policy()
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from handlers.rounds import open_round, parse_day
+    from rubrics import registry
+
+    policy = _policy()
+
+    def action(session: Session) -> str:
+        rnd = open_round(session, registry(), rubric_version=args.rubric,
+                         opens=parse_day(args.opens, "開始日", "opening day"),
+                         deadline=parse_day(args.deadline, "締切", "deadline"),
+                         name=args.name, now=now_tokyo(), policy=policy)
+        return (f"opened #{rnd.id} {rnd.name} (ver{rnd.rubric_version}): "
+                f"{fmt_date(rnd.opens_at, 'en')} – {fmt_datetime(rnd.deadline_at, 'en')}\n"
+                + _schedule(session, rnd.id))
+    return _run(action)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from handlers.rounds import counts, participation, phase
+    from rubrics import registry
+    from store.rounds import all_rounds
+
+    def action(session: Session) -> str:
+        now, rubrics, lines = now_tokyo(), registry(), []
+        for rnd in all_rounds(session):
+            tally = counts(participation(session, rnd, rubrics))
+            lines.append(
+                f"#{rnd.id}\t{rnd.name}\tver{rnd.rubric_version}\t"
+                f"{fmt_date(rnd.opens_at, 'en')} – {fmt_date(rnd.deadline_at, 'en')}\t"
+                f"{phase(rnd, now, 'en')}\tsubmitted {tally['submitted']}, in progress "
+                f"{tally['in_progress']}, not started {tally['not_started']}"
+                + ("\t(sample)" if rnd.is_sample else ""))
+        return "\n".join(lines) or "no rounds yet"
+    return _run(action)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from handlers.rounds import counts, find_round, participation, phase
+    from rubrics import registry
+
+    def action(session: Session) -> str:
+        rnd = find_round(session, args.round)
+        rows = participation(session, rnd, registry())
+        tally = counts(rows)
+        head = (f"#{rnd.id} {rnd.name} ({phase(rnd, now_tokyo(), 'en')}), deadline "
+                f"{fmt_datetime(rnd.deadline_at, 'en')}: submitted {tally['submitted']}/"
+                f"{len(rows)}, in progress {tally['in_progress']}, not started "
+                f"{tally['not_started']}")
+        body = [f"{p.org_name}\t{p.label('en')}" for p in rows]
+        return "\n".join([head, *body, "", _schedule(session, rnd.id), "",
+                          _mutes(session, rnd), _failures(session, rnd)])
+    return _run(action)
+
+
+def cmd_extend(args: argparse.Namespace) -> int:
+    from handlers.rounds import extend_round, find_round, parse_day
+
+    policy = _policy()
+
+    def action(session: Session) -> str:
+        rnd = find_round(session, args.round)
+        extend_round(session, rnd, parse_day(args.deadline, "締切", "deadline"), now_tokyo(),
+                     policy)
+        return (f"extended #{rnd.id} {rnd.name} to {fmt_datetime(rnd.deadline_at, 'en')}; "
+                "pending reminders re-planned, nothing already sent is sent again\n"
+                + _schedule(session, rnd.id))
+    return _run(action)
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    from handlers.rounds import close_round, find_round
+
+    def action(session: Session) -> str:
+        rnd = close_round(session, find_round(session, args.round), now_tokyo())
+        return f"closed #{rnd.id} {rnd.name}; pending reminders cancelled"
+    return _run(action)
+
+
+def cmd_mutes(args: argparse.Namespace) -> int:
+    from handlers.rounds import find_round
+
+    return _run(lambda session: _mutes(session, find_round(session, args.round)))
+
+
+def cmd_failures(args: argparse.Namespace) -> int:
+    from handlers.rounds import find_round
+
+    return _run(lambda session: _failures(session, find_round(session, args.round)))
+
+
+def _schedule(session: Session, round_id: int) -> str:
+    from store.reminders import slots_for
+
+    rows = sorted(slots_for(session, round_id).values(), key=lambda s: s.due_at)
+    return "schedule:\n" + "\n".join(
+        f"  {s.name}\t{fmt_datetime(s.due_at, 'en')}\t{s.status}"
+        + (f"\t({s.note})" if s.note else "") for s in rows)
+
+
+def _mutes(session: Session, rnd) -> str:
+    from handlers.rounds import mute_lines
+
+    lines = mute_lines(session, rnd)
+    return f"muted reminders ({len(lines)}):" + "".join(f"\n  {x}" for x in lines)
+
+
+def _failures(session: Session, rnd) -> str:
+    from handlers.rounds import problem_lines, unreachable_lines
+
+    failures, missed = problem_lines(session, rnd, "en")
+    nobody = unreachable_lines(session, rnd)
+    return (f"could not be delivered ({len(failures)}):" + "".join(f"\n  {x}" for x in failures)
+            + f"\nreminders not sent ({len(missed)}):" + "".join(f"\n  {x}" for x in missed)
+            + f"\nno one to remind ({len(nobody)}):" + "".join(f"\n  {x}" for x in nobody))
+
+
+def register(sub) -> None:
+    rnd = sub.add_parser("round", help="assessment rounds: open, list, extend, close, status")
+    rsub = rnd.add_subparsers(dest="round_command", required=True)
+    opener = rsub.add_parser("open", help="open a round (announced when it opens)")
+    opener.add_argument("--rubric", required=True, help="rubric version, e.g. 1.1")
+    opener.add_argument("--opens", required=True, help="first day, YYYY-MM-DD (Tokyo)")
+    opener.add_argument("--deadline", required=True, help="last day, YYYY-MM-DD (23:59 Tokyo)")
+    opener.add_argument("--name", help="round name (default: from the rubric and month)")
+    opener.set_defaults(func=cmd_open)
+    rsub.add_parser("list", help="rounds and participation").set_defaults(func=cmd_list)
+    for name, func, text in (("status", cmd_status, "participation per company"),
+                             ("close", cmd_close, "close a round (no more reminders)"),
+                             ("mutes", cmd_mutes, "who muted reminders"),
+                             ("failures", cmd_failures, "deliveries that failed or were missed")):
+        parser = rsub.add_parser(name, help=text)
+        parser.add_argument("round", help="round number (see round list) or exact name")
+        parser.set_defaults(func=func)
+    extend = rsub.add_parser("extend", help="move the deadline later")
+    extend.add_argument("round", help="round number (see round list) or exact name")
+    extend.add_argument("--deadline", required=True, help="new last day, YYYY-MM-DD")
+    extend.set_defaults(func=cmd_extend)

@@ -1,0 +1,132 @@
+"""Slack implementation of `bot.notify.Notifier`: conversations.open + chat.postMessage.
+
+Messages are rendered with the Slack adapter's Block Kit renderer (bot/slack/blocks.py), so a
+reminder looks like every other bot message and its buttons ("navi:resume", "round:mute:<id>")
+come back through the same click handler.
+
+Exactly once: each message carries the delivery key as message metadata, and `was_sent` looks
+for it with conversations.history (include_all_metadata). The client therefore retries only 429
+itself (Slack did not process the request); a dropped connection or a 5xx, after which the
+message may or may not exist, is returned as RETRY and the worker asks `was_sent` first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.notify import SendResult, Target
+from bot.slack import blocks
+from bot.slack.client import SLACK_ERRORS, describe_error
+from bot.slack.identity import Identity
+from handlers.text import locale_to_lang
+from handlers.types import Lang, Reply
+from store.db import Database
+from store.slack import SlackProfile
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "aiga_delivery"
+HISTORY_PAGES = 5  # 5 × 200 messages since the claim: far more than a DM gets in minutes
+# The user or channel cannot receive this message, now or later: record, show, never retry.
+PERMANENT = frozenset({
+    "user_not_found", "users_not_found", "user_disabled", "account_inactive", "cannot_dm_bot",
+    "channel_not_found", "is_archived", "not_in_channel", "user_not_visible", "invalid_users",
+    "messages_tab_disabled", "restricted_action", "is_inactive",
+})
+# The workspace refuses the bot itself: nothing will get through until someone fixes the app.
+REFUSED = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired",
+                     "account_inactive_bot", "team_access_not_granted", "missing_scope",
+                     "not_allowed_token_type", "ekm_access_denied"})
+
+
+class SlackNotifier:
+    platform = "slack"
+
+    def __init__(self, token: str, base_url: str, database: Database,
+                 clock: Callable[[], datetime], *, timeout: int = 15) -> None:
+        self.client = AsyncWebClient(
+            token=token, base_url=base_url, timeout=timeout,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+        self.db = database
+        self.identity = Identity(self.client, database, clock)
+
+    async def send_direct(self, target: Target, replies: list[Reply], key: str) -> SendResult:
+        try:
+            channel = await self.identity.dm_channel(target.address)
+        except SLACK_ERRORS as exc:
+            return _failure(exc)
+        return await self._post(channel, replies, key)
+
+    async def send_channel(self, target: Target, replies: list[Reply], key: str) -> SendResult:
+        return await self._post(target.address, replies, key)
+
+    async def was_sent(self, target: Target, key: str, since: datetime) -> bool | None:
+        try:
+            channel = (await self.identity.dm_channel(target.address) if target.direct
+                       else target.address)
+            cursor = None
+            for _ in range(HISTORY_PAGES):
+                response = await self.client.conversations_history(
+                    channel=channel, oldest=f"{since.timestamp() - 60:.6f}", limit=200,
+                    include_all_metadata=True, cursor=cursor)
+                for message in response.get("messages") or []:
+                    payload = (message.get("metadata") or {}).get("event_payload") or {}
+                    if payload.get("key") == key:
+                        return True
+                cursor = (response.get("response_metadata") or {}).get("next_cursor")
+                if not response.get("has_more") or not cursor:
+                    return False
+        except SLACK_ERRORS as exc:
+            log.warning("slack: cannot check delivery %s: %s", key, describe_error(exc))
+            return None
+        return None  # more history than we look through: cannot tell
+
+    async def language(self, target: Target) -> Lang | None:
+        def cached_locale() -> str | None:
+            with self.db.transaction() as session:
+                row = session.get(SlackProfile, target.address)
+                return row.locale if row is not None else None
+
+        return locale_to_lang(await asyncio.to_thread(cached_locale))
+
+    async def close(self) -> None:
+        session = getattr(self.client, "session", None)
+        if session is not None and not session.closed:
+            await session.close()
+
+    async def _post(self, channel: str, replies: list[Reply], key: str) -> SendResult:
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+        messages = [m for reply in replies for m in blocks.render(reply)]
+        try:
+            for message in messages:
+                extra = {"blocks": message.blocks} if message.blocks else {}
+                await self.client.chat_postMessage(channel=channel, text=message.text,
+                                                   metadata=metadata, unfurl_links=False,
+                                                   **extra)
+        except SLACK_ERRORS as exc:
+            return _failure(exc)
+        return SendResult.sent()
+
+
+def _failure(exc: BaseException) -> SendResult:
+    code = describe_error(exc)
+    if isinstance(exc, SlackApiError):
+        if code in PERMANENT:
+            return SendResult.gone(code)
+        if code in REFUSED:
+            return SendResult.blocked(code)
+        headers = getattr(exc.response, "headers", None) or {}
+        retry_after = headers.get("Retry-After") or headers.get("retry-after")
+        try:
+            seconds = float(retry_after) if retry_after else None
+        except (TypeError, ValueError):
+            seconds = None
+        return SendResult.retry(code, seconds)
+    return SendResult.retry(code)

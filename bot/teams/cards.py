@@ -1,0 +1,239 @@
+"""Neutral replies → Teams messages: Adaptive Cards 1.5 and plain text, inside Teams' limits.
+
+Teams renders Adaptive Cards up to schema 1.5 and refuses a message over about 28 KB (the whole
+activity, as sent). The connector sends JSON with non-ASCII escaped (`\\uXXXX`, six bytes per
+Japanese character), so sizes here are measured the same way and every card is kept under
+CARD_BUDGET, leaving room for the activity around it. A long text becomes several messages; a
+question whose explanation is too long sends the explanation first, then the card with buttons.
+
+Buttons are `Action.Submit` with data {"aiga": "<neutral action value>"}: Teams posts that back
+as the activity's `value`. At most MAX_ACTIONS per ActionSet (Teams shows no more in a row), so
+the four levels and the secondary actions (back / skip / note / pause) are two rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from handlers.types import Choice, Fields, Image, Question, Reply, Text
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_LIMIT = 28_000  # bytes of the activity Teams accepts (documented "about 28 KB")
+CARD_BUDGET = 24_000  # bytes of one card's JSON; the rest is the activity envelope
+TEXT_CHUNK = 3_500  # characters per text message: ≤ 21 KB even when all escaped Japanese
+MAX_ACTIONS = 6
+MAX_LABEL = 80
+DATA_KEY = "aiga"  # Action.Submit data field that carries the neutral action value
+ELLIPSIS = "…"
+
+
+@dataclass
+class Message:
+    """One outgoing activity: plain text, or an Adaptive Card with its fallback text."""
+
+    text: str
+    card: dict | None = None
+
+    def size(self) -> int:
+        return json_size({"type": "message", "text": self.text, "attachments": [
+            {"contentType": CARD_CONTENT_TYPE, "content": self.card}] if self.card else []})
+
+
+def json_size(value: object) -> int:
+    """Bytes as the connector sends it (ASCII-escaped JSON)."""
+    return len(json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode())
+
+
+# ----- text helpers ------------------------------------------------------------------------------
+
+
+def shorten(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def split_text(text: str, limit: int = TEXT_CHUNK) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a line, then a sentence, then anywhere."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = window.rfind("\n")
+        if cut < limit // 2:
+            cut = max(window.rfind(mark) + len(mark) - 1 for mark in ("。", ". ", "！", "？"))
+        if cut < limit // 2:
+            cut = limit - 1
+        pieces.append(rest[: cut + 1].strip())
+        rest = rest[cut + 1:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def block(text: str, **style: object) -> dict:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def card(body: list[dict]) -> dict:
+    return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body}
+
+
+def submit(choice: Choice) -> dict:
+    action = {"type": "Action.Submit", "title": shorten(choice.label, MAX_LABEL) or "?",
+              "data": {DATA_KEY: choice.value}}
+    if choice.style == "primary":
+        action["style"] = "positive"
+    elif choice.style == "danger":
+        action["style"] = "destructive"
+    return action
+
+
+def action_sets(choices: list[Choice]) -> list[dict]:
+    actions = [submit(c) for c in choices]
+    return [{"type": "ActionSet", "actions": actions[i:i + MAX_ACTIONS]}
+            for i in range(0, len(actions), MAX_ACTIONS)]
+
+
+def context_block(text: str) -> list[dict]:
+    return [block(text, size="Small", isSubtle=True)] if text.strip() else []
+
+
+def title_block(text: str) -> dict:
+    return block(text or " ", weight="Bolder", size="Medium")
+
+
+# ----- replies → messages -------------------------------------------------------------------------
+
+
+def render_question(question: Question, continued: str = "…") -> list[Message]:
+    """Progress, title, explanation, each level's descriptor, then the buttons (last message)."""
+    descriptions = [
+        {"type": "Container", "spacing": "Small", "items": [
+            block(choice.label, weight="Bolder"), block(choice.description, spacing="None")]}
+        for choice in question.choices if choice.description
+    ]
+    buttons = action_sets(question.choices) + action_sets(question.actions)
+    head = [*context_block(question.context), title_block(question.title)]
+    body = [block(question.body)] if question.body.strip() else []
+    whole = card(head + body + descriptions + buttons)
+    if json_size(whole) <= CARD_BUDGET:
+        return [Message(question.fallback(), whole)]
+    # too big for one message: the explanation goes first as text, then a card that still
+    # shows the title, the level descriptors (shortened if need be) and all the buttons
+    messages = [Message(piece) for piece in split_text(question.body)] if body else []
+    limit = 1200
+    while True:
+        shortened = [
+            {"type": "Container", "spacing": "Small", "items": [
+                block(shorten(c.label, MAX_LABEL), weight="Bolder"),
+                block(shorten(c.description or "", limit), spacing="None")]}
+            for c in question.choices if c.description
+        ]
+        compact = card(head + shortened + buttons)
+        if json_size(compact) <= CARD_BUDGET or limit <= 50:
+            break
+        limit //= 2
+    if json_size(compact) > CARD_BUDGET:  # absurd titles: keep the buttons, drop the rest
+        compact = card([title_block(shorten(question.title, 200)), *buttons])
+    return [*messages, Message(shorten(question.fallback(), TEXT_CHUNK), compact)]
+
+
+def render_text(reply: Text) -> list[Message]:
+    return [Message(piece) for piece in split_text(reply.text or " ")] or [Message(" ")]
+
+
+def render_fields(reply: Fields, continued: str = "…") -> list[Message]:
+    """A FactSet per card; a long table continues in further cards."""
+    messages: list[Message] = []
+    facts: list[dict] = []
+
+    def flush(final: bool) -> None:
+        title = reply.title if not messages else f"{reply.title} {continued}"
+        body = [title_block(title), {"type": "FactSet", "facts": list(facts)}]
+        if final and reply.footer:
+            body += context_block(reply.footer)
+        messages.append(Message(shorten(reply.fallback(), TEXT_CHUNK), card(body)))
+        facts.clear()
+
+    for key, value in reply.fields:
+        fact = {"title": shorten(key, 300), "value": shorten(value, 2000)}
+        if facts and json_size([*facts, fact]) > CARD_BUDGET - 2_000:
+            flush(final=False)
+        facts.append(fact)
+    flush(final=True)
+    return messages
+
+
+def render_closed(title: str, context_line: str, outcome: str) -> dict:
+    """A question card after it was answered or superseded: same heading, no buttons."""
+    body = [*context_block(shorten(context_line, 1000)), title_block(shorten(title, 1000)),
+            block(shorten(outcome, 1000), color="Good" if outcome.startswith("✓") else "Default")]
+    return card(body)
+
+
+def render_image(reply: Image, failed: str) -> list[Message]:
+    """The chart inline as a data URI (Teams shows it without any public URL), made small
+    enough to fit in one message; a plain text line when it cannot be read or shrunk."""
+    uri = data_uri(Path(reply.path), CARD_BUDGET - 2_000)
+    if uri is None:
+        return [Message(failed)]
+    body = []
+    if reply.title:
+        body.append(title_block(reply.title))
+    body.append({"type": "Image", "url": uri, "altText": shorten(reply.alt, 500),
+                 "size": "Stretch"})
+    return [Message(reply.title or reply.alt, card(body))]
+
+
+def data_uri(path: Path, budget: int) -> str | None:
+    """A PNG data URI of at most `budget` bytes: the file as it is, or scaled down and reduced
+    to a palette (charts are flat colours, so this keeps them legible)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        log.warning("teams: chart file not readable: %s", path.name)
+        return None
+    uri = "data:image/png;base64," + base64.b64encode(raw).decode()
+    if len(uri) <= budget and raw.startswith(b"\x89PNG"):
+        return uri
+    try:
+        from PIL import Image as PILImage
+
+        with PILImage.open(io.BytesIO(raw)) as original:
+            picture = original.convert("RGB")
+    except Exception:  # not an image Pillow can read
+        log.warning("teams: chart file is not a readable image: %s", path.name)
+        return None
+    width = min(picture.width, 900)
+    while width >= 200:
+        height = max(1, round(picture.height * width / picture.width))
+        small = picture.resize((width, height)).quantize(colors=64)
+        buffer = io.BytesIO()
+        small.save(buffer, format="PNG", optimize=True)
+        uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        if len(uri) <= budget:
+            return uri
+        width = int(width * 0.8)
+    return None
+
+
+def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list[Message]:
+    """Any reply shown as messages (Answered is handled by delivery)."""
+    if isinstance(reply, Question):
+        return render_question(reply, continued)
+    if isinstance(reply, Fields):
+        return render_fields(reply, continued)
+    if isinstance(reply, Image):
+        return render_image(reply, image_failed or reply.fallback())
+    if isinstance(reply, Text):
+        return render_text(reply)
+    return [Message(piece) for piece in split_text(reply.fallback() or " ")]

@@ -1,0 +1,202 @@
+"""The Bot Framework side: CloudAdapter, token validation, and every outgoing connector call
+guarded (allowed service URLs only) and retried (429/412/502/504 with back-off and jitter).
+
+botbuilder creates a fresh ConnectorClient per service URL through a ConnectorFactory, both for
+replies in a turn and for proactive `continue_conversation`. Wrapping the factory is therefore
+the one place where every outgoing request can be checked and given a retry policy; the SDK's
+own retry (urllib3's, which skips POST and 429) is switched off so calls are not retried twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationServiceClientCredentialFactory,
+)
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    BotFrameworkAuthenticationFactory,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
+from msrest.pipeline import AsyncHTTPPolicy
+from urllib3 import Retry
+
+from bot.teams.guard import ServiceUrlNotAllowed, ServiceUrlPolicy, describe
+from bot.teams.settings import TeamsSettings
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({412, 429, 502, 504})
+MAX_DELAY = 30.0  # seconds; a Retry-After beyond this is not waited for
+REQUEST_TIMEOUT = 30  # seconds per HTTP request (msrest's default is 100)
+
+
+class RetryPolicy(AsyncHTTPPolicy):
+    """Re-sends a request that got 429, 412, 502 or 504, up to `attempts` times in all.
+
+    The wait doubles from `base` each time with ±50 % jitter, so many conversations throttled
+    at once do not retry in lock-step; a Retry-After header is honoured when it is longer.
+    """
+
+    def __init__(self, attempts: int, base: float, *,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 rand: Callable[[], float] = random.random) -> None:
+        super().__init__()
+        self.attempts = attempts
+        self.base = base
+        self.sleep = sleep
+        self.rand = rand
+
+    async def send(self, request, **kwargs):
+        attempt = 1
+        while True:
+            response = await self.next.send(request, **kwargs)
+            status = response.http_response.status_code
+            if status not in RETRY_STATUSES or attempt >= self.attempts:
+                return response
+            delay = self.delay(attempt, response.http_response.headers.get("Retry-After"))
+            if delay is None:
+                return response
+            log.info("teams: %s %s answered %d; retry %d/%d in %.2fs", request.http_request.method,
+                     describe(request.http_request.url), status, attempt, self.attempts - 1, delay)
+            await self.sleep(delay)
+            attempt += 1
+
+    def delay(self, attempt: int, retry_after: str | None) -> float | None:
+        backoff = self.base * (2 ** (attempt - 1)) * (0.5 + self.rand())
+        wanted = _retry_after_seconds(retry_after)
+        if wanted is not None and wanted > MAX_DELAY:
+            return None
+        return min(max(backoff, wanted or 0.0), MAX_DELAY)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def harden(client: ConnectorClient, settings: TeamsSettings) -> ConnectorClient:
+    """Put our retry policy first in the client's pipeline and turn urllib3's off."""
+    client.config.retry_policy.policy = Retry(total=0, raise_on_status=False)
+    client.config.connection.timeout = REQUEST_TIMEOUT
+    pipeline = client.config.pipeline
+    policies = pipeline._impl_policies  # msrest exposes no public way to add a policy
+    retry = RetryPolicy(settings.teams_retry_attempts, settings.teams_retry_base_seconds)
+    retry.next = policies[0] if policies else pipeline._sender
+    policies.insert(0, retry)
+    return client
+
+
+class GuardedConnectorFactory(ConnectorFactory):
+    """Refuses service URLs the policy does not allow; hardens every client it hands out."""
+
+    def __init__(self, inner: ConnectorFactory, policy: ServiceUrlPolicy,
+                 settings: TeamsSettings) -> None:
+        self.inner = inner
+        self.policy = policy
+        self.settings = settings
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        if not self.policy.allowed(service_url):
+            raise ServiceUrlNotAllowed(service_url)
+        return harden(await self.inner.create(service_url, audience), self.settings)
+
+
+class GuardedAuthentication(BotFrameworkAuthentication):
+    """Delegates to the SDK's authentication; wraps each connector factory it creates."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, policy: ServiceUrlPolicy,
+                 settings: TeamsSettings) -> None:
+        self.inner = inner
+        self.policy = policy
+        self.settings = settings
+
+    def _wrap(self, factory: ConnectorFactory | None) -> ConnectorFactory | None:
+        if factory is None or isinstance(factory, GuardedConnectorFactory):
+            return factory
+        return GuardedConnectorFactory(factory, self.policy, self.settings)
+
+    async def authenticate_request(self, activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await self.inner.authenticate_request(activity, auth_header)
+        result.connector_factory = self._wrap(result.connector_factory)
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str,
+                                             channel_id_header: str) -> AuthenticateRequestResult:
+        result = await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
+        result.connector_factory = self._wrap(result.connector_factory)
+        return result
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self._wrap(self.inner.create_connector_factory(claims_identity))
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        return await self.inner.create_user_token_client(claims_identity)
+
+    def create_bot_framework_client(self):
+        return self.inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self.inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self.inner.authenticate_channel_request(auth_header)
+
+
+class _SdkConfiguration:
+    """The attribute names botbuilder's ConfigurationServiceClientCredentialFactory reads."""
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.APP_ID = settings.microsoft_app_id
+        self.APP_PASSWORD = (settings.microsoft_app_password.get_secret_value()
+                             if settings.microsoft_app_password else None)
+        self.APP_TYPE = settings.app_type
+        self.APP_TENANTID = settings.microsoft_app_tenant_id
+
+
+def build_authentication(settings: TeamsSettings) -> GuardedAuthentication:
+    credentials = ConfigurationServiceClientCredentialFactory(_SdkConfiguration(settings))
+    metadata = settings.microsoft_openid_metadata_url
+    if metadata:
+        # the parameterised form is the only one that takes another metadata URL; the rest are
+        # the public cloud's values, as _PublicCloudBotFrameworkAuthentication uses them
+        inner = BotFrameworkAuthenticationFactory.create(
+            to_channel_from_bot_login_url=AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL,
+            to_channel_from_bot_oauth_scope=AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+            to_bot_from_channel_token_issuer=AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+            oauth_url=AuthenticationConstants.OAUTH_URL,
+            to_bot_from_channel_open_id_metadata_url=metadata,
+            to_bot_from_emulator_open_id_metadata_url=metadata,
+            validate_authority=True,
+            credential_factory=credentials,
+        )
+    else:
+        inner = BotFrameworkAuthenticationFactory.create(credential_factory=credentials)
+    policy = ServiceUrlPolicy(settings.allowed_service_urls)
+    return GuardedAuthentication(inner, policy, settings)
+
+
+def build_adapter(settings: TeamsSettings) -> CloudAdapter:
+    return CloudAdapter(build_authentication(settings))

@@ -1,0 +1,53 @@
+"""Conversation references, taken from every turn and kept in the database.
+
+A reference is what `continue_conversation` needs to post later without being asked: service
+URL, conversation, bot and (for a personal chat) user. It is stored without the triggering
+activity's id, so a proactive message starts a new post instead of replying to an old one, and
+a channel's reference points at the channel itself, not at the thread the mention was in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from copy import copy
+from datetime import datetime
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ConversationReference
+
+from bot.teams import ingress
+from store import teams as store
+from store.db import Database
+
+
+def references_of(activity: Activity) -> list[tuple[str, str, dict]]:
+    """(kind, key, reference) for this turn: the user's personal chat, or the channel."""
+    reference = TurnContext.get_conversation_reference(activity)
+    reference.activity_id = None
+    kind = ingress.conversation_type(activity)
+    if kind == "personal":
+        return [(store.USER, ingress.user_key(activity), reference.serialize())]
+    conversation = copy(reference.conversation)
+    conversation.id = ingress.base_conversation_id(conversation.id)
+    reference.conversation = conversation
+    reference.user = None
+    return [(store.CHANNEL, conversation.id, reference.serialize())]
+
+
+def remember(database: Database, activity: Activity, now: datetime) -> None:
+    """Store or refresh this turn's reference (runs in a worker thread)."""
+    kind = ingress.conversation_type(activity)
+    tenant = ingress.tenant_id(activity)
+    with database.transaction() as session:
+        for ref_kind, key, reference in references_of(activity):
+            store.save_reference(session, kind=ref_kind, key=key, reference=reference,
+                                 conversation_type=kind, service_url=activity.service_url,
+                                 tenant_id=tenant, now=now)
+
+
+async def remember_async(database: Database, activity: Activity, now: datetime) -> None:
+    await asyncio.to_thread(remember, database, activity, now)
+
+
+def as_reference(row: store.TeamsReference) -> ConversationReference:
+    return ConversationReference().deserialize(row.reference)

@@ -1,0 +1,84 @@
+"""Who a Teams user is: e-mail / UPN (to find their member company by domain) and name.
+
+Teams does not put the e-mail in the activity; the member info call (TeamsInfo.get_member) does.
+The answer is kept in `teams_profiles` for PROFILE_TTL, so a busy assessment does not cost one
+connector call per click and a restart does not forget it. When the call fails, the last known
+profile is used; with none, the turn goes on without an e-mail (the router then explains how to
+ask the secretariat to link the account).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
+from sqlalchemy import select
+
+from bot.teams import ingress
+from store import teams as store
+from store.db import Database
+
+log = logging.getLogger(__name__)
+LOOKUP_TIMEOUT = 10.0  # seconds, retries included; the user is waiting for an answer
+
+
+@dataclass(frozen=True)
+class Profile:
+    email: str | None = None
+    name: str | None = None
+
+
+class Identity:
+    def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
+        self.db = database
+        self.clock = clock
+
+    async def profile(self, context: TurnContext) -> Profile:
+        key = ingress.user_key(context.activity)
+        cached = await asyncio.to_thread(self._load, key)
+        if cached is not None:
+            return cached
+        try:
+            member = await asyncio.wait_for(self._fetch(context), LOOKUP_TIMEOUT)
+        except Exception as exc:  # any connector or timeout error: go on without an e-mail
+            log.info("teams: member info not available (%s)", type(exc).__name__)
+            return await asyncio.to_thread(self._load, key, True) or Profile()
+        email = _mail(getattr(member, "email", None)) or _mail(
+            getattr(member, "user_principal_name", None))
+        upn = getattr(member, "user_principal_name", None)
+        name = getattr(member, "name", None)
+        await asyncio.to_thread(self._save, key, email, upn if isinstance(upn, str) else None,
+                                name if isinstance(name, str) else None)
+        return Profile(email=email, name=name if isinstance(name, str) else None)
+
+    async def _fetch(self, context: TurnContext):
+        activity = context.activity
+        if not isinstance(activity.channel_data, dict):
+            activity.channel_data = {}  # TeamsInfo reads it with ** and fails on None
+        return await TeamsInfo.get_member(context, activity.from_property.id)
+
+    def _load(self, key: str, stale_ok: bool = False) -> Profile | None:
+        with self.db.transaction() as session:
+            if stale_ok:
+                row = session.scalar(select(store.TeamsProfile).where(
+                    store.TeamsProfile.aad_object_id == key[:store.KEY_MAX]))
+            else:
+                row = store.cached_profile(session, key, self.clock())
+            return Profile(email=row.email or _mail(row.upn), name=row.name) if row else None
+
+    def _save(self, key: str, email: str | None, upn: str | None, name: str | None) -> None:
+        with self.db.transaction() as session:
+            store.save_profile(session, key, email=email, upn=upn,
+                               name=name[:200] if name else None, now=self.clock())
+
+
+def _mail(value: object) -> str | None:
+    """An address-looking string, else None (a UPN is often, not always, the e-mail)."""
+    if isinstance(value, str) and "@" in value and len(value) <= 320 and " " not in value:
+        return value.strip()
+    return None

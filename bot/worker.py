@@ -1,0 +1,543 @@
+"""The reminder worker: wakes up, delivers what is due, records every delivery exactly once.
+
+The schedule is in the database (`reminder_slots`, `deliveries`); APScheduler only calls
+`Deliverer.deliver_due()` every few seconds, so there is no job state to pickle or lose. A tick:
+
+1. takes the worker lock (PostgreSQL advisory lock / SQLite file lock) or does nothing;
+2. settles deliveries a killed worker left "sending": asks the platform whether the message
+   exists (then it is recorded as sent) or not (then it is sent again);
+3. re-plans every running round's pending slots (a deadline extended, a changed schedule);
+4. turns due slots into one delivery row per recipient — reminders only to companies that have
+   not submitted and to users who did not mute; a reminder overdue because the worker was down
+   is still sent before the deadline (only the latest of several), after it recorded as missed;
+5. sends each ready delivery: claim (committed) → send → record; retries with backoff,
+   permanent failures recorded for the secretariat.
+
+`run_worker()` is `aiga-bot worker`; `mount_scheduler()` runs the same thing inside
+`aiga-bot serve` for the single-machine set-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.notify import Notifier, Outcome, SendResult, Target
+from bot.settings import Settings
+from handlers import reminders as texts
+from handlers.dates import TOKYO, now_tokyo
+from handlers.reminders import ReminderPolicy, SummaryFacts
+from handlers.rounds import (
+    mute_lines,
+    participation,
+    plan_round,
+    problem_lines,
+    progress_of,
+    unreachable_lines,
+)
+from handlers.types import Lang, Reply
+from rubrics.loader import RubricRegistry, registry
+from store import reminders as rstore
+from store import rounds
+from store.db import Database
+from store.models import Assessment, Organisation, Round, User
+from store.queries import get_or_create_user
+from store.reminders import Delivery, ReminderSlot, WorkerLock
+
+log = logging.getLogger(__name__)
+
+BACKOFF_CAP = timedelta(minutes=30)
+BLOCKED_PAUSE = timedelta(minutes=5)
+
+
+@dataclass
+class TickReport:
+    """What one tick did (logged, printed by `aiga-bot worker --once`, asserted by tests)."""
+
+    locked: bool = True
+    planned: int = 0
+    expanded: int = 0
+    sent: int = 0
+    retried: int = 0
+    gone: int = 0
+    failed: int = 0
+    skipped: int = 0
+    missed: int = 0
+    confirmed: int = 0  # left "sending" by a killed worker, found posted
+    resent: int = 0  # left "sending", not found: sent again
+    uncertain: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def busy(self) -> bool:
+        return any((self.planned, self.expanded, self.sent, self.retried, self.gone,
+                    self.failed, self.skipped, self.missed, self.confirmed, self.resent))
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed delivery: everything the async part needs, no ORM rows."""
+
+    delivery_id: int
+    key: str
+    kind: str  # "announce" | "reminder" | "summary"
+    round_id: int
+    org_id: int | None
+    target: Target
+    locale: str | None  # the user's explicit choice, if any
+    attempts: int
+    first_claimed_at: datetime
+
+
+class Deliverer:
+    """Delivers what is due. Safe to run in several processes at once: the lock and the unique
+    delivery keys make sure each message goes out once."""
+
+    def __init__(self, database: Database, notifiers: Mapping[str, Notifier], *,
+                 rubrics: RubricRegistry | None = None, policy: ReminderPolicy | None = None,
+                 announce: list[Target] | None = None, secretariat: list[Target] | None = None,
+                 admins: frozenset[str] = frozenset(), clock: Callable[[], datetime] = now_tokyo,
+                 max_attempts: int = 6, backoff: timedelta = timedelta(seconds=30),
+                 lock: WorkerLock | None = None) -> None:
+        self.db = database
+        self.notifiers = dict(notifiers)
+        self.rubrics = rubrics or registry()
+        self.policy = policy or ReminderPolicy()
+        self.announce = [t for t in announce or [] if t.platform in self.notifiers]
+        self.secretariat = [t for t in secretariat or [] if t.platform in self.notifiers]
+        self.admins = admins
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.lock = lock or WorkerLock(database)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self.stopping = False
+
+    # ----- one tick -----------------------------------------------------------------------------
+
+    async def deliver_due(self, now: datetime | None = None) -> TickReport:
+        """Deliver everything due at `now` (default: the clock). Does nothing without the lock."""
+        clock = (lambda: now) if now is not None else self.clock
+        report = TickReport()
+        if not await asyncio.to_thread(self.lock.acquire):
+            report.locked = False
+            return report
+        try:
+            await self._settle_orphans(clock(), report)
+            await asyncio.to_thread(self._plan_and_expand, clock(), report)
+            await self._send_ready(clock, report)
+            await asyncio.to_thread(self._close_slots, clock())
+        finally:
+            await asyncio.to_thread(self.lock.release)
+        if report.busy():
+            log.info("worker tick: %s", _summary(report))
+        return report
+
+    # ----- 2. orphans ----------------------------------------------------------------------------
+
+    async def _settle_orphans(self, now: datetime, report: TickReport) -> None:
+        for row in await asyncio.to_thread(self._orphans):
+            notifier = self.notifiers.get(row.platform)
+            target = Target(row.platform, row.address, direct=row.recipient.startswith("user:"))
+            found = (await notifier.was_sent(target, row.key, row.first_claimed_at or now)
+                     if notifier is not None else None)
+            if found is True:
+                status, detail = rstore.SENT, "confirmed after restart"
+                report.confirmed += 1
+            elif found is False:
+                status, detail = rstore.PENDING, "not posted before restart"
+                report.resent += 1
+            else:
+                status, detail = rstore.UNCERTAIN, "interrupted; platform cannot confirm"
+                report.uncertain += 1
+            await asyncio.to_thread(self._finish, row.id, status, now, detail, None)
+
+    def _orphans(self) -> list[Delivery]:
+        with self.db.transaction() as session:
+            rows = rstore.orphans(session)
+            session.expunge_all()
+            return rows
+
+    # ----- 3 and 4. plan, then expand due slots --------------------------------------------------
+
+    def _plan_and_expand(self, now: datetime, report: TickReport) -> None:
+        with self.db.transaction() as session:
+            for rnd in rounds.live_rounds(session):
+                report.planned += plan_round(session, rnd, self.policy, now)
+            due = rstore.due_slots(session, now)
+            newest_reminder: dict[int, ReminderSlot] = {}
+            for slot in due:
+                if slot.kind == "reminder":
+                    newest_reminder[slot.round_id] = slot  # due_slots is in time order
+            for slot in due:
+                rnd = session.get(Round, slot.round_id)
+                if rnd is None or rnd.status == "closed":
+                    slot.status, slot.note = rstore.CANCELLED, "round closed"
+                elif slot.kind == "reminder" and newest_reminder[slot.round_id] is not slot:
+                    later = newest_reminder[slot.round_id].name
+                    slot.status, slot.note = rstore.SUPERSEDED, f"overdue; {later} sent instead"
+                    report.missed += 1
+                elif slot.kind != "summary" and now > rnd.deadline_at:
+                    slot.status, slot.note = rstore.MISSED, "worker not running before deadline"
+                    report.missed += 1
+                else:
+                    report.expanded += self._expand(session, rnd, slot, now)
+                    slot.status = rstore.SENDING
+                slot.updated_at = now
+
+    def _expand(self, session, rnd: Round, slot: ReminderSlot, now: datetime) -> int:
+        """One delivery row per recipient of the slot (existing keys are left as they are)."""
+        platforms = list(self.notifiers)
+        added = 0
+
+        def add(recipient: str, platform: str, address: str, user: User | None) -> None:
+            nonlocal added
+            added += rstore.add_delivery(
+                session, round_id=rnd.id, slot=slot.name, recipient=recipient,
+                platform=platform, address=address, user_id=user.id if user else None,
+                org_id=user.org_id if user else None, now=now)
+
+        channels = self.announce if slot.kind == "announce" else (
+            self.secretariat if slot.kind == "summary" else [])
+        for target in channels:
+            add(target.recipient, target.platform, target.address, None)
+        if slot.kind == "summary":
+            for key in sorted(self.admins):  # AIGA_ADMINS who never wrote to the bot yet
+                platform, _, user_id = key.partition(":")
+                if platform in platforms:
+                    get_or_create_user(session, platform, user_id, now)
+            users = rounds.secretariat_users(session, self.admins, platforms)
+            if not users and not channels:
+                slot.note = "no secretariat recipient (set AIGA_ADMINS or a channel)"
+        else:
+            orgs = rounds.participants(session, rnd)
+            if slot.kind == "reminder":
+                by_org = rounds.assessments_by_org(session, rnd.id)
+                orgs = [o for o in orgs if not _submitted(by_org.get(o.id))]
+            muted = {m.user_id for m in rstore.mutes_for(session, rnd.id)}
+            users = [u for u in rounds.linked_users(session, [o.id for o in orgs], platforms)
+                     if slot.kind != "reminder" or u.id not in muted]
+        for user in users:
+            add(f"user:{user.id}", user.platform, user.platform_user_id, user)
+        return added
+
+    # ----- 5. send --------------------------------------------------------------------------------
+
+    async def _send_ready(self, clock: Callable[[], datetime], report: TickReport) -> None:
+        blocked: set[str] = set()
+        for delivery_id in await asyncio.to_thread(self._ready, clock()):
+            if self.stopping or not await asyncio.to_thread(self.lock.still_held):
+                report.notes.append("stopped before the batch ended")
+                return
+            job = await asyncio.to_thread(self._claim, delivery_id, clock(), report, blocked)
+            if job is None:
+                continue
+            notifier = self.notifiers[job.target.platform]
+            if job.attempts > 1 and await notifier.was_sent(job.target, job.key,
+                                                            job.first_claimed_at):
+                await asyncio.to_thread(self._finish, job.delivery_id, rstore.SENT, clock(),
+                                        "found posted before retry", None)
+                report.confirmed += 1
+                continue
+            result = await self._send(notifier, job, clock())
+            if result.outcome is Outcome.BLOCKED:
+                blocked.add(job.target.platform)
+                log.error("worker: %s refuses the bot (%s); pausing it", job.target.platform,
+                          result.detail)
+            await asyncio.to_thread(self._record, job, result, clock(), report)
+
+    async def _send(self, notifier: Notifier, job: Job, now: datetime) -> SendResult:
+        """Compose (in the user's language, as of now) and send; never raises."""
+        if not job.target.direct:
+            langs: list[Lang] = ["ja", "en"]  # a channel is read by everyone: both languages
+        elif job.locale in ("ja", "en"):
+            langs = [job.locale]  # type: ignore[list-item]
+        else:
+            langs = [await notifier.language(job.target) or "ja"]
+        try:
+            replies = await asyncio.to_thread(self._compose, job, langs, now)
+            send = notifier.send_direct if job.target.direct else notifier.send_channel
+            return await send(job.target, replies, job.key)
+        except Exception as exc:  # a bug or a broken rubric must not leave the row "sending"
+            log.exception("worker: delivery %s failed", job.delivery_id)
+            return SendResult.retry(type(exc).__name__)
+
+    def _ready(self, now: datetime) -> list[int]:
+        with self.db.transaction() as session:
+            return rstore.ready_deliveries(session, now)
+
+    def _claim(self, delivery_id: int, now: datetime, report: TickReport,
+               blocked: set[str]) -> Job | None:
+        """Claim one delivery (committed before anything is sent) and, in the same transaction,
+        drop it if it is no longer wanted: submitted, muted, past the deadline, round closed."""
+        with self.db.transaction() as session:
+            row = session.get(Delivery, delivery_id)
+            if row is None or row.platform in blocked or row.platform not in self.notifiers:
+                return None
+            if not rstore.claim(session, delivery_id, self.worker_id, now):
+                return None  # another worker has it
+            session.refresh(row)
+            rnd = session.get(Round, row.round_id)
+            kind = _kind(row.slot)
+            reason = self._unwanted(session, row, rnd, kind, now)
+            if reason is not None:
+                status, detail = reason
+                rstore.finish(session, row.id, status, now, detail=detail)
+                if status == rstore.MISSED:
+                    report.missed += 1
+                else:
+                    report.skipped += 1
+                return None
+            user = session.get(User, row.user_id) if row.user_id is not None else None
+            direct = row.recipient.startswith("user:")
+            return Job(row.id, row.key, kind, row.round_id, row.org_id,
+                       Target(row.platform, row.address, direct=direct),
+                       user.locale if user is not None else None, row.attempts,
+                       row.first_claimed_at or now)
+
+    def _unwanted(self, session, row: Delivery, rnd: Round | None, kind: str,
+                  now: datetime) -> tuple[str, str] | None:
+        if rnd is None or rnd.status == "closed":
+            return rstore.SKIPPED, "round closed"
+        if row.recipient.startswith("user:") and row.user_id is None:
+            return rstore.GONE, "user deleted"
+        if kind == "summary":
+            return None
+        if now > rnd.deadline_at:
+            return rstore.MISSED, "deadline passed before it could be sent"
+        if kind == "reminder":
+            assessment = rounds.assessments_by_org(session, rnd.id).get(row.org_id or -1)
+            if _submitted(assessment):
+                return rstore.SKIPPED, "submitted"
+            if row.user_id is not None and rstore.is_muted(session, rnd.id, row.user_id):
+                return rstore.SKIPPED, "muted"
+        return None
+
+    def _compose(self, job: Job, langs: list[Lang], now: datetime) -> list[Reply]:
+        with self.db.transaction() as session:
+            rnd = session.get(Round, job.round_id)
+            assert rnd is not None
+            by_lang: list[list[Reply]] = []
+            for lang in langs:
+                replies: list[Reply] = []
+                if job.kind == "announce":
+                    rubric = self.rubrics.get(rnd.rubric_version)
+                    replies += texts.announce_replies(
+                        lang, round_name=rnd.name, rubric_name=rubric.name.get(lang),
+                        deadline_at=rnd.deadline_at, items=len(rubric.items))
+                elif job.kind == "reminder":
+                    org = session.get(Organisation, job.org_id)
+                    assert org is not None
+                    progress = progress_of(session, rnd, org.id, org.name, self.rubrics)
+                    replies += texts.reminder_replies(
+                        lang, round_id=rnd.id, round_name=rnd.name,
+                        deadline_at=rnd.deadline_at, now=now, progress=progress)
+                else:
+                    replies += texts.summary_replies(
+                        lang, self._summary_facts(session, rnd, now, lang))
+                by_lang.append(replies)
+            return texts.bilingual(*by_lang) if len(by_lang) == 2 else by_lang[0]
+
+    def _summary_facts(self, session, rnd: Round, now: datetime, lang: Lang) -> SummaryFacts:
+        rows = participation(session, rnd, self.rubrics)
+        failures, missed = problem_lines(session, rnd, lang)
+        return SummaryFacts(round_name=rnd.name, deadline_at=rnd.deadline_at, as_of=now,
+                            companies=len(rows),
+                            unfinished=[p for p in rows if p.state != "submitted"],
+                            muted=mute_lines(session, rnd), failures=failures, missed=missed,
+                            unreachable=unreachable_lines(session, rnd, tuple(self.notifiers)))
+
+    def _record(self, job: Job, result: SendResult, now: datetime, report: TickReport) -> None:
+        if result.outcome is Outcome.SENT:
+            self._finish(job.delivery_id, rstore.SENT, now, None, None)
+            report.sent += 1
+        elif result.outcome is Outcome.GONE:
+            self._finish(job.delivery_id, rstore.GONE, now, result.detail, None)
+            report.gone += 1
+        elif result.outcome is Outcome.BLOCKED:
+            self._finish(job.delivery_id, rstore.PENDING, now, result.detail,
+                         now + BLOCKED_PAUSE)
+            report.retried += 1
+        elif job.attempts >= self.max_attempts:
+            self._finish(job.delivery_id, rstore.FAILED, now,
+                         f"{result.detail} after {job.attempts} attempts", None)
+            report.failed += 1
+        else:
+            wait = min(self.backoff * 2 ** (job.attempts - 1), BACKOFF_CAP)
+            if result.retry_after:
+                wait = max(wait, timedelta(seconds=result.retry_after))
+            self._finish(job.delivery_id, rstore.PENDING, now, result.detail, now + wait)
+            report.retried += 1
+
+    def _finish(self, delivery_id: int, status: str, now: datetime, detail: str | None,
+                retry_at: datetime | None) -> None:
+        with self.db.transaction() as session:
+            rstore.finish(session, delivery_id, status, now, detail=detail, retry_at=retry_at)
+
+    def _close_slots(self, now: datetime) -> None:
+        with self.db.transaction() as session:
+            for slot in rstore.open_slots(session):
+                if rstore.unfinished_count(session, slot.round_id, slot.name) == 0:
+                    slot.status, slot.updated_at = rstore.DONE, now
+
+
+def _kind(slot_name: str) -> str:
+    if slot_name == texts.ANNOUNCE:
+        return "announce"
+    return "summary" if slot_name == texts.SUMMARY else "reminder"
+
+
+def _submitted(assessment: Assessment | None) -> bool:
+    return assessment is not None and assessment.status == "submitted"
+
+
+def _summary(report: TickReport) -> str:
+    parts = [f"{name}={value}" for name, value in vars(report).items()
+             if isinstance(value, int) and not isinstance(value, bool) and value]
+    return " ".join(parts) or "nothing due"
+
+
+# ----- the scheduler ------------------------------------------------------------------------------
+
+
+class WorkerRunner:
+    """APScheduler (AsyncIOScheduler, in-memory job store) calling `deliver_due` every tick."""
+
+    def __init__(self, deliverer: Deliverer, tick_seconds: float) -> None:
+        self.deliverer = deliverer
+        self.tick_seconds = tick_seconds
+        self.scheduler: AsyncIOScheduler | None = None
+        self._running: asyncio.Task | None = None
+
+    def start(self) -> None:
+        """Start on the running event loop; the first tick runs at once (catch-up)."""
+        self.scheduler = AsyncIOScheduler(timezone=TOKYO)
+        self.scheduler.add_job(self._tick, "interval", seconds=self.tick_seconds,
+                               id="deliver_due", next_run_time=datetime.now(TOKYO),
+                               max_instances=1, coalesce=True, misfire_grace_time=None)
+        self.scheduler.start()
+
+    async def _tick(self) -> None:
+        self._running = asyncio.current_task()
+        try:
+            await self.deliverer.deliver_due()
+        except Exception:  # the database is away, say: log and try again next tick
+            log.exception("worker tick failed")
+        finally:
+            self._running = None
+
+    async def stop(self, timeout: float = 30) -> None:
+        """Stop scheduling, let the send in flight finish (it is recorded), then return."""
+        self.deliverer.stopping = True
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        running = self._running
+        if running is not None and not running.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(running), timeout)
+            except TimeoutError:
+                log.warning("worker: tick still running after %.0f s", timeout)
+
+
+def build_deliverer(database: Database, settings: Settings | None = None, *,
+                    clock: Callable[[], datetime] = now_tokyo) -> Deliverer:
+    """A Deliverer from the settings: Slack when SLACK_BOT_TOKEN is set (Teams plugs in here)."""
+    from bot.settings import load_settings
+    from bot.worker_settings import load_worker_settings
+
+    settings, worker = settings or load_settings(), load_worker_settings()
+    notifiers: dict[str, Notifier] = {}
+    if settings.slack_bot_token is not None:
+        from bot.slack_notify import SlackNotifier
+
+        notifiers["slack"] = SlackNotifier(settings.slack_bot_token.get_secret_value(),
+                                           settings.slack_api_url, database, clock)
+    return Deliverer(database, notifiers, policy=worker.policy(),
+                     announce=worker.announce_targets(),
+                     secretariat=worker.secretariat_targets(), admins=settings.admin_ids,
+                     clock=clock, max_attempts=worker.aiga_delivery_max_attempts,
+                     backoff=timedelta(seconds=worker.aiga_delivery_backoff_seconds))
+
+
+async def _close(deliverer: Deliverer) -> None:
+    for notifier in deliverer.notifiers.values():
+        await notifier.close()
+
+
+def run_worker(database_url: str, *, once: bool = False) -> int:
+    """`aiga-bot worker`: tick until SIGTERM / SIGINT; `once` runs a single tick."""
+    from bot.worker_settings import load_worker_settings
+
+    tick = load_worker_settings().aiga_worker_tick_seconds
+
+    async def main() -> int:
+        database = Database(database_url)
+        deliverer = build_deliverer(database)
+        if not deliverer.notifiers:
+            print("setting SLACK_BOT_TOKEN: required by the worker to deliver reminders",
+                  flush=True)
+            return 2
+        try:
+            if once:
+                report = await deliverer.deliver_due()
+                print("another worker holds the lock" if not report.locked
+                      else _summary(report), flush=True)
+                return 0
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
+            runner = WorkerRunner(deliverer, tick)
+            runner.start()
+            print(f"worker started: every {tick:g} s, platforms "
+                  f"{', '.join(deliverer.notifiers)}", flush=True)
+            await stop.wait()
+            await runner.stop()
+            print("worker stopped", flush=True)
+            return 0
+        finally:
+            await _close(deliverer)
+            database.dispose()
+
+    return asyncio.run(main())
+
+
+def mount_scheduler(app: web.Application, database: Database,
+                    settings: Settings | None = None) -> bool:
+    """Run the worker inside `aiga-bot serve` (single machine): start with the server, stop
+    with it. Returns False (nothing mounted) when AIGA_WORKER_IN_PROCESS=false, e.g. because
+    the Procfile's `worker` process does the delivering."""
+    from bot.worker_settings import load_worker_settings
+
+    worker = load_worker_settings()
+    if not worker.aiga_worker_in_process:
+        return False
+    state: dict[str, object] = {}
+
+    async def on_startup(_app: web.Application) -> None:
+        deliverer = build_deliverer(database, settings)
+        if not deliverer.notifiers:
+            log.warning("worker: no platform configured; reminders are not delivered")
+            return
+        runner = WorkerRunner(deliverer, worker.aiga_worker_tick_seconds)
+        runner.start()
+        state["runner"], state["deliverer"] = runner, deliverer
+
+    async def on_cleanup(_app: web.Application) -> None:
+        runner, deliverer = state.get("runner"), state.get("deliverer")
+        if isinstance(runner, WorkerRunner):
+            await runner.stop()
+        if isinstance(deliverer, Deliverer):
+            await _close(deliverer)
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return True

@@ -1,0 +1,370 @@
+"""What is due and what was sent: the schedule lives here, not in the scheduler.
+
+* `reminder_slots` — one row per round and slot ("open", "d14" … "d0", "summary") with the time
+  it is due and how it ended (pending → sending → done | missed | superseded | cancelled).
+  Re-planning (a deadline extended) only ever moves *pending* rows.
+* `deliveries` — one row per slot and recipient, unique on (round, slot, recipient). The row is
+  committed as "sending" *before* the platform is called, so a restart, a retry, a second worker
+  or a clock jump finds the key taken and never sends it again; a row left "sending" by a killed
+  worker is reconciled with the platform (was it posted?) before anything is resent.
+* `reminder_mutes` — who asked for no more reminders in a round.
+
+`WorkerLock` keeps a single worker delivering at a time (PostgreSQL advisory lock; on SQLite an
+exclusive lock on a file next to the database), which is what makes a row left "sending" safe to
+reconcile: whoever held it is gone.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from store.db import Database
+from store.models import Base
+from store.types import UTCDateTime
+
+# slot states
+PENDING, SENDING, DONE = "pending", "sending", "done"
+MISSED, SUPERSEDED, CANCELLED = "missed", "superseded", "cancelled"
+SLOT_FINAL = (DONE, MISSED, SUPERSEDED, CANCELLED)
+
+# delivery states (PENDING and SENDING as above)
+SENT = "sent"
+FAILED = "failed"  # transient errors until the attempts ran out
+GONE = "gone"  # permanent: the user or channel no longer exists / cannot be messaged
+SKIPPED = "skipped"  # submitted or muted by the time it was due
+UNCERTAIN = "uncertain"  # a killed send the platform cannot confirm: not resent, reported
+DELIVERY_FINAL = (SENT, FAILED, GONE, SKIPPED, MISSED, UNCERTAIN)
+
+
+class ReminderSlot(Base):
+    """One scheduled message of a round (announcement, a reminder, the summary)."""
+
+    __tablename__ = "reminder_slots"
+    __table_args__ = (
+        UniqueConstraint("round_id", "name", name="uq_reminder_slots_round_name"),
+        Index("ix_reminder_slots_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(20))  # "open" | "d14" … "d0" | "summary"
+    kind: Mapped[str] = mapped_column(String(20))  # "announce" | "reminder" | "summary"
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    note: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """One message to one recipient for one slot; the unique key is the exactly-once guard."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("round_id", "slot", "recipient", name="uq_deliveries_key"),
+        Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    slot: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(200))  # "user:42" | "channel:slack:C0123"
+    platform: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))  # platform user id or channel id
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detail: Mapped[str | None] = mapped_column(String(300))  # error code, skip reason
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def key(self) -> str:
+        """The delivery's identity, also stamped on the platform message for reconciliation."""
+        return f"aiga:{self.round_id}:{self.slot}:{self.recipient}"
+
+
+class ReminderMute(Base):
+    """A user who asked for no more reminders in one round (one button)."""
+
+    __tablename__ = "reminder_mutes"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", name="uq_reminder_mutes_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    muted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ----- slots ------------------------------------------------------------------------------------
+
+
+def slots_for(session: Session, round_id: int) -> dict[str, ReminderSlot]:
+    rows = session.scalars(select(ReminderSlot).where(ReminderSlot.round_id == round_id))
+    return {row.name: row for row in rows}
+
+
+def sync_slots(session: Session, round_id: int, wanted: list[tuple[str, str, datetime]],
+               now: datetime) -> int:
+    """Make the round's *pending* slots match `wanted` ((name, kind, due_at), …).
+
+    Pending rows move to their new time or are cancelled when no longer wanted; slots that are
+    sending, done or missed are never touched, so nothing already sent is planned again.
+    Returns how many rows changed.
+    """
+    existing = slots_for(session, round_id)
+    changed = 0
+    names = {name for name, _, _ in wanted}
+    for name, kind, due_at in wanted:
+        row = existing.get(name)
+        if row is None:
+            session.add(ReminderSlot(round_id=round_id, name=name, kind=kind, due_at=due_at,
+                                     status=PENDING, created_at=now, updated_at=now))
+            changed += 1
+        elif row.status == PENDING and row.due_at != due_at:
+            row.due_at, row.updated_at = due_at, now
+            changed += 1
+        elif row.status == CANCELLED and row.note == "replanned":
+            row.status, row.due_at, row.note, row.updated_at = PENDING, due_at, None, now
+            changed += 1
+    for name, row in existing.items():
+        if name not in names and row.status == PENDING:
+            row.status, row.note, row.updated_at = CANCELLED, "replanned", now
+            changed += 1
+    session.flush()
+    return changed
+
+
+def cancel_pending(session: Session, round_id: int, now: datetime, note: str) -> int:
+    result = session.execute(
+        update(ReminderSlot)
+        .where(ReminderSlot.round_id == round_id, ReminderSlot.status == PENDING)
+        .values(status=CANCELLED, note=note, updated_at=now))
+    return result.rowcount or 0
+
+
+def due_slots(session: Session, now: datetime) -> list[ReminderSlot]:
+    return list(session.scalars(
+        select(ReminderSlot)
+        .where(ReminderSlot.status == PENDING, ReminderSlot.due_at <= now)
+        .order_by(ReminderSlot.due_at, ReminderSlot.id)))
+
+
+def open_slots(session: Session) -> list[ReminderSlot]:
+    """Slots expanded into deliveries that are not all final yet."""
+    return list(session.scalars(select(ReminderSlot).where(ReminderSlot.status == SENDING)))
+
+
+# ----- deliveries -------------------------------------------------------------------------------
+
+
+def add_delivery(session: Session, *, round_id: int, slot: str, recipient: str, platform: str,
+                 address: str, user_id: int | None, org_id: int | None, now: datetime) -> bool:
+    """Insert one delivery unless its key exists (then nothing changes). True when added."""
+    exists = session.scalar(select(Delivery.id).where(
+        Delivery.round_id == round_id, Delivery.slot == slot, Delivery.recipient == recipient))
+    if exists is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(Delivery(round_id=round_id, slot=slot, recipient=recipient,
+                                 platform=platform, address=address, user_id=user_id,
+                                 org_id=org_id, status=PENDING, attempts=0, created_at=now,
+                                 updated_at=now))
+        return True
+    except IntegrityError:  # another process added the same key first: that one stands
+        return False
+
+
+def ready_deliveries(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    return list(session.scalars(
+        select(Delivery.id)
+        .where(Delivery.status == PENDING,
+               (Delivery.next_attempt_at.is_(None)) | (Delivery.next_attempt_at <= now))
+        .order_by(Delivery.id).limit(limit)))
+
+
+def claim(session: Session, delivery_id: int, worker: str, now: datetime) -> bool:
+    """Move one delivery from pending to sending; exactly one caller wins (conditional UPDATE)."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == PENDING)
+        .values(status=SENDING, claimed_by=worker, updated_at=now,
+                attempts=Delivery.attempts + 1,
+                first_claimed_at=func.coalesce(Delivery.first_claimed_at,
+                                               literal(now, UTCDateTime())))
+        .execution_options(synchronize_session=False))
+    return (result.rowcount or 0) == 1
+
+
+def finish(session: Session, delivery_id: int, status: str, now: datetime, *,
+           detail: str | None = None, retry_at: datetime | None = None) -> None:
+    """Record how a claimed delivery ended (or put it back as pending for a retry)."""
+    values: dict[str, object] = {"status": status, "updated_at": now, "detail": detail}
+    if status == SENT:
+        values["sent_at"] = now
+    if status == PENDING:
+        values["next_attempt_at"] = retry_at
+    session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == SENDING)
+                    .values(**values))
+
+
+def orphans(session: Session) -> list[Delivery]:
+    """Deliveries a worker claimed and never finished (it was killed or lost its database)."""
+    return list(session.scalars(select(Delivery).where(Delivery.status == SENDING)
+                                .order_by(Delivery.id)))
+
+
+def unfinished_count(session: Session, round_id: int, slot: str) -> int:
+    return len(session.scalars(select(Delivery.id).where(
+        Delivery.round_id == round_id, Delivery.slot == slot,
+        Delivery.status.in_((PENDING, SENDING)))).all())
+
+
+def deliveries_for(session: Session, round_id: int, statuses: tuple[str, ...] | None = None,
+                   ) -> list[Delivery]:
+    query = select(Delivery).where(Delivery.round_id == round_id)
+    if statuses:
+        query = query.where(Delivery.status.in_(statuses))
+    return list(session.scalars(query.order_by(Delivery.id)))
+
+
+# ----- mutes ------------------------------------------------------------------------------------
+
+
+def mute(session: Session, round_id: int, user_id: int, now: datetime) -> bool:
+    """True when newly muted; False when it already was."""
+    if is_muted(session, round_id, user_id):
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ReminderMute(round_id=round_id, user_id=user_id, muted_at=now))
+        return True
+    except IntegrityError:
+        return False
+
+
+def unmute(session: Session, round_id: int, user_id: int) -> bool:
+    row = session.scalar(select(ReminderMute).where(ReminderMute.round_id == round_id,
+                                                    ReminderMute.user_id == user_id))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def is_muted(session: Session, round_id: int, user_id: int) -> bool:
+    return session.scalar(select(ReminderMute.id).where(
+        ReminderMute.round_id == round_id, ReminderMute.user_id == user_id)) is not None
+
+
+def mutes_for(session: Session, round_id: int) -> list[ReminderMute]:
+    return list(session.scalars(select(ReminderMute).where(ReminderMute.round_id == round_id)
+                                .order_by(ReminderMute.muted_at)))
+
+
+# ----- the worker lock --------------------------------------------------------------------------
+
+
+class WorkerLock:
+    """One delivering worker at a time, released by the database or the OS if it dies.
+
+    PostgreSQL: a session advisory lock on a dedicated autocommit connection, keyed by the
+    schema (so test schemas, or two deployments in one database, do not block each other); the
+    server drops it the moment the worker's connection closes, SIGKILL included.
+    SQLite: an exclusive flock on `<database>.worker.lock`; the kernel drops it with the process.
+    """
+
+    NAME = "aiga-navi-worker"
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._conn: Connection | None = None
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._conn is not None or self._fd is not None
+
+    def acquire(self) -> bool:
+        """Try once, without waiting. True when this process now holds the lock."""
+        if self.held:
+            return True
+        engine = self.database.engine
+        if engine.dialect.name == "postgresql":
+            conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            got = conn.execute(text(
+                "SELECT pg_try_advisory_lock(hashtextextended(:name || current_schema(), 0))"),
+                {"name": self.NAME}).scalar()
+            if got:
+                self._conn = conn
+                return True
+            conn.close()
+            return False
+        fd = os.open(self._lock_path(), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def still_held(self) -> bool:
+        """Before each send: a lost PostgreSQL connection means the lock is gone too."""
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT 1"))
+            except Exception:
+                self._conn = None
+                return False
+            return True
+        return self._fd is not None
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.execute(text(
+                    "SELECT pg_advisory_unlock(hashtextextended(:name || current_schema(), 0))"),
+                    {"name": self.NAME})
+            except Exception:  # the connection died: the server already released it
+                pass
+            finally:
+                self._conn.close()
+                self._conn = None
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def _lock_path(self) -> str:
+        database = self.database.engine.url.database or ""
+        if not database or database == ":memory:":
+            return str(Path("var") / "worker.lock")
+        return f"{database}.worker.lock"

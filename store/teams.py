@@ -1,0 +1,234 @@
+"""What the Teams adapter must remember across processes and restarts.
+
+* `teams_references` — each user's personal chat and each channel / group chat the bot was
+  talked to in, as a Bot Framework conversation reference (service URL included), refreshed on
+  every turn. Reminders and broadcasts send proactively with it, whichever process runs them and
+  however long after. A 403 (the user blocked or uninstalled the bot) marks it unusable, so
+  nobody keeps retrying it; the user's next message makes it usable again.
+* `teams_cards` — which activity shows which neutral question `key` to which user, so an
+  `Answered(key)` reply can replace that card (buttons gone) even when the click is handled by
+  another process than the one that posted the question.
+* `teams_deliveries` — proactive sends by delivery key: "pending" while a send is under way or
+  ended ambiguously (a connection dropped after the request went out), "sent" once Teams
+  confirmed it. Teams offers bots no way to read a chat back, so this is how `was_sent` answers.
+* `teams_profiles` — the member info Teams gave for a user (e-mail / UPN, name), cached so a
+  busy assessment does not cost one connector call per click.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, Boolean, Index, String, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from store.models import Base
+from store.types import UTCDateTime
+
+USER = "user"  # a personal (1:1) chat, keyed by the user's AAD object id
+CHANNEL = "channel"  # a team channel or a group chat, keyed by its conversation id
+
+LIVE = "live"  # buttons shown and usable
+ANSWERED = "answered"  # replaced by the answer, no buttons
+RETIRED = "retired"  # superseded by a newer question, no buttons
+
+PROFILE_TTL = timedelta(hours=12)
+KEY_MAX = 200
+CONVERSATION_MAX = 400
+
+
+class TeamsReference(Base):
+    """A conversation the bot may post to later, and whether it still can."""
+
+    __tablename__ = "teams_references"
+    __table_args__ = (UniqueConstraint("kind", "ref_key", name="uq_teams_references_kind_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    ref_key: Mapped[str] = mapped_column(String(CONVERSATION_MAX))
+    conversation_type: Mapped[str | None] = mapped_column(String(20))
+    service_url: Mapped[str] = mapped_column(String(500))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    reference: Mapped[dict] = mapped_column(JSON)
+    usable: Mapped[bool] = mapped_column(Boolean, default=True)
+    failure: Mapped[str | None] = mapped_column(String(200))
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TeamsCard(Base):
+    """One question card the bot posted, and whether its buttons are still live."""
+
+    __tablename__ = "teams_cards"
+    __table_args__ = (Index("ix_teams_cards_user_state", "aad_object_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    aad_object_id: Mapped[str] = mapped_column(String(KEY_MAX))
+    conversation_id: Mapped[str] = mapped_column(String(CONVERSATION_MAX))
+    activity_id: Mapped[str] = mapped_column(String(KEY_MAX))
+    key: Mapped[str] = mapped_column(String(KEY_MAX))
+    title: Mapped[str] = mapped_column(String(3000))  # kept to redraw the answered card
+    context: Mapped[str] = mapped_column(String(3000), default="")
+    state: Mapped[str] = mapped_column(String(20), default=LIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TeamsDelivery(Base):
+    """A proactive send the worker asked for, by its delivery key and address."""
+
+    __tablename__ = "teams_deliveries"
+    __table_args__ = (UniqueConstraint("key", "address", name="uq_teams_deliveries_key_address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY_MAX))
+    address: Mapped[str] = mapped_column(String(CONVERSATION_MAX))
+    state: Mapped[str] = mapped_column(String(20))  # pending | sent
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TeamsProfile(Base):
+    """Teams member info, cached: who an AAD object id is (e-mail, UPN, name)."""
+
+    __tablename__ = "teams_profiles"
+
+    aad_object_id: Mapped[str] = mapped_column(String(KEY_MAX), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    upn: Mapped[str | None] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ----- conversation references ------------------------------------------------------------------
+
+
+def save_reference(session: Session, *, kind: str, key: str, reference: dict,
+                   conversation_type: str | None, service_url: str, tenant_id: str | None,
+                   now: datetime) -> TeamsReference:
+    """Insert or refresh one reference; a fresh turn also makes an unusable one usable again."""
+    row = reference_for(session, kind, key)
+    if row is None:
+        try:
+            with session.begin_nested():
+                row = TeamsReference(kind=kind, ref_key=key[:CONVERSATION_MAX],
+                                     conversation_type=conversation_type,
+                                     service_url=service_url[:500], tenant_id=tenant_id,
+                                     reference=reference, usable=True, updated_at=now)
+                session.add(row)
+            return row
+        except IntegrityError:  # another process stored it a moment ago: refresh that row
+            row = reference_for(session, kind, key)
+            assert row is not None
+    changed = (row.reference != reference or row.service_url != service_url[:500]
+               or not row.usable or row.tenant_id != tenant_id)
+    if changed:
+        row.reference = reference
+        row.service_url = service_url[:500]
+        row.tenant_id = tenant_id
+        row.conversation_type = conversation_type
+        row.usable, row.failure, row.failed_at = True, None, None
+        row.updated_at = now
+    return row
+
+
+def reference_for(session: Session, kind: str, key: str) -> TeamsReference | None:
+    return session.scalar(select(TeamsReference).where(
+        TeamsReference.kind == kind, TeamsReference.ref_key == key[:CONVERSATION_MAX]))
+
+
+def mark_unusable(session: Session, reference_id: int, reason: str, now: datetime) -> None:
+    session.execute(update(TeamsReference).where(TeamsReference.id == reference_id).values(
+        usable=False, failure=reason[:200], failed_at=now))
+
+
+# ----- question cards ---------------------------------------------------------------------------
+
+
+def remember_card(session: Session, *, aad_object_id: str, conversation_id: str,
+                  activity_id: str, key: str, title: str, context: str,
+                  now: datetime) -> TeamsCard:
+    card = TeamsCard(aad_object_id=aad_object_id[:KEY_MAX],
+                     conversation_id=conversation_id[:CONVERSATION_MAX],
+                     activity_id=activity_id[:KEY_MAX], key=key[:KEY_MAX], title=title[:3000],
+                     context=context[:3000], state=LIVE, created_at=now)
+    session.add(card)
+    session.flush()
+    return card
+
+
+def live_cards(session: Session, aad_object_id: str, conversation_id: str) -> list[TeamsCard]:
+    return list(session.scalars(
+        select(TeamsCard)
+        .where(TeamsCard.aad_object_id == aad_object_id[:KEY_MAX],
+               TeamsCard.conversation_id == conversation_id[:CONVERSATION_MAX],
+               TeamsCard.state == LIVE)
+        .order_by(TeamsCard.id)))
+
+
+def card_by_key(session: Session, aad_object_id: str, key: str) -> TeamsCard | None:
+    """The newest live card that asks `key` of this user, in any conversation."""
+    return session.scalar(
+        select(TeamsCard)
+        .where(TeamsCard.aad_object_id == aad_object_id[:KEY_MAX],
+               TeamsCard.key == key[:KEY_MAX], TeamsCard.state == LIVE)
+        .order_by(TeamsCard.id.desc())
+        .limit(1))
+
+
+def mark_card(session: Session, card_id: int, state: str, *, only_if: str = LIVE) -> bool:
+    """Move one card to `state` if it is still `only_if`; False when another process won."""
+    result = session.execute(
+        update(TeamsCard).where(TeamsCard.id == card_id, TeamsCard.state == only_if)
+        .values(state=state))
+    return bool(result.rowcount)
+
+
+# ----- profiles ---------------------------------------------------------------------------------
+
+
+def cached_profile(session: Session, aad_object_id: str, now: datetime) -> TeamsProfile | None:
+    """The cached member info, if it is younger than PROFILE_TTL."""
+    row = session.get(TeamsProfile, aad_object_id[:KEY_MAX])
+    if row is None or now - row.fetched_at > PROFILE_TTL:
+        return None
+    return row
+
+
+def save_profile(session: Session, aad_object_id: str, *, email: str | None, upn: str | None,
+                 name: str | None, now: datetime) -> None:
+    row = session.get(TeamsProfile, aad_object_id[:KEY_MAX])
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(TeamsProfile(aad_object_id=aad_object_id[:KEY_MAX], email=email,
+                                         upn=upn, name=name, fetched_at=now))
+            return
+        except IntegrityError:
+            row = session.get(TeamsProfile, aad_object_id[:KEY_MAX])
+            assert row is not None
+    row.email, row.upn, row.name, row.fetched_at = email, upn, name, now
+
+
+# ----- proactive deliveries ---------------------------------------------------------------------
+
+
+def delivery_state(session: Session, key: str, address: str) -> str | None:
+    return session.scalar(select(TeamsDelivery.state).where(
+        TeamsDelivery.key == key[:KEY_MAX], TeamsDelivery.address == address[:CONVERSATION_MAX]))
+
+
+def set_delivery(session: Session, key: str, address: str, state: str | None,
+                 now: datetime) -> None:
+    """Record a send's state; None forgets it (nothing reached Teams)."""
+    row = session.scalar(select(TeamsDelivery).where(
+        TeamsDelivery.key == key[:KEY_MAX], TeamsDelivery.address == address[:CONVERSATION_MAX]))
+    if state is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        session.add(TeamsDelivery(key=key[:KEY_MAX], address=address[:CONVERSATION_MAX],
+                                  state=state, created_at=now, updated_at=now))
+    else:
+        row.state, row.updated_at = state, now
