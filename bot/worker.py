@@ -449,7 +449,8 @@ class WorkerRunner:
 
 def build_deliverer(database: Database, settings: Settings | None = None, *,
                     clock: Callable[[], datetime] = now_tokyo) -> Deliverer:
-    """A Deliverer from the settings: Slack when SLACK_BOT_TOKEN is set (Teams plugs in here)."""
+    """A Deliverer from the settings: Slack when SLACK_BOT_TOKEN is set, Teams when
+    MICROSOFT_APP_ID is set (or the local Teams test client is allowed)."""
     from bot.settings import load_settings
     from bot.worker_settings import load_worker_settings
 
@@ -460,6 +461,13 @@ def build_deliverer(database: Database, settings: Settings | None = None, *,
 
         notifiers["slack"] = SlackNotifier(settings.slack_bot_token.get_secret_value(),
                                            settings.slack_api_url, database, clock)
+    from bot.teams.settings import load_teams_settings
+
+    teams = load_teams_settings()
+    if teams.microsoft_app_id or teams.microsoft_allowed_service_urls:
+        from bot.teams.notify import TeamsNotifier
+
+        notifiers["teams"] = TeamsNotifier(teams, database, clock)
     return Deliverer(database, notifiers, policy=worker.policy(),
                      announce=worker.announce_targets(),
                      secretariat=worker.secretariat_targets(), admins=settings.admin_ids,
