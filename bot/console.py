@@ -10,7 +10,7 @@ import sys
 from typing import TextIO
 
 from handlers.router import Router
-from handlers.types import Answered, Incoming, Question, Reply
+from handlers.types import Answered, File, Incoming, Question, Reply
 
 
 def render(replies: list[Reply]) -> str:
@@ -20,6 +20,9 @@ def render(replies: list[Reply]) -> str:
         if isinstance(reply, Answered):
             if reply.summary.startswith("✓"):
                 blocks.append(reply.summary)
+            continue
+        if isinstance(reply, File):
+            blocks.append(f"📎 {reply.title or reply.filename}: {reply.path}")
             continue
         if isinstance(reply, Question) and reply.actions:
             words = " / ".join(a.label for a in reply.actions)

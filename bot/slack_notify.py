@@ -26,7 +26,7 @@ from bot.slack import blocks
 from bot.slack.client import SLACK_ERRORS, describe_error
 from bot.slack.identity import Identity
 from handlers.text import locale_to_lang
-from handlers.types import Lang, Reply
+from handlers.types import File, Lang, Reply
 from store.db import Database
 from store.slack import SlackProfile
 
@@ -68,6 +68,33 @@ class SlackNotifier:
         return await self._post(target.address, replies, key)
 
     async def was_sent(self, target: Target, key: str, since: datetime) -> bool | None:
+        found = await self._find(target, key, since)
+        return found if found is None else bool(found)
+
+    async def update_message(self, target: Target, key: str, replies: list[Reply],
+                             since: datetime) -> bool:
+        """Rewrite the message stamped with `key` (an event's original announcement after a
+        change or cancellation). False when it cannot be found or updated."""
+        found = await self._find(target, key, since)
+        if not found:
+            return False
+        channel, ts = found
+        shown = [r for r in replies if not isinstance(r, File)]
+        messages = [m for reply in shown for m in blocks.render(reply)]
+        if not messages:
+            return False
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, text=messages[0].text,
+                                          blocks=messages[0].blocks)
+        except SLACK_ERRORS as exc:
+            log.warning("slack: cannot update %s: %s", key, describe_error(exc))
+            return False
+        return True
+
+    async def _find(self, target: Target, key: str,
+                    since: datetime) -> tuple[str, str] | bool | None:
+        """(channel, ts) of the message stamped with `key`; False if surely absent; None if
+        the platform cannot tell."""
         try:
             channel = (await self.identity.dm_channel(target.address) if target.direct
                        else target.address)
@@ -79,7 +106,7 @@ class SlackNotifier:
                 for message in response.get("messages") or []:
                     payload = (message.get("metadata") or {}).get("event_payload") or {}
                     if payload.get("key") == key:
-                        return True
+                        return channel, str(message.get("ts") or "")
                 cursor = (response.get("response_metadata") or {}).get("next_cursor")
                 if not response.get("has_more") or not cursor:
                     return False
@@ -103,7 +130,9 @@ class SlackNotifier:
 
     async def _post(self, channel: str, replies: list[Reply], key: str) -> SendResult:
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
-        messages = [m for reply in replies for m in blocks.render(reply)]
+        files = [r for r in replies if isinstance(r, File)]
+        messages = [m for reply in replies if not isinstance(reply, File)
+                    for m in blocks.render(reply)]
         try:
             for message in messages:
                 extra = {"blocks": message.blocks} if message.blocks else {}
@@ -112,7 +141,17 @@ class SlackNotifier:
                                                    **extra)
         except SLACK_ERRORS as exc:
             return _failure(exc)
+        for file in files:  # the message is posted (and recorded): a file is best effort
+            await self._upload(channel, file)
         return SendResult.sent()
+
+    async def _upload(self, channel: str, file: File) -> None:
+        try:
+            await self.client.files_upload_v2(
+                channel=channel, file=file.path, filename=file.filename,
+                title=blocks.shorten(file.title or file.filename, 250))
+        except (*SLACK_ERRORS, ValueError, OSError) as exc:
+            log.warning("slack: could not upload %s: %s", file.filename, describe_error(exc))
 
 
 def _failure(exc: BaseException) -> SendResult:

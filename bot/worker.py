@@ -30,11 +30,14 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import select
 
 from bot.notify import Notifier, Outcome, SendResult, Target
 from bot.settings import Settings
+from handlers import events_service as events
 from handlers import reminders as texts
 from handlers.dates import TOKYO, now_tokyo
+from handlers.events_service import EventPolicy
 from handlers.reminders import ReminderPolicy, SummaryFacts
 from handlers.rounds import (
     mute_lines,
@@ -44,7 +47,7 @@ from handlers.rounds import (
     progress_of,
     unreachable_lines,
 )
-from handlers.types import Lang, Reply
+from handlers.types import File, Lang, Reply
 from rubrics.loader import RubricRegistry, registry
 from store import reminders as rstore
 from store import rounds
@@ -57,6 +60,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF_CAP = timedelta(minutes=30)
 BLOCKED_PAUSE = timedelta(minutes=5)
+PACE = {"slack": 1.0, "teams": 1 / 7}
 
 
 @dataclass
@@ -88,13 +92,15 @@ class Job:
 
     delivery_id: int
     key: str
-    kind: str  # "announce" | "reminder" | "summary"
-    round_id: int
+    kind: str  # "announce" | "reminder" | "summary" | "event_…" | "broadcast…"
+    round_id: int | None
     org_id: int | None
     target: Target
     locale: str | None  # the user's explicit choice, if any
     attempts: int
     first_claimed_at: datetime
+    subject: str = ""  # "event:7" / "broadcast:3" (empty for a round)
+    slot: str = ""
 
 
 class Deliverer:
@@ -106,7 +112,8 @@ class Deliverer:
                  announce: list[Target] | None = None, secretariat: list[Target] | None = None,
                  admins: frozenset[str] = frozenset(), clock: Callable[[], datetime] = now_tokyo,
                  max_attempts: int = 6, backoff: timedelta = timedelta(seconds=30),
-                 lock: WorkerLock | None = None) -> None:
+                 lock: WorkerLock | None = None, event_policy: EventPolicy | None = None,
+                 pace: Mapping[str, float] | None = None) -> None:
         self.db = database
         self.notifiers = dict(notifiers)
         self.rubrics = rubrics or registry()
@@ -120,6 +127,10 @@ class Deliverer:
         self.lock = lock or WorkerLock(database)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = False
+        self.event_policy = event_policy or EventPolicy()
+        # seconds between two messages to one conversation (Slack ~1/s per channel; Teams 7/s)
+        self.pace = dict(PACE if pace is None else pace)
+        self._last_sent: dict[tuple[str, str], float] = {}
 
     # ----- one tick -----------------------------------------------------------------------------
 
@@ -172,7 +183,10 @@ class Deliverer:
         with self.db.transaction() as session:
             for rnd in rounds.live_rounds(session):
                 report.planned += plan_round(session, rnd, self.policy, now)
+            report.planned += events.plan_all(session, self.event_policy, now)
             due = rstore.due_slots(session, now)
+            self._expand_subjects([s for s in due if s.round_id is None], session, now, report)
+            due = [s for s in due if s.round_id is not None]
             newest_reminder: dict[int, ReminderSlot] = {}
             for slot in due:
                 if slot.kind == "reminder":
@@ -241,6 +255,7 @@ class Deliverer:
             if job is None:
                 continue
             notifier = self.notifiers[job.target.platform]
+            await self._pace(job.target)
             if job.attempts > 1 and await notifier.was_sent(job.target, job.key,
                                                             job.first_claimed_at):
                 await asyncio.to_thread(self._finish, job.delivery_id, rstore.SENT, clock(),
@@ -253,6 +268,9 @@ class Deliverer:
                 log.error("worker: %s refuses the bot (%s); pausing it", job.target.platform,
                           result.detail)
             await asyncio.to_thread(self._record, job, result, clock(), report)
+            if (result.outcome is Outcome.SENT and job.kind in ("event_change", "event_cancel")
+                    and not job.target.direct):
+                await self._update_original(notifier, job, clock())
 
     async def _send(self, notifier: Notifier, job: Job, now: datetime) -> SendResult:
         """Compose (in the user's language, as of now) and send; never raises."""
@@ -263,7 +281,8 @@ class Deliverer:
         else:
             langs = [await notifier.language(job.target) or "ja"]
         try:
-            replies = await asyncio.to_thread(self._compose, job, langs, now)
+            compose = self._compose_subject if job.subject else self._compose
+            replies = await asyncio.to_thread(compose, job, langs, now)
             send = notifier.send_direct if job.target.direct else notifier.send_channel
             return await send(job.target, replies, job.key)
         except Exception as exc:  # a bug or a broken rubric must not leave the row "sending"
@@ -285,6 +304,8 @@ class Deliverer:
             if not rstore.claim(session, delivery_id, self.worker_id, now):
                 return None  # another worker has it
             session.refresh(row)
+            if row.round_id is None:
+                return self._claim_subject(session, row, now, report)
             rnd = session.get(Round, row.round_id)
             kind = _kind(row.slot)
             reason = self._unwanted(session, row, rnd, kind, now)
@@ -385,8 +406,200 @@ class Deliverer:
     def _close_slots(self, now: datetime) -> None:
         with self.db.transaction() as session:
             for slot in rstore.open_slots(session):
-                if rstore.unfinished_count(session, slot.round_id, slot.name) == 0:
+                if rstore.unfinished_count(session, slot.round_id, slot.name,
+                                           subject=slot.subject) == 0:
                     slot.status, slot.updated_at = rstore.DONE, now
+                    if slot.round_id is None:
+                        events.slot_done(session, slot, now)
+
+
+    # ----- events and broadcasts (issue 7): same slots, deliveries, lock and retries -------------
+
+    def _expand_subjects(self, due: list[ReminderSlot], session, now: datetime,
+                         report: TickReport) -> None:
+        """Due event / broadcast slots → one delivery per recipient."""
+        from store.events import Broadcast, Event
+
+        platforms = list(self.notifiers)
+        latest_reminder: dict[str, ReminderSlot] = {}
+        for slot in due:
+            if slot.kind == "event_reminder":
+                latest_reminder[slot.subject] = slot  # due_slots is in time order
+        for slot in due:
+            kind, _, ident = slot.subject.partition(":")
+            row = (session.get(Event, int(ident)) if kind == "event" else
+                   session.get(Broadcast, int(ident)) if kind == "broadcast" else None)
+            slot.updated_at = now
+            if row is None:
+                slot.status, slot.note = rstore.CANCELLED, "subject deleted"
+                continue
+            if kind == "event" and slot.kind in ("event_announce", "event_reminder"):
+                if row.status not in ("planned", "announced"):
+                    slot.status, slot.note = rstore.CANCELLED, f"event {row.status}"
+                    continue
+                if slot.kind == "event_reminder" and latest_reminder[slot.subject] is not slot:
+                    slot.status, slot.note = rstore.SUPERSEDED, "overdue; a later one sent"
+                    report.missed += 1
+                    continue
+                if now >= row.starts_at:
+                    slot.status, slot.note = rstore.MISSED, "worker not running before start"
+                    report.missed += 1
+                    continue
+                if slot.kind == "event_announce":
+                    row.status, row.updated_at = "announced", now
+            if kind == "broadcast" and slot.kind == "broadcast":
+                if row.status == "cancelled":
+                    slot.status, slot.note = rstore.CANCELLED, "broadcast cancelled"
+                    continue
+                row.status, row.updated_at = "sending", now
+            targets: list[tuple[str, str, str, User | None]] = []
+            if slot.kind in ("event_proposal", "broadcast_report"):
+                people = (rounds.secretariat_users(session, self.admins, platforms)
+                          if slot.kind == "event_proposal" else
+                          [u for u in [session.get(User, row.created_by or -1)]
+                           if u is not None and u.platform in platforms])
+                channels = self.secretariat if slot.kind == "event_proposal" else []
+            else:
+                channels = self.announce
+                people = []
+                if slot.kind == "broadcast" and row.dm:
+                    people = list(session.scalars(
+                        select(User).where(User.org_id.is_not(None),
+                                           User.platform.in_(platforms))
+                        .order_by(User.id)))
+                elif slot.kind == "event_reminder":
+                    from store.events import rsvps
+
+                    going = [r.user_id for r in rsvps(session, row.id) if r.answer == "yes"]
+                    people = [u for u in (session.get(User, i) for i in going)
+                              if u is not None and u.platform in platforms]
+            for target in channels:
+                targets.append((target.recipient, target.platform, target.address, None))
+            for user in people:
+                targets.append((f"user:{user.id}", user.platform, user.platform_user_id, user))
+            for recipient, platform, address, user in targets:
+                report.expanded += rstore.add_delivery(
+                    session, round_id=None, subject=slot.subject, slot=slot.name,
+                    recipient=recipient, platform=platform, address=address,
+                    user_id=user.id if user else None, org_id=user.org_id if user else None,
+                    now=now)
+            if not targets:
+                slot.note = "no recipient (set AIGA_ANNOUNCE_CHANNELS / link users)"
+            slot.status = rstore.SENDING
+
+    def _claim_subject(self, session, row: Delivery, now: datetime,
+                       report: TickReport) -> Job | None:
+        from store.events import Broadcast, Event
+
+        slot = rstore.subject_slots(session, row.subject).get(row.slot)
+        kind = slot.kind if slot is not None else "broadcast"
+        noun, _, ident = row.subject.partition(":")
+        subject = (session.get(Event, int(ident)) if noun == "event" else
+                   session.get(Broadcast, int(ident)))
+        reason: tuple[str, str] | None = None
+        if subject is None:
+            reason = rstore.SKIPPED, "deleted"
+        elif row.recipient.startswith("user:") and row.user_id is None:
+            reason = rstore.GONE, "user deleted"
+        elif kind in ("event_announce", "event_reminder", "event_change") and \
+                subject.status not in ("planned", "announced"):
+            reason = rstore.SKIPPED, f"event {subject.status}"
+        elif kind == "event_reminder" and now >= subject.starts_at:
+            reason = rstore.MISSED, "event started before it could be sent"
+        if reason is not None:
+            rstore.finish(session, row.id, reason[0], now, detail=reason[1])
+            if reason[0] == rstore.MISSED:
+                report.missed += 1
+            else:
+                report.skipped += 1
+            return None
+        user = session.get(User, row.user_id) if row.user_id is not None else None
+        return Job(row.id, row.key, kind, None, row.org_id,
+                   Target(row.platform, row.address, direct=row.recipient.startswith("user:")),
+                   user.locale if user is not None else None, row.attempts,
+                   row.first_claimed_at or now, subject=row.subject, slot=row.slot)
+
+    def _compose_subject(self, job: Job, langs: list[Lang], now: datetime) -> list[Reply]:
+        from handlers import events_messages as em
+        from store.events import Broadcast, Event
+
+        noun, _, ident = job.subject.partition(":")
+        with self.db.transaction() as session:
+            by_lang: list[list[Reply]] = []
+            for lang in langs:
+                if noun == "broadcast":
+                    row = session.get(Broadcast, int(ident))
+                    assert row is not None
+                    if job.kind != "broadcast_report":  # the admin's own words, once
+                        return em.broadcast_replies(row, langs)
+                    by_lang.append(em.report_replies(events.broadcast_report(session, row),
+                                                     lang))
+                    continue
+                event = session.get(Event, int(ident))
+                assert event is not None
+                ics = em.ics_file(event, now) if lang == langs[0] else None
+                if job.kind == "event_announce":
+                    replies = em.announce_replies(event, lang, ics)
+                elif job.kind == "event_reminder":
+                    replies = em.reminder_replies(event, lang, int(job.slot[1:] or 0))
+                elif job.kind == "event_change":
+                    replies = em.change_replies(event, lang, ics)
+                elif job.kind == "event_cancel":
+                    replies = em.cancel_replies(event, lang, ics)
+                else:
+                    proposer = session.get(User, event.proposed_by or -1)
+                    replies = em.proposal_replies(event, lang, proposer.display_name or
+                                                  proposer.key if proposer else "-")
+                by_lang.append(replies)
+            if len(by_lang) == 1:
+                return by_lang[0]
+            files = [r for r in by_lang[0] if isinstance(r, File)]
+            ja = [r for r in by_lang[0] if not isinstance(r, File)]
+            return texts.bilingual(ja, by_lang[1]) + files
+
+    async def _update_original(self, notifier: Notifier, job: Job, now: datetime) -> None:
+        """After a change / cancellation was posted to a channel, rewrite the original
+        announcement there (best effort: the platform may not allow it)."""
+        from handlers import events_messages as em
+        from store.events import Event
+
+        update = getattr(notifier, "update_message", None)
+        if update is None:
+            return
+
+        def compose() -> tuple[list[Reply], datetime] | None:
+            with self.db.transaction() as session:
+                event = session.get(Event, int(job.subject.partition(":")[2]))
+                original = session.scalar(select(Delivery).where(
+                    Delivery.subject == job.subject, Delivery.slot == events.ANNOUNCE,
+                    Delivery.recipient == job.target.recipient))
+                if event is None or original is None or original.sent_at is None:
+                    return None
+                replies = texts.bilingual(em.superseded_original(event, "ja"),
+                                          em.superseded_original(event, "en"))
+                return replies, original.first_claimed_at or original.sent_at
+
+        found = await asyncio.to_thread(compose)
+        if found is None:
+            return
+        key = f"aiga:{job.subject}:{events.ANNOUNCE}:{job.target.recipient}"
+        try:
+            await update(job.target, key, found[0], found[1])
+        except Exception:  # never let the update undo a recorded delivery
+            log.exception("worker: could not update the original announcement of %s",
+                          job.subject)
+
+    async def _pace(self, target: Target) -> None:
+        """At most one message per `pace` seconds to one conversation (platform limits)."""
+        interval = self.pace.get(target.platform, 0.0)
+        if interval <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        key = (target.platform, target.address)
+        wait = self._last_sent.get(key, -1e9) + interval - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last_sent[key] = loop.time()
 
 
 def _kind(slot_name: str) -> str:
@@ -469,10 +682,31 @@ def build_deliverer(database: Database, settings: Settings | None = None, *,
 
         notifiers["teams"] = TeamsNotifier(teams, database, clock)
     return Deliverer(database, notifiers, policy=worker.policy(),
+                     event_policy=load_event_policy(worker.policy()),
                      announce=worker.announce_targets(),
                      secretariat=worker.secretariat_targets(), admins=settings.admin_ids,
                      clock=clock, max_attempts=worker.aiga_delivery_max_attempts,
                      backoff=timedelta(seconds=worker.aiga_delivery_backoff_seconds))
+
+
+def load_event_policy(base: ReminderPolicy | None = None) -> EventPolicy:
+    """AIGA_EVENT_REMINDERS ("1d,1h": before the start), AIGA_EVENT_ANNOUNCE_DAYS (14) and
+    the reminder hour / closed days of the rounds (AIGA_REMINDER_HOUR, …)."""
+    from dotenv import dotenv_values
+
+    from bot.settings import SettingsError
+
+    env = {**dotenv_values(".env"), **os.environ}
+    policy = base or ReminderPolicy()
+    try:
+        reminders = events.parse_reminders(env.get("AIGA_EVENT_REMINDERS") or "1d,1h")
+    except ValueError as exc:
+        raise SettingsError(f"setting AIGA_EVENT_REMINDERS: {exc}") from None
+    days = (env.get("AIGA_EVENT_ANNOUNCE_DAYS") or "14").strip()
+    if not days.isdigit() or int(days) > 90:
+        raise SettingsError("setting AIGA_EVENT_ANNOUNCE_DAYS: a number of days from 0 to 90")
+    return EventPolicy(reminders=reminders, announce_days=int(days), hour=policy.hour,
+                       closed_days=policy.closed_days)
 
 
 async def _close(deliverer: Deliverer) -> None:

@@ -45,6 +45,15 @@ _WITH_ARG = re.compile(r"^(結果|result|レポート|report|ベンチマーク|
 _ARG_INTENT = {"結果": "result_org", "result": "result_org", "レポート": "report",
                "report": "report", "ベンチマーク": "benchmark", "benchmark": "benchmark"}
 _ITEM = re.compile(r"^(?:項目|item|no\.?|#)\s*(\d{1,2})\s*(?:番)?$|^(\d{1,2})\s*番$")
+# 「次のAll-Handsはいつ？」 / "upcoming events" / "when is the next spotlight": an event word
+# together with a when/next word, or one of the plain list phrases (issue 7).
+_EVENT_WORDS = (r"all[- ]?hands|オールハンズ|stand[- ]?up|スタンドアップ|spotlight|スポットライト|"
+                r"aigコモンズ|コモンズ|commons|meetup|ミートアップ|symposium|シンポジウム|"
+                r"イベント|events?")
+_EVENT_KIND = re.compile(_EVENT_WORDS)
+_EVENT_WHEN = re.compile(r"いつ|次の|次回|今後|予定|日程|スケジュール|upcoming|next|when|schedule")
+_EVENT_LIST = frozenset({"イベント", "events", "upcoming events", "upcoming", "イベント予定",
+                         "今後のイベント", "イベントの予定", "event schedule"})
 _NOTE = re.compile(r"^(?:メモ|note|memo|備考)(?:\s*[:：]\s*|\s+)(.+)$", re.DOTALL)
 
 
@@ -63,4 +72,9 @@ def parse(text: str) -> Intent | None:
         return Intent(_ARG_INTENT[match.group(1)], text.strip().split(None, 1)[1].strip())
     if match := _NOTE.match(text.strip()):
         return Intent("note", match.group(1).strip())
+    if folded.rstrip("?？") in _EVENT_LIST:
+        return Intent("events")
+    if (kind := _EVENT_KIND.search(folded)) and _EVENT_WHEN.search(folded):
+        word = kind.group(0)
+        return Intent("events", "" if word.startswith(("イベント", "event")) else word)
     return None

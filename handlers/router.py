@@ -14,6 +14,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from handlers.admin import admin_command, handle_admin
 from handlers.context import Turn
 from handlers.dates import now_tokyo
+from handlers.events import (
+    event_command,
+    handle_event,
+    handle_event_action,
+    handle_event_form_text,
+    upcoming_replies,
+)
 from handlers.faq import FaqHandler
 from handlers.intents import Intent, parse
 from handlers.messages import say
@@ -121,7 +128,7 @@ class Router:
         text = msg.text or ""
         guessed = guess_lang(text)
         command = (parse(text) is not None or admin_command(text) is not None
-                   or round_command(text) is not None)
+                   or round_command(text) is not None or event_command(text) is not None)
         if guessed and (command or "lang" not in data):
             data["lang"] = guessed
         return data.get("lang") or guessed or "ja"
@@ -150,7 +157,14 @@ class Router:
             return handle_admin(turn, words)
         if (words := round_command(text)) is not None:
             return handle_round(turn, words, self.rubrics)
+        # ----- events and broadcasts (issue 7) -----
+        if (words := event_command(text)) is not None:
+            return handle_event(turn, words)
+        if (replies := handle_event_form_text(turn, text)) is not None:
+            return replies
         intent = parse(text)
+        if intent is not None and intent.name == "events":
+            return upcoming_replies(turn, intent.arg)
         if intent is not None and intent.name in GLOBAL_INTENTS:
             return self._on_global(turn, intent)
         if intent is not None and intent.name in NAVI_INTENTS:
@@ -175,6 +189,8 @@ class Router:
             return self.faq.handle_action(turn, value)
         if value.startswith("round:"):
             return handle_round_action(turn, value)
+        if value.startswith("event:"):  # RSVP, approve / decline, the guided dialogue
+            return handle_event_action(turn, value)
         if value in ("lang:en", "lang:ja"):
             return self._on_global(turn, Intent(value.replace(":", "_")))
         return [Text(say(turn.lang, "stale_action")), *self.navi.current_question(turn)]

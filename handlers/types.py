@@ -132,6 +132,20 @@ class Image(Reply):
 
 
 @dataclass
+class File(Reply):
+    """A file to hand over (an .ics calendar entry). `path` is on disk; Slack uploads it, Teams
+    and the console show its title and where it is."""
+
+    path: str
+    filename: str
+    mime: str = "application/octet-stream"
+    title: str = ""
+
+    def fallback(self) -> str:
+        return f"{self.title or self.filename}: {self.path}"
+
+
+@dataclass
 class Answered(Reply):
     """Tells the adapter that the question with this key was answered, and how.
 

@@ -9,6 +9,12 @@
   worker is reconciled with the platform (was it posted?) before anything is resent.
 * `reminder_mutes` — who asked for no more reminders in a round.
 
+Since issue 7 slots and deliveries belong to a round (round_id set, subject empty: exactly as
+before) or to another *subject*, "event:<id>" or "broadcast:<id>" (subject set, round_id empty).
+Each family has its unique key: (round_id, name) / (subject, name) for slots and
+(round_id, slot, recipient) / (subject, slot, recipient) for deliveries (NULLs never collide).
+The round functions keep their signatures; the subject ones take `subject=`.
+
 `WorkerLock` keeps a single worker delivering at a time (PostgreSQL advisory lock; on SQLite an
 exclusive lock on a file next to the database), which is what makes a row left "sending" safe to
 reconcile: whoever held it is gone.
@@ -56,18 +62,21 @@ DELIVERY_FINAL = (SENT, FAILED, GONE, SKIPPED, MISSED, UNCERTAIN)
 
 
 class ReminderSlot(Base):
-    """One scheduled message of a round (announcement, a reminder, the summary)."""
+    """One scheduled message of a subject: a round (announcement, a reminder, the summary), an
+    event (announcement, reminders, change, cancellation) or a broadcast."""
 
     __tablename__ = "reminder_slots"
     __table_args__ = (
         UniqueConstraint("round_id", "name", name="uq_reminder_slots_round_name"),
+        UniqueConstraint("subject", "name", name="uq_reminder_slots_subject_name"),
         Index("ix_reminder_slots_status_due", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(20))  # "open" | "d14" … "d0" | "summary"
-    kind: Mapped[str] = mapped_column(String(20))  # "announce" | "reminder" | "summary"
+    subject: Mapped[str | None] = mapped_column(String(60))  # None for a round
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(20))  # "open" | "d14" … "d0" | "summary" | …
+    kind: Mapped[str] = mapped_column(String(20))  # "announce" | "reminder" | "summary" | …
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     note: Mapped[str | None] = mapped_column(String(300))
@@ -81,11 +90,13 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("round_id", "slot", "recipient", name="uq_deliveries_key"),
+        UniqueConstraint("subject", "slot", "recipient", name="uq_deliveries_subject_key"),
         Index("ix_deliveries_status_next", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    subject: Mapped[str | None] = mapped_column(String(60))  # None for a round
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     slot: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(200))  # "user:42" | "channel:slack:C0123"
     platform: Mapped[str] = mapped_column(String(20))
@@ -105,8 +116,11 @@ class Delivery(Base):
 
     @property
     def key(self) -> str:
-        """The delivery's identity, also stamped on the platform message for reconciliation."""
-        return f"aiga:{self.round_id}:{self.slot}:{self.recipient}"
+        """The delivery's identity, also stamped on the platform message for reconciliation.
+        Rounds keep the issue-6 form (messages already posted stay recognisable)."""
+        if self.subject is None:
+            return f"aiga:{self.round_id}:{self.slot}:{self.recipient}"
+        return f"aiga:{self.subject}:{self.slot}:{self.recipient}"
 
 
 class ReminderMute(Base):
@@ -124,27 +138,50 @@ class ReminderMute(Base):
 # ----- slots ------------------------------------------------------------------------------------
 
 
+def _of(model, round_id: int | None, subject: str | None):
+    """The WHERE clause for one round's rows or one subject's rows."""
+    return model.subject == subject if subject is not None else model.round_id == round_id
+
+
 def slots_for(session: Session, round_id: int) -> dict[str, ReminderSlot]:
-    rows = session.scalars(select(ReminderSlot).where(ReminderSlot.round_id == round_id))
+    rows = session.scalars(select(ReminderSlot).where(_of(ReminderSlot, round_id, None)))
+    return {row.name: row for row in rows}
+
+
+def subject_slots(session: Session, subject: str) -> dict[str, ReminderSlot]:
+    rows = session.scalars(select(ReminderSlot).where(_of(ReminderSlot, None, subject)))
     return {row.name: row for row in rows}
 
 
 def sync_slots(session: Session, round_id: int, wanted: list[tuple[str, str, datetime]],
                now: datetime) -> int:
+    return _sync(session, round_id, None, wanted, now)
+
+
+def sync_subject_slots(session: Session, subject: str, wanted: list[tuple[str, str, datetime]],
+                       now: datetime) -> int:
+    """`sync_slots` for an event or a broadcast."""
+    return _sync(session, None, subject, wanted, now)
+
+
+def _sync(session: Session, round_id: int | None, subject: str | None,
+          wanted: list[tuple[str, str, datetime]], now: datetime) -> int:
     """Make the round's *pending* slots match `wanted` ((name, kind, due_at), …).
 
     Pending rows move to their new time or are cancelled when no longer wanted; slots that are
     sending, done or missed are never touched, so nothing already sent is planned again.
     Returns how many rows changed.
     """
-    existing = slots_for(session, round_id)
+    existing = (subject_slots(session, subject) if subject is not None
+                else slots_for(session, round_id or 0))
     changed = 0
     names = {name for name, _, _ in wanted}
     for name, kind, due_at in wanted:
         row = existing.get(name)
         if row is None:
-            session.add(ReminderSlot(round_id=round_id, name=name, kind=kind, due_at=due_at,
-                                     status=PENDING, created_at=now, updated_at=now))
+            session.add(ReminderSlot(subject=subject, round_id=round_id, name=name, kind=kind,
+                                     due_at=due_at, status=PENDING, created_at=now,
+                                     updated_at=now))
             changed += 1
         elif row.status == PENDING and row.due_at != due_at:
             row.due_at, row.updated_at = due_at, now
@@ -160,10 +197,11 @@ def sync_slots(session: Session, round_id: int, wanted: list[tuple[str, str, dat
     return changed
 
 
-def cancel_pending(session: Session, round_id: int, now: datetime, note: str) -> int:
+def cancel_pending(session: Session, round_id: int | None, now: datetime, note: str, *,
+                   subject: str | None = None) -> int:
     result = session.execute(
         update(ReminderSlot)
-        .where(ReminderSlot.round_id == round_id, ReminderSlot.status == PENDING)
+        .where(_of(ReminderSlot, round_id, subject), ReminderSlot.status == PENDING)
         .values(status=CANCELLED, note=note, updated_at=now))
     return result.rowcount or 0
 
@@ -183,16 +221,19 @@ def open_slots(session: Session) -> list[ReminderSlot]:
 # ----- deliveries -------------------------------------------------------------------------------
 
 
-def add_delivery(session: Session, *, round_id: int, slot: str, recipient: str, platform: str,
-                 address: str, user_id: int | None, org_id: int | None, now: datetime) -> bool:
-    """Insert one delivery unless its key exists (then nothing changes). True when added."""
+def add_delivery(session: Session, *, round_id: int | None, slot: str, recipient: str,
+                 platform: str, address: str, user_id: int | None, org_id: int | None,
+                 now: datetime, subject: str | None = None) -> bool:
+    """Insert one delivery unless its key exists (then nothing changes). True when added.
+    Rounds pass `round_id`; events and broadcasts pass `subject` instead."""
     exists = session.scalar(select(Delivery.id).where(
-        Delivery.round_id == round_id, Delivery.slot == slot, Delivery.recipient == recipient))
+        _of(Delivery, round_id, subject), Delivery.slot == slot, Delivery.recipient == recipient))
     if exists is not None:
         return False
     try:
         with session.begin_nested():
-            session.add(Delivery(round_id=round_id, slot=slot, recipient=recipient,
+            session.add(Delivery(subject=subject, round_id=round_id, slot=slot,
+                                 recipient=recipient,
                                  platform=platform, address=address, user_id=user_id,
                                  org_id=org_id, status=PENDING, attempts=0, created_at=now,
                                  updated_at=now))
@@ -240,15 +281,17 @@ def orphans(session: Session) -> list[Delivery]:
                                 .order_by(Delivery.id)))
 
 
-def unfinished_count(session: Session, round_id: int, slot: str) -> int:
+def unfinished_count(session: Session, round_id: int | None, slot: str, *,
+                     subject: str | None = None) -> int:
     return len(session.scalars(select(Delivery.id).where(
-        Delivery.round_id == round_id, Delivery.slot == slot,
+        _of(Delivery, round_id, subject), Delivery.slot == slot,
         Delivery.status.in_((PENDING, SENDING)))).all())
 
 
-def deliveries_for(session: Session, round_id: int, statuses: tuple[str, ...] | None = None,
+def deliveries_for(session: Session, round_id: int | None,
+                   statuses: tuple[str, ...] | None = None, *, subject: str | None = None,
                    ) -> list[Delivery]:
-    query = select(Delivery).where(Delivery.round_id == round_id)
+    query = select(Delivery).where(_of(Delivery, round_id, subject))
     if statuses:
         query = query.where(Delivery.status.in_(statuses))
     return list(session.scalars(query.order_by(Delivery.id)))

@@ -23,7 +23,7 @@ from bot.slack.blocks import Rendered
 from bot.slack.client import SLACK_ERRORS
 from bot.slack.client import describe_error as _describe
 from bot.slack.texts import text
-from handlers.types import Answered, Image, Lang, Question, Reply
+from handlers.types import Answered, File, Image, Lang, Question, Reply
 from store import slack as store
 from store.db import Database
 
@@ -48,6 +48,8 @@ class Delivery:
                     await self._question(user_id, channel, reply, lang)
                 elif isinstance(reply, Image):
                     await self._image(channel, reply, lang)
+                elif isinstance(reply, File):
+                    await self._file(channel, reply)
                 else:
                     for message in blocks.render(reply, text(lang, "continued")):
                         await self.post(channel, message)
@@ -134,3 +136,12 @@ class Delivery:
             await self.post(channel, Rendered(blocks.fallback_text(
                 text(lang, "image_failed", alt=image.alt))))
 
+    async def _file(self, channel: str, file: File) -> None:
+        """A calendar file (.ics) and the like: uploaded; its title as text if that fails."""
+        try:
+            await self.client.files_upload_v2(
+                channel=channel, file=file.path, filename=file.filename,
+                title=blocks.shorten(file.title or file.filename, 250), request_file_info=False)
+        except (*SLACK_ERRORS, ValueError, OSError) as exc:
+            log.warning("could not upload %s: %s", file.filename, _describe(exc))
+            await self.post(channel, Rendered(blocks.fallback_text(file.title or file.filename)))

@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from handlers.types import Choice, Fields, Image, Question, Reply, Text
+from handlers.types import Choice, Fields, File, Image, Question, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,13 @@ def data_uri(path: Path, budget: int) -> str | None:
     return None
 
 
+def render_file(reply: File) -> list[Message]:
+    """A file (an .ics) in Teams: its title as text. A bot can only attach files in a personal
+    chat after a consent card, and a data URI button is not reliably accepted, so a failed
+    attachment cannot turn a delivered announcement into a retried (doubled) one."""
+    return [Message(reply.title or reply.filename)]
+
+
 def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list[Message]:
     """Any reply shown as messages (Answered is handled by delivery)."""
     if isinstance(reply, Question):
@@ -234,6 +241,8 @@ def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list
         return render_fields(reply, continued)
     if isinstance(reply, Image):
         return render_image(reply, image_failed or reply.fallback())
+    if isinstance(reply, File):
+        return render_file(reply)
     if isinstance(reply, Text):
         return render_text(reply)
     return [Message(piece) for piece in split_text(reply.fallback() or " ")]

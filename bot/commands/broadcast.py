@@ -1,0 +1,97 @@
+"""`aiga-bot broadcast …`: announcements from the secretariat to everyone.
+
+  broadcast send --text "…" [--link URL] [--dm] [--at "YYYY-MM-DD HH:MM"]
+  broadcast report ID        sent / failed (with reasons) / still being sent
+  broadcast cancel ID        before it started sending
+  broadcast list
+
+The worker delivers it (announcement channels; with --dm also every linked member user), paced,
+retried and recorded per recipient, so a restart resumes without sending anything twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.settings import load_settings
+from handlers.dates import fmt_datetime, now_tokyo
+
+
+def _run(action: Callable[[Session], str]) -> int:
+    from handlers.events_service import EventError
+    from store.db import Database
+
+    db = Database(load_settings().database_url)
+    try:
+        with db.transaction() as session:
+            print(action(session))
+    except EventError as exc:
+        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+
+    def action(session: Session) -> str:
+        at = svc.parse_when(args.at, "送信日時", "send time") if args.at else None
+        row = svc.create_broadcast(session, text=args.text, link=args.link, dm=args.dm, at=at,
+                                   now=now_tokyo())
+        return (f"broadcast #{row.id} scheduled for {fmt_datetime(row.send_at, 'en')} "
+                f"({'channels and DMs' if row.dm else 'channels'}); the worker sends it")
+    return _run(action)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+
+    def action(session: Session) -> str:
+        report = svc.broadcast_report(session, svc.find_broadcast(session, args.broadcast))
+        return "\n".join(report.lines("en"))
+    return _run(action)
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+
+    def action(session: Session) -> str:
+        row = svc.cancel_broadcast(session, svc.find_broadcast(session, args.broadcast),
+                                   now_tokyo())
+        return f"cancelled broadcast #{row.id}"
+    return _run(action)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from store.events import Broadcast
+
+    def action(session: Session) -> str:
+        rows = session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(50))
+        return "\n".join(f"#{r.id}\t{fmt_datetime(r.send_at, 'en')}\t{r.status}\t"
+                         f"{'dm' if r.dm else '-'}\t{r.text[:60]}" for r in rows) or "none"
+    return _run(action)
+
+
+def register(sub) -> None:
+    bc = sub.add_parser("broadcast", help="announcements to all channels (and DMs)")
+    bsub = bc.add_subparsers(dest="broadcast_command", required=True)
+    send = bsub.add_parser("send", help="send now or at a time")
+    send.add_argument("--text", required=True)
+    send.add_argument("--link")
+    send.add_argument("--dm", action="store_true", help="also DM every linked member user")
+    send.add_argument("--at", help='"YYYY-MM-DD HH:MM" (Tokyo); default now')
+    send.set_defaults(func=cmd_send)
+    for name, func, text in (("report", cmd_report, "delivery report"),
+                             ("cancel", cmd_cancel, "cancel before sending")):
+        parser = bsub.add_parser(name, help=text)
+        parser.add_argument("broadcast", help="broadcast number")
+        parser.set_defaults(func=func)
+    bsub.add_parser("list").set_defaults(func=cmd_list)

@@ -1,0 +1,244 @@
+"""`aiga-bot event …`: the secretariat's events from the command line.
+
+  event add --kind allhands --title "12月 All-Hands" --start "2026-12-17 12:00" --end 13:00
+            [--title-en …] [--place … | --url …] [--agenda "a;b;c"] [--organiser 会社名]
+  event list                      upcoming and recent events, status, RSVP counts
+  event show ID                   details, RSVP counts and names
+  event edit ID [--start …] [--end …] [--title …] [--place …] [--url …] [--agenda …]
+  event cancel ID [--reason …]
+  event announce ID               announce now
+  event rule add [--nth 3] [--weekday thu] [--time 12:00] [--minutes 60] [--title …]
+                 [--holiday next|previous|skip] [--months 3] [--place …] [--url …]
+  event rule list | event rule stop ID
+
+Times are Asia/Tokyo. Errors print in Japanese, then English, and change nothing (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.settings import load_settings
+from handlers.dates import fmt_datetime, now_tokyo
+
+WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def _run(action: Callable[[Session], str]) -> int:
+    from handlers.events_service import EventError
+    from store.db import Database
+
+    db = Database(load_settings().database_url)
+    try:
+        with db.transaction() as session:
+            print(action(session))
+    except EventError as exc:
+        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
+
+
+def _policy():
+    from bot.worker import load_event_policy
+    from bot.worker_settings import load_worker_settings
+
+    return load_event_policy(load_worker_settings().policy())
+
+
+def _line(session: Session, event) -> str:
+    from handlers.events_messages import title
+    from handlers.events_service import when_line
+    from store.events import rsvp_counts
+
+    counts = rsvp_counts(session, event.id)
+    where = event.place or event.url or "-"
+    return (f"#{event.id}\t{event.kind}\t{title(event, 'ja')}\t{when_line(event, 'en')}\t"
+            f"{where}\t{event.status}\tyes {counts['yes']} / no {counts['no']}")
+
+
+def _schedule(session: Session, subject: str) -> str:
+    from store.reminders import subject_slots
+
+    rows = sorted(subject_slots(session, subject).values(), key=lambda s: s.due_at)
+    return "schedule:\n" + "\n".join(
+        f"  {s.name}\t{fmt_datetime(s.due_at, 'en')}\t{s.status}"
+        + (f"\t({s.note})" if s.note else "") for s in rows)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+
+    policy = _policy()
+
+    def action(session: Session) -> str:
+        start = svc.parse_when(args.start, "開始日時", "start")
+        event = svc.create_event(
+            session, kind=svc.parse_kind(args.kind), title=args.title, title_en=args.title_en,
+            start=start, end=svc.parse_end(args.end, start), now=now_tokyo(), place=args.place,
+            url=args.url, organiser=args.organiser, policy=policy,
+            agenda=args.agenda.split(";") if args.agenda is not None else None)
+        return f"created {_line(session, event)}\n{_schedule(session, event.subject)}"
+    return _run(action)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from store.events import all_events
+
+    def action(session: Session) -> str:
+        return "\n".join(_line(session, e) for e in all_events(session)) or "no events yet"
+    return _run(action)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from handlers.events_messages import detail_body
+    from handlers.events_service import find_event
+    from store.events import rsvps
+    from store.models import User
+
+    def action(session: Session) -> str:
+        event = find_event(session, args.event)
+        lines = [_line(session, event), detail_body(event, "ja")]
+        for row in rsvps(session, event.id):
+            user = session.get(User, row.user_id)
+            org = user.organisation.name if user and user.organisation else "-"
+            lines.append(f"  {row.answer}\t{user.display_name or user.key if user else '-'}"
+                         f"\t{org}")
+        return "\n".join([*lines, _schedule(session, event.subject)])
+    return _run(action)
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+
+    policy = _policy()
+
+    def action(session: Session) -> str:
+        event = svc.find_event(session, args.event)
+        start = svc.parse_when(args.start, "開始日時", "start") if args.start else None
+        end = svc.parse_end(args.end, start or event.starts_at) if args.end else None
+        svc.edit_event(session, event, now_tokyo(), start=start, end=end, title=args.title,
+                       place=args.place, url=args.url, policy=policy,
+                       agenda=args.agenda.split(";") if args.agenda is not None else None)
+        return f"changed {_line(session, event)}\n{_schedule(session, event.subject)}"
+    return _run(action)
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+
+    def action(session: Session) -> str:
+        event = svc.cancel_event(session, svc.find_event(session, args.event), now_tokyo(),
+                                 args.reason or "")
+        return f"cancelled {_line(session, event)}\n{_schedule(session, event.subject)}"
+    return _run(action)
+
+
+def cmd_announce(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+
+    def action(session: Session) -> str:
+        event = svc.announce_now(session, svc.find_event(session, args.event), now_tokyo())
+        return f"announcing #{event.id} on the worker's next tick"
+    return _run(action)
+
+
+def cmd_rule_add(args: argparse.Namespace) -> int:
+    from handlers import events_service as svc
+    from store.events import upcoming
+
+    policy = _policy()
+
+    def action(session: Session) -> str:
+        weekday = WEEKDAYS.get(args.weekday.lower()[:3])
+        if weekday is None:
+            raise svc.EventError("曜日は mon…sun で指定してください。", "Weekday: mon…sun.")
+        now = now_tokyo()
+        rule = svc.create_rule(session, kind=args.kind, title=args.title, title_en=args.title_en,
+                               nth=args.nth, weekday=weekday, start_time=args.time,
+                               minutes=args.minutes, now=now, place=args.place, url=args.url,
+                               holiday=args.holiday, months_ahead=args.months, policy=policy)
+        made = [e for e in upcoming(session, now, limit=100) if e.rule_id == rule.id]
+        return f"rule #{rule.id}: {len(made)} events\n" + "\n".join(_line(session, e)
+                                                                   for e in made)
+    return _run(action)
+
+
+def cmd_rule_list(args: argparse.Namespace) -> int:
+    from store.events import active_rules
+
+    def action(session: Session) -> str:
+        return "\n".join(f"#{r.id}\t{r.kind}\t{r.title_ja}\tnth={r.nth} weekday={r.weekday} "
+                         f"{r.start_time} {r.minutes}min holiday={r.holiday} "
+                         f"months={r.months_ahead}" for r in active_rules(session)) or "no rules"
+    return _run(action)
+
+
+def cmd_rule_stop(args: argparse.Namespace) -> int:
+    from handlers.events_service import EventError
+    from store.events import EventRule
+
+    def action(session: Session) -> str:
+        rule = session.get(EventRule, args.rule)
+        if rule is None:
+            raise EventError("そのルールはありません。", "No such rule.")
+        rule.active, rule.updated_at = False, now_tokyo()
+        return f"stopped rule #{rule.id}; events already created stay"
+    return _run(action)
+
+
+def register(sub) -> None:
+    ev = sub.add_parser("event", help="events: add, list, edit, cancel, announce, rules")
+    esub = ev.add_subparsers(dest="event_command", required=True)
+    add = esub.add_parser("add", help="create an event (announced N days before)")
+    add.add_argument("--kind", required=True,
+                     help="allhands, standup, spotlight, commons, meetup, symposium, other")
+    add.add_argument("--title", required=True)
+    add.add_argument("--title-en", dest="title_en")
+    add.add_argument("--start", required=True, help='"YYYY-MM-DD HH:MM" (Tokyo)')
+    add.add_argument("--end", required=True, help='"YYYY-MM-DD HH:MM", "HH:MM" or minutes')
+    add.add_argument("--place")
+    add.add_argument("--url")
+    add.add_argument("--agenda", help='items separated by ";" (All-Hands: the standard four)')
+    add.add_argument("--organiser", help="member company (required for a Stand-Up)")
+    add.set_defaults(func=cmd_add)
+    esub.add_parser("list", help="events with status and RSVP counts").set_defaults(
+        func=cmd_list)
+    for name, func, text in (("show", cmd_show, "details and RSVPs"),
+                             ("announce", cmd_announce, "announce now")):
+        parser = esub.add_parser(name, help=text)
+        parser.add_argument("event", help="event number")
+        parser.set_defaults(func=func)
+    cancel = esub.add_parser("cancel", help="cancel (announced if it was announced)")
+    cancel.add_argument("event")
+    cancel.add_argument("--reason")
+    cancel.set_defaults(func=cmd_cancel)
+    edit = esub.add_parser("edit", help="change time, title, place, link or agenda")
+    edit.add_argument("event")
+    for option in ("--start", "--end", "--title", "--place", "--url", "--agenda"):
+        edit.add_argument(option)
+    edit.set_defaults(func=cmd_edit)
+    rule = esub.add_parser("rule", help="recurring events (the monthly All-Hands)")
+    rsub = rule.add_subparsers(dest="rule_command", required=True)
+    radd = rsub.add_parser("add", help="e.g. third Thursday 12:00")
+    radd.add_argument("--kind", default="allhands")
+    radd.add_argument("--title", default="AIGA All-Hands（{month}月）")
+    radd.add_argument("--title-en", dest="title_en")
+    radd.add_argument("--nth", type=int, default=3, help="1–4, or -1 for the last")
+    radd.add_argument("--weekday", default="thu")
+    radd.add_argument("--time", default="12:00")
+    radd.add_argument("--minutes", type=int, default=60)
+    radd.add_argument("--holiday", default="next", choices=("next", "previous", "skip"))
+    radd.add_argument("--months", type=int, default=3, help="how many months ahead to create")
+    radd.add_argument("--place")
+    radd.add_argument("--url")
+    radd.set_defaults(func=cmd_rule_add)
+    rsub.add_parser("list").set_defaults(func=cmd_rule_list)
+    stop = rsub.add_parser("stop")
+    stop.add_argument("rule", type=int)
+    stop.set_defaults(func=cmd_rule_stop)
