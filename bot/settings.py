@@ -1,23 +1,40 @@
 """All settings in one validated object, read from the environment and a .env file.
 
+`Settings` is the one object every command reads (`load_settings()`); it is assembled from one
+group of fields per concern, so each adapter's settings stay readable and the names are the ones
+`.env.example` documents:
+
+    Settings
+    ├── ServerSettings   DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_MAX_OVERFLOW, PORT,
+    │                    AIGA_ADMINS, LOG_LEVEL, LOG_FORMAT, AIGA_SHUTDOWN_TIMEOUT, AIGA_THREADS
+    ├── SlackSettings    SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
+    ├── TeamsSettings    MICROSOFT_APP_* and TEAMS_RETRY_* (bot/teams/settings.py, inherited as is)
+    ├── WorkerGroup      AIGA_REMINDER_*, AIGA_*_CHANNELS, AIGA_WORKER_*, AIGA_DELIVERY_*
+    └── FeatureSettings  AIGA_CHART_DIR, AIGA_BENCHMARK_MIN_COMPANIES, AIGA_WEBSITE_URL
+
 Secrets are `SecretStr`, so they never appear in a repr, a log line or an error message; every
 error names the setting and what is expected of it, never the value given.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import time
 from functools import cached_property
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.teams.settings import TeamsSettings
 from store.db import default_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9-]+$")
 _SECRET_CHARS = re.compile(r"^[A-Za-z0-9]{16,128}$")
+_CONFIG = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
 
 class SettingsError(SystemExit):
@@ -29,24 +46,40 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+# ----- the server process: database, port, logging, shutdown -------------------------------------
 
-    database_url: str = Field(default_factory=default_url)
-    aiga_admins: str = ""  # comma-separated "platform:user-id"
 
-    # --- Slack (issue 3); required only by `aiga-bot serve`, see slack_problems() ---
-    slack_bot_token: SecretStr | None = None  # xoxb-…
-    slack_signing_secret: SecretStr | None = None  # HTTP mode: verifies every request
-    slack_app_token: SecretStr | None = None  # xapp-…: when set, Socket Mode instead of HTTP
-    slack_api_url: str = SLACK_API_DEFAULT  # GovSlack and tests point elsewhere
+class ServerSettings(BaseSettings):
+    model_config = _CONFIG
+
+    database_url: str = Field(default_factory=default_url)  # postgres://… as platforms give it
+    database_pool_size: int = Field(default=10, ge=1, le=100)  # PostgreSQL connections kept
+    database_max_overflow: int = Field(default=10, ge=0, le=100)  # extra ones under load
     port: int = Field(default=3000, ge=1, le=65535)
+    aiga_admins: str = ""  # comma-separated "platform:user-id"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"  # auto: JSON unless on a terminal
+    aiga_shutdown_timeout: float = Field(default=20.0, ge=1.0, le=600.0)  # on SIGTERM
+    aiga_threads: int = Field(default=16, ge=2, le=256)  # database/router worker threads
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _default_database(cls, value: object) -> object:
+        return default_url() if _blank_to_none(value) is None else value
 
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite:", "postgres://", "postgresql")):
             raise ValueError("must start with sqlite:, postgres:// or postgresql://")
+        return value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case(cls, value: object, info) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            return value.upper() if info.field_name == "log_level" else value.lower()
         return value
 
     @field_validator("aiga_admins")
@@ -58,9 +91,25 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{entry}' is not like slack:U0123ABC or teams:<aad-id>")
         return value
 
+    @cached_property
+    def admin_ids(self) -> frozenset[str]:
+        return frozenset(x.strip() for x in self.aiga_admins.split(",") if x.strip())
+
+
+# ----- Slack (issue 3) ---------------------------------------------------------------------------
+
+
+class SlackSettings(BaseSettings):
+    model_config = _CONFIG
+
+    slack_bot_token: SecretStr | None = None  # xoxb-…
+    slack_signing_secret: SecretStr | None = None  # HTTP mode: verifies every request
+    slack_app_token: SecretStr | None = None  # xapp-…: when set, Socket Mode instead of HTTP
+    slack_api_url: str = SLACK_API_DEFAULT  # GovSlack and tests point elsewhere
+
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod
-    def _blank(cls, value: object) -> object:
+    def _slack_blank(cls, value: object) -> object:
         return _blank_to_none(value)
 
     @field_validator("slack_bot_token")
@@ -93,20 +142,25 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value.strip().rstrip("/") + "/"
 
-    @cached_property
-    def admin_ids(self) -> frozenset[str]:
-        return frozenset(x.strip() for x in self.aiga_admins.split(",") if x.strip())
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None
 
     @property
     def slack_socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
-    def slack_problems(self) -> list[str]:
-        """What `aiga-bot serve` still needs, one line per missing setting."""
+    def slack_problems(self, *, alone: bool = True) -> list[str]:
+        """What `aiga-bot serve` still needs for Slack, one line per missing setting.
+        `alone`: no other platform is configured, so a missing token is a problem too."""
         problems = []
         if self.slack_bot_token is None:
-            problems.append("setting SLACK_BOT_TOKEN: required by serve (xoxb-…, from OAuth & "
-                            "Permissions after installing the app)")
+            if alone:
+                problems.append("setting SLACK_BOT_TOKEN: required by serve (xoxb-…, from OAuth "
+                                "& Permissions after installing the app), unless Teams is set "
+                                "up (MICROSOFT_APP_ID)")
+            else:
+                return []
         if self.slack_signing_secret is None and not self.slack_socket_mode:
             problems.append("setting SLACK_SIGNING_SECRET: required by serve in HTTP mode (Basic "
                             "Information → App Credentials); or set SLACK_APP_TOKEN for Socket "
@@ -123,21 +177,180 @@ def _check_token(value: SecretStr | None, prefix: str, what: str) -> SecretStr |
     return SecretStr(token)
 
 
+# ----- rounds, reminders and the worker (issue 6) ------------------------------------------------
+
+
+class WorkerGroup(BaseSettings):
+    """The fields of bot/worker_settings.WorkerSettings (same names, defaults and checks), so
+    the worker can read them from `Settings` once the two are merged."""
+
+    model_config = _CONFIG
+
+    aiga_reminder_days: str = "14,7,3,1,0"  # days before the deadline; 0 = on the day
+    aiga_reminder_hour: str = "10:00"  # Asia/Tokyo
+    aiga_reminder_closed_days: str = "12-29..01-03"  # besides weekends and public holidays
+    aiga_announce_channels: str = ""  # "slack:C0123,slack:C0456": round announcements
+    aiga_secretariat_channels: str = ""  # the deadline summary; empty = DM every admin
+    aiga_worker_tick_seconds: float = Field(default=60.0, ge=0.1, le=3600)
+    aiga_worker_in_process: bool = True  # `aiga-bot serve` also runs the scheduler
+    aiga_delivery_max_attempts: int = Field(default=6, ge=1, le=50)
+    aiga_delivery_backoff_seconds: float = Field(default=30.0, ge=0.0, le=3600)
+
+    @field_validator("aiga_reminder_days")
+    @classmethod
+    def _worker_days(cls, value: str) -> str:
+        from handlers.reminders import parse_days
+
+        parse_days(value)
+        return value
+
+    @field_validator("aiga_reminder_hour")
+    @classmethod
+    def _worker_hour(cls, value: str) -> str:
+        parse_hour(value)
+        return value
+
+    @field_validator("aiga_reminder_closed_days")
+    @classmethod
+    def _worker_closed(cls, value: str) -> str:
+        from handlers.reminders import parse_closed_days
+
+        parse_closed_days(value)
+        return value
+
+    @field_validator("aiga_announce_channels", "aiga_secretariat_channels")
+    @classmethod
+    def _worker_channels(cls, value: str, info) -> str:
+        from bot.notify import parse_targets
+
+        parse_targets(value, info.field_name.upper())
+        return value
+
+    def policy(self):
+        from handlers.reminders import ReminderPolicy, parse_closed_days, parse_days
+
+        return ReminderPolicy(days_before=parse_days(self.aiga_reminder_days),
+                              hour=parse_hour(self.aiga_reminder_hour),
+                              closed_days=parse_closed_days(self.aiga_reminder_closed_days))
+
+    def announce_targets(self):
+        from bot.notify import parse_targets
+
+        return parse_targets(self.aiga_announce_channels, "AIGA_ANNOUNCE_CHANNELS")
+
+    def secretariat_targets(self):
+        from bot.notify import parse_targets
+
+        return parse_targets(self.aiga_secretariat_channels, "AIGA_SECRETARIAT_CHANNELS")
+
+
+def parse_hour(value: str) -> time:
+    hours, _, minutes = value.strip().partition(":")
+    try:
+        return time(int(hours), int(minutes or 0))
+    except ValueError:
+        raise ValueError("must be a time of day like 10:00") from None
+
+
+# ----- features that read the environment themselves ---------------------------------------------
+
+
+class FeatureSettings(BaseSettings):
+    """Read by handlers straight from os.environ (so tests can set them per test); validated
+    here, and copied into the environment from .env by `load_settings()`."""
+
+    model_config = _CONFIG
+
+    aiga_chart_dir: str | None = None  # where charts are drawn (default var/charts)
+    aiga_benchmark_min_companies: int | None = None  # publication threshold (default and floor 5)
+    aiga_website_url: str | None = None  # the association's site, for the Teams app package
+
+    @field_validator("aiga_chart_dir", "aiga_benchmark_min_companies", "aiga_website_url",
+                     mode="before")
+    @classmethod
+    def _feature_blank(cls, value: object) -> object:
+        return _blank_to_none(value)
+
+    @field_validator("aiga_benchmark_min_companies")
+    @classmethod
+    def _threshold(cls, value: int | None) -> int | None:
+        from handlers.benchmark import FLOOR_MIN_COMPANIES
+
+        if value is not None and value < FLOOR_MIN_COMPANIES:
+            raise ValueError(f"must be a whole number of at least {FLOOR_MIN_COMPANIES}")
+        return value
+
+    @field_validator("aiga_website_url")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme != "https":
+            raise ValueError("must be an https:// URL")
+        return value
+
+
+_EXPORTED = ("aiga_chart_dir", "aiga_benchmark_min_companies", "aiga_website_url")
+
+
+# ----- the one object ----------------------------------------------------------------------------
+
+
+class Settings(FeatureSettings, WorkerGroup, TeamsSettings, ServerSettings, SlackSettings):
+    model_config = _CONFIG
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is served when an app id is set, or for a local trial without authentication
+        when a local connector is allowed (MICROSOFT_ALLOWED_SERVICE_URLS)."""
+        return self.auth_enabled or bool(self.allowed_service_urls)
+
+    def platforms(self) -> list[str]:
+        return [name for name, on in (("slack", self.slack_enabled),
+                                      ("teams", self.teams_enabled)) if on]
+
+    def serve_problems(self) -> list[str]:
+        """Everything `aiga-bot serve` still needs, one line per setting (never a value)."""
+        teams = self.problems() if self.teams_enabled else []
+        return self.slack_problems(alone=not self.teams_enabled) + teams
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, for the log filter that blanks them out."""
+        values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+                  self.microsoft_app_password]
+        out = [v.get_secret_value() for v in values if v is not None]
+        password = urlsplit(self.database_url).password
+        return [s for s in [*out, password or ""] if len(s) >= 6]
+
+    def export_environment(self) -> None:
+        """Settings that handlers read from os.environ: a value from .env goes there too
+        (a variable already in the environment wins, as it does for every setting)."""
+        for name in _EXPORTED:
+            value = getattr(self, name)
+            if value is not None:
+                os.environ.setdefault(name.upper(), str(value))
+
+
+def setting_names() -> list[str]:
+    """Every environment variable the bot reads, upper case (for .env.example and its test)."""
+    return sorted(name.upper() for name in Settings.model_fields)
+
+
 def load_settings() -> Settings:
     """Validated settings, or exit with one line per bad setting (never echoing its value)."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         lines = [
             f"setting {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
             for err in exc.errors()
         ]
         raise SettingsError("\n".join(lines)) from None
+    settings.export_environment()
+    return settings
 
 
 def load_serve_settings() -> Settings:
-    """Settings for `aiga-bot serve`: as load_settings, plus the Slack settings it needs."""
+    """Settings for `aiga-bot serve`: as load_settings, plus what the platforms need."""
     settings = load_settings()
-    if problems := settings.slack_problems():
+    if problems := settings.serve_problems():
         raise SettingsError("\n".join(problems))
     return settings

@@ -520,6 +520,9 @@ class Deliverer:
                    row.first_claimed_at or now, subject=row.subject, slot=row.slot)
 
     def _compose_subject(self, job: Job, langs: list[Lang], now: datetime) -> list[Reply]:
+        import dataclasses
+
+        from bot.events_http import calendar_url
         from handlers import events_messages as em
         from store.events import Broadcast, Event
 
@@ -538,6 +541,8 @@ class Deliverer:
                 event = session.get(Event, int(ident))
                 assert event is not None
                 ics = em.ics_file(event, now) if lang == langs[0] else None
+                if ics is not None:  # Teams links to GET /events/<id>.ics (bot/events_http.py)
+                    ics = dataclasses.replace(ics, url=calendar_url(event.id) or "")
                 if job.kind == "event_announce":
                     replies = em.announce_replies(event, lang, ics)
                 elif job.kind == "event_reminder":

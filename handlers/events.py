@@ -32,7 +32,7 @@ from handlers.context import Turn
 from handlers.dates import TOKYO, fmt_datetime
 from handlers.events_service import EventError, EventPolicy
 from handlers.text import normalise
-from handlers.types import Choice, Fields, Question, Reply, Text
+from handlers.types import Choice, Fields, Form, FormError, FormField, Question, Reply, Text
 from store import events as store
 from store.events import Broadcast, Event
 from store.models import User
@@ -41,7 +41,8 @@ _ALIASES = {"イベント一覧": "event list", "イベント詳細": "event sho
             "イベント追加": "event add", "イベント変更": "event edit", "イベント中止": "event cancel",
             "イベント告知": "event announce", "イベント提案": "event propose",
             "スタンドアップ提案": "event propose", "お知らせ送信": "broadcast send",
-            "お知らせ結果": "broadcast report", "お知らせ一覧": "broadcast list"}
+            "お知らせ結果": "broadcast report", "お知らせ一覧": "broadcast list",
+            "new event": "event new", "edit event": "event edit"}
 _VERBS = {"event": ("list", "show", "new", "add", "edit", "cancel", "announce", "rule",
                     "propose", "approve", "decline"),
           "broadcast": ("send", "report", "cancel", "list")}
@@ -141,6 +142,8 @@ def _event(turn: Turn, verb: str, args: list[str], policy: EventPolicy) -> list[
     agenda = opts["agenda"].split(";") if "agenda" in opts else None
     if not any(k in opts for k in ("start", "end", "title", "title_en", "place", "url",
                                    "agenda")):
+        if turn.msg.platform in FORM_PLATFORMS:
+            return [event_form(turn, event)]
         return [Text(turn.t('使い方: event edit 5 start="2026-12-18 12:00" end=13:00 place=…',
                             'Usage: event edit 5 start="2026-12-18 12:00" end=13:00 place=…'))]
     svc.edit_event(s, event, turn.now, start=start, end=end, title=opts.get("title"),
@@ -377,10 +380,14 @@ def rsvp(turn: Turn, event: Event, answer: str) -> list[Reply]:
 
 # ----- the guided dialogue (every platform, through the router) ----------------------------------
 
-_STEPS = ("kind", "title", "start", "end", "place", "confirm")
+_STEPS = ("kind", "title", "start", "end", "place", "organiser", "confirm")  # organiser: Stand-Up
 
 
 def start_form(turn: Turn) -> list[Reply]:
+    """「イベント作成」: a Form on Slack and Teams (a modal / a card with inputs), the guided
+    dialogue on the console (and any platform without native forms)."""
+    if turn.msg.platform in FORM_PLATFORMS:
+        return [event_form(turn)]
     turn.data[FORM] = {"step": "kind"}
     return [Question(title=turn.t("新しいイベント: 種類を選んでください（「キャンセル」でやめます）",
                                   "New event: choose the kind ('cancel' to stop)"),
@@ -397,6 +404,8 @@ def _form_prompt(turn: Turn, step: str) -> list[Reply]:
                 "Type the end, e.g. 13:00, or minutes such as 60."),
         "place": ("場所またはオンラインのURLを入力してください（なければ「-」）。",
                   "Type the place or the online link ('-' for none)."),
+        "organiser": ("主催の会員企業名を入力してください（例: 株式会社A）。",
+                      "Type the organising member company (e.g. 株式会社A)."),
     }
     ja, en = prompts[step]
     return [Text(turn.t(ja, en))]
@@ -432,7 +441,23 @@ def handle_event_form_text(turn: Turn, text: str, policy: EventPolicy | None = N
             value = text.strip()
             if value not in ("-", "ー", "なし", "none"):
                 form["url" if value.startswith(("http://", "https://")) else "place"] = value
+            if form.get("kind") == "standup":  # a Stand-Up is organised by a member company
+                form["step"] = "organiser"
+                turn.data[FORM] = form
+                return _form_prompt(turn, "organiser")
             form["step"] = "confirm"
+            return _form_confirm(turn, form)
+        elif step == "organiser":
+            value = text.strip()
+            if not value or value in ("-", "ー", "なし", "none"):
+                raise EventError("Stand-Up には主催の会員企業が必要です。会社名を入力してください。",
+                                 "A Stand-Up needs its organising member company; type its "
+                                 "name.", "organiser")
+            if len(value) > svc.TITLE_MAX:
+                raise EventError(f"会社名は{svc.TITLE_MAX}字以内にしてください。",
+                                 f"Keep the name within {svc.TITLE_MAX} characters.",
+                                 "organiser")
+            form["organiser"], form["step"] = value, "confirm"
             return _form_confirm(turn, form)
         else:
             return [Text(turn.t("ボタンで選んでください（「キャンセル」でやめます）。",
@@ -450,6 +475,8 @@ def _form_confirm(turn: Turn, form: dict) -> list[Reply]:
              f"{turn.t('タイトル', 'Title')}: {form['title']}",
              f"{turn.t('日時', 'When')}: {fmt_datetime(start, turn.lang)} – {end:%H:%M}",
              f"{turn.t('場所', 'Where')}: {form.get('place') or form.get('url') or '-'}"]
+    if form.get("organiser"):
+        lines.append(f"{turn.t('主催', 'Organiser')}: {form['organiser']}")
     if form["kind"] == "allhands":
         lines.append(turn.t("議題: 標準の4部構成", "Agenda: the standard four parts"))
     return [Question(title=turn.t("この内容で登録しますか？", "Create this event?"),
@@ -465,6 +492,8 @@ def _form_action(turn: Turn, parts: list[str], policy: EventPolicy) -> list[Repl
     if not turn.is_admin:
         return [Text(turn.t("この操作は事務局（管理者）のみ行えます。",
                             "Only the secretariat (admins) can do that."))]
+    if parts[0] in ("open", "submit"):
+        return _native_form(turn, parts[0], parts[1:], policy)
     if not form:
         return [Text(turn.t("このボタンは古いか、無効です。", "That button is old or no longer valid."))]
     if parts[0] == "kind" and len(parts) == 2 and parts[1] in svc.KINDS and form.get(
@@ -489,3 +518,162 @@ def _form_action(turn: Turn, parts: list[str], policy: EventPolicy) -> list[Repl
         turn.data.pop(FORM, None)
         return [_created(turn, event)]
     return [Text(turn.t("このボタンは古いか、無効です。", "That button is old or no longer valid."))]
+
+
+# ----- the native form (Slack modal, Teams Adaptive Card) -------------------------------------
+
+FORM_PLATFORMS = ("slack", "teams")
+
+
+def _place_value(event: Event | None) -> str:
+    if event is None:
+        return ""
+    return event.url or event.place or ""
+
+
+def event_form(turn: Turn, event: Event | None = None) -> Form:
+    """The "new event" form, or the "edit" form pre-filled with the event's values."""
+    t = turn.t
+    start = event.starts_at.astimezone(TOKYO) if event else None
+    end = event.ends_at.astimezone(TOKYO) if event else None
+    fields: list[FormField] = []
+    if event is None:
+        fields.append(FormField("kind", t("種類", "Kind"), "choice", True, "allhands", [
+            Choice(svc.kind_label(k, turn.lang), k) for k in svc.KINDS]))
+    fields += [
+        FormField("title", t("タイトル（日本語）", "Title (Japanese)"), "text", True,
+                  event.title_ja if event else ""),
+        FormField("title_en", t("タイトル（英語・任意）", "Title (English, optional)"), "text",
+                  False, (event.title_en or "") if event else ""),
+        FormField("date", t("日付", "Date"), "date", True, f"{start:%Y-%m-%d}" if start else ""),
+        FormField("start", t("開始時刻", "Start time"), "time", True,
+                  f"{start:%H:%M}" if start else "12:00"),
+        FormField("end", t("終了時刻", "End time"), "time", True,
+                  f"{end:%H:%M}" if end else "13:00"),
+        FormField("place", t("場所またはオンラインのURL", "Place or online link"), "text", False,
+                  _place_value(event)),
+        FormField("agenda", t("議題（1行に1つ。All-Hands は空欄で標準の4部構成）",
+                              "Agenda (one per line; empty = the standard four parts for "
+                              "All-Hands)"), "multiline", False,
+                  "\n".join(event.agenda or []) if event else ""),
+    ]
+    if event is None:
+        fields.append(FormField("organiser", t("主催の会員企業（Stand-Up のみ）",
+                                               "Organising member company (Stand-Up only)"),
+                                "text", False))
+    if event is None:
+        return Form(key="event:form:new", title=t("イベント作成", "New event"), fields=fields,
+                    submit_label=t("登録", "Create"), submit_value="event:form:submit:new",
+                    open_value="event:form:open:new", open_label=t("フォームを開く", "Open the form"))
+    return Form(key=f"event:form:edit:{event.id}", title=t(f"イベント変更 #{event.id}",
+                                                            f"Edit event #{event.id}"),
+                fields=fields, submit_label=t("変更", "Save"),
+                submit_value=f"event:form:submit:edit:{event.id}",
+                open_value=f"event:form:open:edit:{event.id}",
+                open_label=t("フォームを開く", "Open the form"))
+
+
+def _form_event(turn: Turn, rest: list[str]) -> Event | None:
+    if len(rest) == 2 and rest[0] == "edit" and rest[1].isdigit():
+        return turn.session.get(Event, int(rest[1]))
+    return None
+
+
+def _native_form(turn: Turn, what: str, rest: list[str], policy: EventPolicy) -> list[Reply]:
+    """`event:form:open:new|edit:<id>` shows the form; `event:form:submit:…` saves it."""
+    if rest != ["new"] and _form_event(turn, rest) is None:
+        return [Text(turn.t("このボタンは古いか、無効です。", "That button is old or no longer valid."))]
+    event = _form_event(turn, rest)
+    if what == "open":
+        return [event_form(turn, event)]
+    values = {k: str(v) for k, v in (turn.msg.form or {}).items() if isinstance(v, str)}
+    if turn.msg.form is None:
+        return [FormError(turn.t("フォームの内容が届きませんでした。もう一度お試しください。",
+                                 "The form's contents did not arrive; please try again."))]
+    try:
+        with turn.session.begin_nested():  # a refusal leaves nothing half-written
+            if event is None:
+                event = _save_new(turn, values, policy)
+                return [_created(turn, event)]
+            changed = _save_edit(turn, event, values, policy)
+    except EventError as exc:
+        return [FormError(exc.en if turn.lang == "en" else exc.ja, field=exc.field)]
+    if not changed:
+        return [Text(turn.t(f"#{event.id} は変更されていません。", f"#{event.id} is unchanged."))]
+    return [Text(turn.t(f"#{event.id} を変更しました。告知済みなら変更のお知らせを送ります。",
+                        f"Changed #{event.id}. If it was announced, the change is announced.")),
+            *event_detail(turn, event)]
+
+
+def _form_times(values: dict[str, str]) -> tuple[datetime, datetime]:
+    day, start_time = values.get("date", "").strip(), values.get("start", "").strip()
+    if not day:
+        raise EventError("日付を指定してください。", "Give the date.", "date")
+    if not start_time:
+        raise EventError("開始時刻を指定してください。", "Give the start time.", "start")
+    try:
+        start = svc.parse_when(f"{day} {start_time[:5]}", "開始日時", "start")
+    except EventError as exc:
+        raise EventError(exc.ja, exc.en, "date") from None
+    end_time = values.get("end", "").strip()[:5]
+    if not end_time:
+        raise EventError("終了時刻を指定してください。", "Give the end time.", "end")
+    try:
+        end = svc.parse_end(end_time, start)
+    except EventError as exc:
+        raise EventError(exc.ja, exc.en, "end") from None
+    if end <= start:
+        raise EventError("終了時刻が開始時刻より前です。", "The end time is not after the start.",
+                         "end")
+    return start, end
+
+
+def _place_url(values: dict[str, str]) -> tuple[str, str]:
+    value = values.get("place", "").strip()
+    return ("", value) if value.startswith(("http://", "https://")) else (value, "")
+
+
+def _agenda(values: dict[str, str]) -> list[str] | None:
+    lines = [line.strip() for line in values.get("agenda", "").splitlines() if line.strip()]
+    return lines or None
+
+
+def _save_new(turn: Turn, values: dict[str, str], policy: EventPolicy) -> Event:
+    kind = svc.parse_kind(values.get("kind", ""))
+    title = svc._check_title(values.get("title", ""))
+    start, end = _form_times(values)
+    place, url = _place_url(values)
+    return svc.create_event(
+        turn.session, kind=kind, title=title, title_en=values.get("title_en") or None,
+        start=start, end=end, now=turn.now, place=place or None, url=url or None,
+        organiser=values.get("organiser", "").strip() or None, policy=policy,
+        agenda=_agenda(values))
+
+
+def _save_edit(turn: Turn, event: Event, values: dict[str, str], policy: EventPolicy) -> bool:
+    start, end = _form_times(values)
+    place, url = _place_url(values)
+    title = svc._check_title(values.get("title", ""))
+    title_en = values.get("title_en", "").strip()
+    agenda = _agenda(values) or []
+    changes: dict = {}
+    if start != event.starts_at:
+        changes["start"] = start
+    if end != event.ends_at:
+        changes["end"] = end
+    if title != event.title_ja:
+        changes["title"] = title
+    if title_en != (event.title_en or ""):
+        changes["title_en"] = title_en
+    if place != (event.place or ""):
+        changes["place"] = place
+    if url != (event.url or ""):
+        changes["url"] = url
+    if agenda != list(event.agenda or []):
+        changes["agenda"] = agenda
+    if not changes:
+        return False
+    if "start" in changes and "end" not in changes:
+        changes["end"] = end  # keep the end the form shows, not the old duration
+    svc.edit_event(turn.session, event, turn.now, policy=policy, **changes)
+    return True

@@ -49,9 +49,10 @@ ANNOUNCE, PROPOSAL, CANCEL, SEND, REPORT = "announce", "proposal", "cancel", "se
 
 
 class EventError(ValueError):
-    def __init__(self, ja: str, en: str) -> None:
+    def __init__(self, ja: str, en: str, field: str = "") -> None:
         super().__init__(en)
         self.ja, self.en = ja, en
+        self.field = field  # the form input at fault ("date", "end", "kind"...), if known
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def parse_kind(value: str) -> str:
     if kind is None:
         names = ", ".join(KINDS)
         raise EventError(f"種類「{value}」は使えません（使えるもの: {names}）。",
-                         f"Unknown kind '{value}' (use one of: {names}).")
+                         f"Unknown kind '{value}' (use one of: {names}).", "kind")
     return kind
 
 
@@ -131,29 +132,29 @@ def _check_url(url: str | None) -> str | None:
     url = url.strip()
     if not re.fullmatch(r"https?://\S+", url) or len(url) > URL_MAX:
         raise EventError(f"リンク「{url[:80]}」は http(s):// で始まる URL にしてください。",
-                         f"The link '{url[:80]}' must be an http(s):// URL.")
+                         f"The link '{url[:80]}' must be an http(s):// URL.", "place")
     return url
 
 
 def _check_times(start: datetime, end: datetime, now: datetime) -> None:
     if start <= now:
         raise EventError(f"開始日時（{fmt_datetime(start, 'ja')}）が過去です。",
-                         f"The start ({fmt_datetime(start, 'en')}) is in the past.")
+                         f"The start ({fmt_datetime(start, 'en')}) is in the past.", "date")
     if end <= start:
         raise EventError(f"終了（{fmt_datetime(end, 'ja')}）が開始より前です。",
-                         f"The end ({fmt_datetime(end, 'en')}) is not after the start.")
+                         f"The end ({fmt_datetime(end, 'en')}) is not after the start.", "end")
     if end - start > timedelta(days=7):
         raise EventError("開催期間が7日を超えています。日時を確認してください。",
-                         "The event lasts more than 7 days; check the dates.")
+                         "The event lasts more than 7 days; check the dates.", "end")
 
 
 def _check_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
-        raise EventError("タイトルを指定してください。", "Give a title.")
+        raise EventError("タイトルを指定してください。", "Give a title.", "title")
     if len(title) > TITLE_MAX:
         raise EventError(f"タイトルは{TITLE_MAX}字以内にしてください。",
-                         f"Keep the title within {TITLE_MAX} characters.")
+                         f"Keep the title within {TITLE_MAX} characters.", "title")
     return title
 
 
@@ -173,14 +174,15 @@ def create_event(session: Session, *, kind: str, title: str, start: datetime, en
     url = _check_url(url)
     if place and len(place) > PLACE_MAX:
         raise EventError(f"場所は{PLACE_MAX}字以内にしてください。",
-                         f"Keep the place within {PLACE_MAX} characters.")
+                         f"Keep the place within {PLACE_MAX} characters.", "place")
     org_id = None
     if organiser:
         org = session.query(Organisation).filter_by(name=organiser.strip()).first()
         org_id = org.id if org else None
     if kind == "standup" and not organiser:
         raise EventError("Stand-Up には主催の会員企業を指定してください（organiser=…）。",
-                         "A Stand-Up needs the organising member company (organiser=…).")
+                         "A Stand-Up needs the organising member company (organiser=…).",
+                         "organiser")
     if agenda is None:
         agenda = list(ALL_HANDS_AGENDA) if kind == "allhands" else []
     event = Event(kind=kind, title_ja=title, title_en=(title_en or "").strip() or None,

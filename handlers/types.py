@@ -33,6 +33,7 @@ class Incoming:
     display_name: str | None = None
     channel_id: str | None = None
     is_direct: bool = True  # a DM (True) or a channel mention / slash command (False)
+    form: dict[str, str] | None = None  # a submitted Form: field name → value (with `action`)
 
     @property
     def user_key(self) -> str:
@@ -140,9 +141,68 @@ class File(Reply):
     filename: str
     mime: str = "application/octet-stream"
     title: str = ""
+    url: str = ""  # where it can also be downloaded (Teams shows a button instead of a file)
 
     def fallback(self) -> str:
         return f"{self.title or self.filename}: {self.path}"
+
+
+FieldKind = Literal["text", "multiline", "date", "time", "choice"]
+
+
+@dataclass
+class FormField:
+    """One input of a Form. `value` pre-fills it: "YYYY-MM-DD" for a date, "HH:MM" for a time,
+    a choice's value for a choice."""
+
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    required: bool = False
+    value: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    hint: str = ""  # placeholder / help shown under the input
+
+
+@dataclass
+class Form(Reply):
+    """A form filled in at once: a Slack modal, an Adaptive Card with inputs in Teams.
+
+    Submitting it comes back as `Incoming(action=Action(submit_value), form={name: value})`.
+    `open_value` is an action that shows the form again: Slack can open a modal only from a
+    click or a slash command, so a form reached by a typed message is posted as a button
+    carrying it. The console never gets a Form (its handlers run a guided dialogue instead);
+    `fallback()` lists the fields as plain text.
+    """
+
+    key: str
+    title: str
+    fields: list[FormField]
+    submit_label: str
+    submit_value: str
+    open_value: str = ""
+    open_label: str = "フォームを開く"
+
+    def fallback(self) -> str:
+        lines = [self.title]
+        for f in self.fields:
+            line = f"- {f.label}{' *' if f.required else ''}"
+            if f.value:
+                line += f": {f.value}"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+@dataclass
+class FormError(Failure):
+    """A submitted form was refused (bad date, end before start...): nothing saved.
+
+    `field` names the input at fault, so Slack can show the words under it in the modal
+    (`response_action: errors`); Teams and the console show the text as a reply. Being a
+    Failure, adapters release their dedupe claim: the corrected form can be sent again.
+    """
+
+    field: str = ""
 
 
 @dataclass

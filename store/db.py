@@ -25,17 +25,28 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> Engine:
+PG_CONNECT_TIMEOUT = 5  # seconds; a URL's own connect_timeout wins
+
+
+def make_engine(url: str | None = None, *, pool_size: int = 10,
+                max_overflow: int = 10) -> Engine:
+    """hide_parameters: a database error's message never carries the values of the statement
+    (members' answers and notes), so logging an error cannot leak them."""
     url = normalise_url(url or default_url())
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # pool_pre_ping: a connection the server dropped (restart, failover, outage) is replaced
+    # before a turn uses it, so the first turn after an outage works
+    connect_args = {} if "connect_timeout=" in url else {"connect_timeout": PG_CONNECT_TIMEOUT}
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                         max_overflow=max_overflow, hide_parameters=True,
+                         connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -57,8 +68,9 @@ def _sqlite_begin_immediate(conn) -> None:
 class Database:
     """An engine plus a session factory; `transaction()` is one unit of work."""
 
-    def __init__(self, url: str | None = None) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str | None = None, *, pool_size: int = 10,
+                 max_overflow: int = 10) -> None:
+        self.engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

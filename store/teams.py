@@ -11,6 +11,8 @@
 * `teams_deliveries` — proactive sends by delivery key: "pending" while a send is under way or
   ended ambiguously (a connection dropped after the request went out), "sent" once Teams
   confirmed it. Teams offers bots no way to read a chat back, so this is how `was_sent` answers.
+  `activity_id` is the first activity of the send, so a later change or cancellation of an
+  event can update the original announcement (`update_activity`).
 * `teams_profiles` — the member info Teams gave for a user (e-mail / UPN, name), cached so a
   busy assessment does not cost one connector call per click.
 """
@@ -84,6 +86,7 @@ class TeamsDelivery(Base):
     key: Mapped[str] = mapped_column(String(KEY_MAX))
     address: Mapped[str] = mapped_column(String(CONVERSATION_MAX))
     state: Mapped[str] = mapped_column(String(20))  # pending | sent
+    activity_id: Mapped[str | None] = mapped_column(String(KEY_MAX))  # the first one posted
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -218,9 +221,17 @@ def delivery_state(session: Session, key: str, address: str) -> str | None:
         TeamsDelivery.key == key[:KEY_MAX], TeamsDelivery.address == address[:CONVERSATION_MAX]))
 
 
+def delivery_activity(session: Session, key: str, address: str) -> str | None:
+    """The first activity id of a confirmed send, if Teams told us one."""
+    return session.scalar(select(TeamsDelivery.activity_id).where(
+        TeamsDelivery.key == key[:KEY_MAX], TeamsDelivery.address == address[:CONVERSATION_MAX],
+        TeamsDelivery.state == "sent"))
+
+
 def set_delivery(session: Session, key: str, address: str, state: str | None,
-                 now: datetime) -> None:
-    """Record a send's state; None forgets it (nothing reached Teams)."""
+                 now: datetime, activity_id: str | None = None) -> None:
+    """Record a send's state (and its first activity id); None forgets it (nothing reached
+    Teams)."""
     row = session.scalar(select(TeamsDelivery).where(
         TeamsDelivery.key == key[:KEY_MAX], TeamsDelivery.address == address[:CONVERSATION_MAX]))
     if state is None:
@@ -229,6 +240,9 @@ def set_delivery(session: Session, key: str, address: str, state: str | None,
         return
     if row is None:
         session.add(TeamsDelivery(key=key[:KEY_MAX], address=address[:CONVERSATION_MAX],
-                                  state=state, created_at=now, updated_at=now))
+                                  state=state, activity_id=(activity_id or None),
+                                  created_at=now, updated_at=now))
     else:
         row.state, row.updated_at = state, now
+        if activity_id:
+            row.activity_id = activity_id[:KEY_MAX]

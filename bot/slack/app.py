@@ -37,12 +37,13 @@ from bot.settings import Settings
 from bot.slack import ingress
 from bot.slack.client import SLACK_ERRORS, describe_error, make_client
 from bot.slack.delivery import Delivery
+from bot.slack.forms import FORM_CALLBACK, field_errors, form_modal, form_values, submit_value
 from bot.slack.home import Home
 from bot.slack.identity import Identity
 from bot.slack.notes import NOTE_CALLBACK, is_note_prompt, note_modal, note_text
 from bot.slack.texts import text as say_slack
 from handlers.router import Router
-from handlers.types import Action, Failure, Incoming, Lang, Reply
+from handlers.types import Action, Failure, Form, FormError, Incoming, Lang, Reply
 from rubrics.loader import RubricRegistry
 from store import slack as store
 from store.db import Database
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 COMMAND = "/navi"
 CLICK_ACTIONS = re.compile(r"^(navi|home)-\d{1,3}$")
 MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
+RELEASE_ATTEMPTS, RELEASE_RETRY_SECONDS = 240, 0.5  # a failed turn's claim: retried for 2 min
 REJECTED_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                   "token_expired", "not_allowed_token_type"}
 
@@ -84,6 +86,8 @@ class SlackBot:
         self.home = Home(self.client, database, rubrics, clock)
         self.socket_handler = None
         self._tasks: set[asyncio.Task] = set()
+        self._releasing: set[str] = set()  # claims of failed turns, released when the DB is back
+        self._retries: set[asyncio.Task] = set()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
         self._register()
@@ -121,6 +125,11 @@ class SlackBot:
         if self.socket_handler is not None:
             await self.socket_handler.close_async()
         await self.idle(timeout=10)
+        for task in list(self._retries):  # the database is still away: give up (logged)
+            task.cancel()
+        if self._releasing:
+            log.warning("slack: %d failed turns' claims left unreleased at shutdown",
+                        len(self._releasing))
 
     async def _warm_up(self) -> None:
         """auth.test once at start: a rejected token stops start-up, and Bolt's authorization
@@ -226,7 +235,7 @@ class SlackBot:
             words = str(command.get("text") or "").strip() or "help"
             trigger = str(command.get("trigger_id") or command.get("user_id"))
             self.spawn(self.turn(command["user_id"], text=words, is_direct=in_dm,
-                                 source_channel=channel,
+                                 source_channel=channel, trigger_id=command.get("trigger_id"),
                                  key=store.dedupe_key("command", trigger)))
 
         @bolt.action(CLICK_ACTIONS)
@@ -241,6 +250,20 @@ class SlackBot:
             if note:
                 self.spawn(self.turn(body["user"]["id"], text=note,
                                      key=store.dedupe_key("view", view["id"])))
+
+        @bolt.view_submission(FORM_CALLBACK)
+        async def on_form(ack, body: dict, view: dict) -> None:
+            # the router runs before the ack: a refusal must go back in the ack itself
+            # (response_action: errors), shown under the field at fault, nothing saved
+            try:
+                errors = await self.form_turn(body["user"]["id"], view)
+            except Exception:  # the ack must go out whatever happened
+                log.exception("slack: form submission failed")
+                errors = None
+            if errors:
+                await ack(response_action="errors", errors=errors)
+            else:
+                await ack()
 
         @bolt.view_closed(NOTE_CALLBACK)
         async def on_note_closed(ack, body: dict, view: dict) -> None:
@@ -259,6 +282,12 @@ class SlackBot:
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         message_ts = container.get("message_ts")
+        if value.startswith("event:form:open:"):
+            # opening a form does not use the message up either (the modal may be closed)
+            bucket = str(_seconds(action.get("action_ts")) // 3)
+            key = store.dedupe_key("form", user, str(message_ts), bucket)
+            await self.turn(user, action=value, key=key, trigger_id=body.get("trigger_id"))
+            return
         if value.startswith("navi:note:"):
             # opening the note modal does not use the message up: a level can still be clicked
             bucket = str(_seconds(action.get("action_ts")) // 3)
@@ -288,8 +317,12 @@ class SlackBot:
                    cancel_note: bool = False, refresh_home: bool = False) -> None:
         """One user turn, at most once per key, in order per user."""
         if key is not None and not await self._claim(key):
-            log.info("slack: duplicate %s skipped", key.split(":", 1)[0])
-            return
+            if key not in self._releasing:
+                log.info("slack: duplicate %s skipped", key.split(":", 1)[0])
+                return
+            # the claim is a failed turn's that could not be released while the database was
+            # away: this is the user's retry, and it now holds the claim
+            self._releasing.discard(key)
         async with self._lock(user_id):
             profile = await self.identity.profile(user_id)
             if dm_channel:
@@ -313,11 +346,61 @@ class SlackBot:
             if (trigger_id and action and is_note_prompt(replies)
                     and await self._open_note(trigger_id, replies[0], lang)):
                 replies = []
+            if trigger_id and any(isinstance(r, Form) for r in replies):
+                replies = [r for r in replies if not (
+                    isinstance(r, Form) and await self._open_form(trigger_id, r, lang))]
             await self.delivery.send(user_id, channel, replies, lang)
             if mention_channel:
                 await self.delivery.ephemeral(mention_channel, user_id,
                                               say_slack(lang, "dm_note"))
             await self.home.publish(user_id, profile.locale, profile.email, force=refresh_home)
+
+    async def form_turn(self, user_id: str, view: dict) -> dict[str, str] | None:
+        """A submitted form modal: the router runs now; the field errors of a refusal are
+        returned for the ack, other replies go to the DM. Once per view (a refused one may be
+        corrected and sent again: its claim is released)."""
+        value = submit_value(view)
+        if value is None:
+            return None
+        key = store.dedupe_key("view", str(view.get("id")))
+        if not await self._claim(key):
+            if key not in self._releasing:
+                log.info("slack: duplicate form submission skipped")
+                return None
+            self._releasing.discard(key)  # a failed submission's claim: this retry takes it
+        async with self._lock(user_id):
+            profile = await self.identity.profile(user_id)
+            incoming = Incoming(platform="slack", user_id=user_id, action=Action(value),
+                                form=form_values(view), locale=profile.locale,
+                                email=profile.email, display_name=profile.name)
+            replies = await asyncio.to_thread(self.router.handle, incoming)
+            if _asks_to_retry(replies):
+                await self._release(key)
+            refused = next((r for r in replies if isinstance(r, FormError)), None)
+            if refused is not None:
+                return field_errors(view, refused.field, refused.text)
+            lang = await self.identity.lang(user_id, profile)
+        self.spawn(self._deliver(user_id, replies, lang, profile))
+        return None
+
+    async def _deliver(self, user_id: str, replies: list[Reply], lang: Lang, profile) -> None:
+        try:
+            channel = await self.identity.dm_channel(user_id)
+        except SLACK_ERRORS as exc:
+            log.warning("slack: no DM with %s (%s)", user_id, describe_error(exc))
+            return
+        await self.delivery.send(user_id, channel, replies, lang)
+        await self.home.publish(user_id, profile.locale, profile.email)
+
+    async def _open_form(self, trigger_id: str, form: Form, lang: Lang) -> bool:
+        """A Form as a modal; False (the button message is posted instead) when refused."""
+        try:
+            await self.client.views_open(trigger_id=trigger_id,
+                                         view=form_modal(form, say_slack(lang, "form_close")))
+            return True
+        except SLACK_ERRORS as exc:  # an expired trigger: the button still opens it
+            log.info("slack: form modal not opened (%s)", describe_error(exc))
+            return False
 
     async def _claim(self, key: str) -> bool:
         try:
@@ -330,7 +413,30 @@ class SlackBot:
         try:
             await asyncio.to_thread(store.release, self.db, key)
         except SQLAlchemyError:
-            log.warning("slack: could not release %s", key.split(":", 1)[0])
+            # the database went away during the turn: the claim must still go, or the user's
+            # click on the same (still live) question would be dropped as a duplicate forever
+            log.warning("slack: could not release %s; retrying in the background",
+                        key.split(":", 1)[0])
+            self._releasing.add(key)
+            # not one of the turns idle() waits for: it may take as long as the outage
+            task = asyncio.ensure_future(self._guard(self._release_later(key)))
+            self._retries.add(task)
+            task.add_done_callback(self._retries.discard)
+
+    async def _release_later(self, key: str) -> None:
+        for _ in range(RELEASE_ATTEMPTS):
+            await asyncio.sleep(RELEASE_RETRY_SECONDS)
+            if key not in self._releasing:
+                return  # the user's retry reached this process and took the claim over
+            try:
+                await asyncio.to_thread(store.release, self.db, key)
+            except SQLAlchemyError:
+                continue
+            self._releasing.discard(key)
+            log.info("slack: released %s after the database came back", key.split(":", 1)[0])
+            return
+        self._releasing.discard(key)
+        log.error("slack: gave up releasing %s", key.split(":", 1)[0])
 
     def _lock(self, user_id: str) -> asyncio.Lock:
         lock = self._locks.get(user_id)

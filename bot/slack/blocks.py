@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from handlers.types import Choice, Fields, Question, Reply, Text
+from handlers.types import Choice, Fields, Form, Question, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +193,22 @@ def render_fields(reply: Fields, continued: str = "…") -> list[Rendered]:
     return paginate(blocks, reply.fallback(), continued)
 
 
+def render_form_button(form: Form) -> list[Rendered]:
+    """A Form reached without a trigger_id (a typed DM): its title and one button that opens
+    it as a modal (see bot/slack/forms.py)."""
+    blocks = header(form.title or " ")
+    if form.open_value:
+        blocks += actions([Choice(form.open_label, form.open_value, style="primary")],
+                          ActionIds())
+    else:  # no way to open it: list the fields so nothing is hidden
+        blocks += sections(form.fallback())
+    return [Rendered(fallback_text(form.title), blocks)]
+
+
 def render(reply: Reply, continued: str = "…") -> list[Rendered]:
     """Any reply that is shown as a message (Answered and Image are handled by delivery)."""
+    if isinstance(reply, Form):
+        return render_form_button(reply)
     if isinstance(reply, Question):
         return render_question(reply, continued)
     if isinstance(reply, Fields):

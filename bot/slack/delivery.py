@@ -76,7 +76,11 @@ class Delivery:
 
     async def _question(self, user_id: str, channel: str, question: Question,
                         lang: Lang) -> None:
-        await self._retire(user_id, lang)
+        try:
+            await self._retire(user_id, lang)
+        except SQLAlchemyError as exc:  # the database went away mid-turn: the answer is saved,
+            # so the next question must still reach the member; only tidying old buttons waits
+            log.warning("could not retire older questions: %s", type(exc).__name__)
         messages = blocks.render_question(question, text(lang, "continued"))
         ts = ""
         for message in messages:

@@ -32,6 +32,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note_submit": ("保存", "Save"),
     "note_close": ("取消", "Cancel"),
     "note_cancel_word": ("取消", "cancel"),
+    "form_close": ("閉じる", "Close"),
     "retired": (
         "この質問のボタンは無効になりました。最新の質問は下にあります。",
         "These buttons are no longer active; the current question is below.",

@@ -95,6 +95,9 @@ class TeamsBot:
             return _error(400, "body is not JSON")
         if not isinstance(data, dict) or not isinstance(data.get("type"), str) or not data["type"]:
             return _error(400, "not an activity: 'type' missing")
+        if data.get("text") is not None and not isinstance(data["text"], str):
+            # checked on the raw JSON: msrest would coerce [] or 5 into a string turn
+            return _error(400, "text is not a string")
         try:
             activity = Activity().deserialize(data)
         except Exception:  # msrest raises several kinds for ill-typed fields

@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from handlers.types import Choice, Fields, File, Image, Question, Reply, Text
+from handlers.types import Choice, Fields, File, Form, FormField, Image, Question, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ TEXT_CHUNK = 3_500  # characters per text message: ≤ 21 KB even when all escap
 MAX_ACTIONS = 6
 MAX_LABEL = 80
 DATA_KEY = "aiga"  # Action.Submit data field that carries the neutral action value
+FORM_KEY = "aiga_form"  # present in a Form's Action.Submit data: the inputs are the form
+MAX_INPUT = 3000
 ELLIPSIS = "…"
 
 
@@ -226,15 +228,59 @@ def data_uri(path: Path, budget: int) -> str | None:
     return None
 
 
+CALENDAR_LABEL = "カレンダーに追加 (.ics)"
+
+
 def render_file(reply: File) -> list[Message]:
-    """A file (an .ics) in Teams: its title as text. A bot can only attach files in a personal
-    chat after a consent card, and a data URI button is not reliably accepted, so a failed
-    attachment cannot turn a delivered announcement into a retried (doubled) one."""
-    return [Message(reply.title or reply.filename)]
+    """A file (an .ics) in Teams: its title, and a button opening its download link when there
+    is one (bot/events_http.py). A bot can only attach files in a personal chat after a consent
+    card, and a data URI button is not reliably accepted, so a failed attachment cannot turn a
+    delivered announcement into a retried (doubled) one."""
+    name = reply.title or reply.filename
+    if not reply.url.startswith(("https://", "http://")):
+        return [Message(name)]
+    body = card([block(shorten(name, 1000), size="Small", isSubtle=True)])
+    body["actions"] = [{"type": "Action.OpenUrl", "title": CALENDAR_LABEL, "url": reply.url}]
+    return [Message(f"{name} {reply.url}", body)]
+
+
+def form_input(f: FormField) -> dict:
+    """One Form field as an Adaptive Card 1.5 input; its id is the field's name."""
+    element: dict = {"id": f.name, "label": shorten(f.label, 300), "isRequired": f.required}
+    if f.kind in ("text", "multiline"):
+        element |= {"type": "Input.Text", "maxLength": MAX_INPUT}
+        if f.kind == "multiline":
+            element["isMultiline"] = True
+        if f.hint:
+            element["placeholder"] = shorten(f.hint, 150)
+    elif f.kind == "date":
+        element["type"] = "Input.Date"
+    elif f.kind == "time":
+        element["type"] = "Input.Time"
+    else:
+        element |= {"type": "Input.ChoiceSet", "style": "compact", "choices": [
+            {"title": shorten(c.label, MAX_LABEL), "value": c.value} for c in f.choices]}
+    if f.value:
+        element["value"] = f.value[:MAX_INPUT]
+    if f.required:
+        element["errorMessage"] = shorten(f.label, 300)
+    return element
+
+
+def render_form(form: Form) -> list[Message]:
+    """A Form as a card with inputs and one Action.Submit; Teams posts the inputs back merged
+    into the action's data, which the adapter turns into `Incoming.form`."""
+    action = submit(Choice(form.submit_label, form.submit_value, style="primary"))
+    action["data"][FORM_KEY] = form.key
+    body = [title_block(form.title), *(form_input(f) for f in form.fields),
+            {"type": "ActionSet", "actions": [action]}]
+    return [Message(shorten(form.title, TEXT_CHUNK), card(body))]
 
 
 def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list[Message]:
     """Any reply shown as messages (Answered is handled by delivery)."""
+    if isinstance(reply, Form):
+        return render_form(reply)
     if isinstance(reply, Question):
         return render_question(reply, continued)
     if isinstance(reply, Fields):

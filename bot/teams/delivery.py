@@ -41,6 +41,7 @@ class Outcome:
     sent: int = 0  # activities Teams confirmed
     http_status: int | None = None
     retry_after: float | None = None  # seconds, when Teams said so
+    first_id: str | None = None  # the first activity posted (to update it later)
 
 
 def retry_after_of(exc: BaseException) -> float | None:
@@ -74,12 +75,14 @@ class Delivery:
                 if isinstance(reply, Answered):
                     await self._answered(context, user, reply)
                 elif isinstance(reply, Question):
-                    await self._question(context, user, reply, lang)
+                    posted = await self._question(context, user, reply, lang)
+                    outcome.first_id = outcome.first_id or posted
                     outcome.sent += 1
                 else:
                     for message in cards.render(reply, text(lang, "continued"),
                                                 text(lang, "image_failed", alt=_alt(reply))):
-                        await self.post(context, message)
+                        posted = await self.post(context, message)
+                        outcome.first_id = outcome.first_id or posted
                         outcome.sent += 1
             except ServiceUrlNotAllowed as exc:
                 log.warning("teams: not sending: %s", exc)
@@ -110,14 +113,17 @@ class Delivery:
     # ----- questions ----------------------------------------------------------------------------
 
     async def _question(self, context: TurnContext, user: str, question: Question,
-                        lang: Lang) -> None:
+                        lang: Lang) -> str | None:
+        """Post a question card (after any explanation); the first activity id posted."""
         conversation = context.activity.conversation.id
         await self._retire(context, user, conversation, lang)
-        activity_id = None
+        activity_id = first = None
         for message in cards.render_question(question, text(lang, "continued")):
             activity_id = await self.post(context, message)
+            first = first or activity_id
         if activity_id and question.key:
             await asyncio.to_thread(self._remember, user, conversation, activity_id, question)
+        return first
 
     def _remember(self, user: str, conversation: str, activity_id: str,
                   question: Question) -> None:

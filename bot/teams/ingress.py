@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from botbuilder.schema import Activity
 
-from bot.teams.cards import DATA_KEY
+from bot.teams.cards import DATA_KEY, FORM_KEY
 from handlers.types import Action, Incoming
 
 PLATFORM = "teams"
@@ -84,6 +84,15 @@ def action_value(activity: Activity) -> str | Unreadable | None:
     return Unreadable()
 
 
+def form_values(activity: Activity) -> dict[str, str] | None:
+    """The inputs of a submitted Form card ({field name: value}); None for a plain button."""
+    value = activity.value
+    if not isinstance(value, dict) or not isinstance(value.get(FORM_KEY), str):
+        return None
+    return {str(k)[:100]: v[:MAX_TEXT] for k, v in value.items()
+            if k not in (DATA_KEY, FORM_KEY) and isinstance(v, str)}
+
+
 def locale(activity: Activity) -> str | None:
     if isinstance(activity.locale, str) and activity.locale:
         return activity.locale[:20]
@@ -110,6 +119,7 @@ def to_incoming(activity: Activity, *, email: str | None, name: str | None,
         user_id=user_key(activity),
         text=None if action else clean_text(activity),
         action=Action(action) if action else None,
+        form=form_values(activity) if action else None,
         locale=locale(activity),
         email=email,
         display_name=(name or getattr(sender, "name", None) or None),

@@ -23,16 +23,17 @@ from datetime import datetime
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from bot.notify import SendResult, Target
-from bot.teams import conversations
+from bot.teams import cards, conversations
 from bot.teams.connector import build_authentication
 from bot.teams.delivery import Delivery
 from bot.teams.delivery import Outcome as DeliveryOutcome
 from bot.teams.guard import ServiceUrlNotAllowed
 from bot.teams.settings import TeamsSettings
 from handlers.text import locale_to_lang
-from handlers.types import Lang, Reply
+from handlers.types import File, Lang, Reply
 from store import teams as store
 from store.db import Database
 from store.models import User
@@ -68,6 +69,44 @@ class TeamsNotifier:
 
     async def language(self, target: Target) -> Lang | None:
         return await asyncio.to_thread(self._language, target)
+
+    async def update_message(self, target: Target, key: str, replies: list[Reply],
+                             since: datetime) -> bool:
+        """Rewrite the activity the send `key` posted first (an event's original announcement
+        after a change or cancellation), as the Slack notifier does with chat.update. False
+        when it is unknown (sent before activity ids were kept) or Teams refuses."""
+        kind = store.USER if target.direct else store.CHANNEL
+        slot = f"{kind}:{target.address}"
+        activity_id = await asyncio.to_thread(self._activity, key, slot)
+        row = await asyncio.to_thread(self._reference, kind, target.address)
+        if activity_id is None or row is None or not row.usable:
+            return False
+        shown = [r for r in replies if not isinstance(r, File)]
+        messages = [m for reply in shown for m in cards.render(reply)]
+        if not messages:
+            return False
+        first = messages[0]
+        activity = Activity(type=ActivityTypes.message, id=activity_id)
+        if first.card is not None:
+            activity.attachments = [Attachment(content_type=cards.CARD_CONTENT_TYPE,
+                                               content=first.card)]
+            activity.summary = cards.shorten(first.text, 250)
+        else:
+            activity.text, activity.text_format = first.text, "plain"
+        done: list[bool] = []
+
+        async def callback(context: TurnContext) -> None:
+            await context.update_activity(activity)
+            done.append(True)
+
+        try:
+            await asyncio.wait_for(self.adapter.continue_conversation(
+                conversations.as_reference(row), callback,
+                bot_app_id=self.settings.microsoft_app_id), SEND_TIMEOUT)
+        except Exception as exc:  # best effort: the change itself was announced already
+            log.warning("teams: cannot update %s (%s)", key, type(exc).__name__)
+            return False
+        return bool(done)
 
     async def close(self) -> None:
         """Nothing to close: connector clients live for one send."""
@@ -107,7 +146,7 @@ class TeamsNotifier:
 
     def _conclude(self, key: str, slot: str, outcome: DeliveryOutcome) -> SendResult:
         if outcome.status == "ok":
-            self._record(key, slot, "sent")
+            self._record(key, slot, "sent", outcome.first_id)
             return SendResult.sent()
         if outcome.sent == 0 and (outcome.http_status in NOT_POSTED
                                   or outcome.detail == "service URL not allowed"):
@@ -125,9 +164,14 @@ class TeamsNotifier:
         with self.db.transaction() as session:
             return store.reference_for(session, kind, address)
 
-    def _record(self, key: str, slot: str, state: str | None) -> None:
+    def _record(self, key: str, slot: str, state: str | None,
+                activity_id: str | None = None) -> None:
         with self.db.transaction() as session:
-            store.set_delivery(session, key, slot, state, self.clock())
+            store.set_delivery(session, key, slot, state, self.clock(), activity_id)
+
+    def _activity(self, key: str, slot: str) -> str | None:
+        with self.db.transaction() as session:
+            return store.delivery_activity(session, key, slot)
 
     def _state(self, key: str, slot: str) -> str | None:
         with self.db.transaction() as session:
