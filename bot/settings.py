@@ -181,8 +181,7 @@ def _check_token(value: SecretStr | None, prefix: str, what: str) -> SecretStr |
 
 
 class WorkerGroup(BaseSettings):
-    """The fields of bot/worker_settings.WorkerSettings (same names, defaults and checks), so
-    the worker can read them from `Settings` once the two are merged."""
+    """Rounds, reminders and the worker: schedule, channels, tick and retry policy."""
 
     model_config = _CONFIG
 

@@ -670,9 +670,9 @@ def build_deliverer(database: Database, settings: Settings | None = None, *,
     """A Deliverer from the settings: Slack when SLACK_BOT_TOKEN is set, Teams when
     MICROSOFT_APP_ID is set (or the local Teams test client is allowed)."""
     from bot.settings import load_settings
-    from bot.worker_settings import load_worker_settings
 
-    settings, worker = settings or load_settings(), load_worker_settings()
+    settings = settings or load_settings()
+    worker = settings
     notifiers: dict[str, Notifier] = {}
     if settings.slack_bot_token is not None:
         from bot.slack_notify import SlackNotifier
@@ -721,9 +721,9 @@ async def _close(deliverer: Deliverer) -> None:
 
 def run_worker(database_url: str, *, once: bool = False) -> int:
     """`aiga-bot worker`: tick until SIGTERM / SIGINT; `once` runs a single tick."""
-    from bot.worker_settings import load_worker_settings
+    from bot.settings import load_settings
 
-    tick = load_worker_settings().aiga_worker_tick_seconds
+    tick = load_settings().aiga_worker_tick_seconds
 
     async def main() -> int:
         database = Database(database_url)
@@ -762,9 +762,9 @@ def mount_scheduler(app: web.Application, database: Database,
     """Run the worker inside `aiga-bot serve` (single machine): start with the server, stop
     with it. Returns False (nothing mounted) when AIGA_WORKER_IN_PROCESS=false, e.g. because
     the Procfile's `worker` process does the delivering."""
-    from bot.worker_settings import load_worker_settings
+    from bot.settings import load_settings
 
-    worker = load_worker_settings()
+    worker = load_settings()
     if not worker.aiga_worker_in_process:
         return False
     state: dict[str, object] = {}

@@ -50,15 +50,16 @@ def test_env_example_as_dot_env_gives_the_defaults(env, tmp_path):
 
 
 def test_worker_and_teams_fields_are_in_the_one_object():
-    """Until bot/worker_settings.py is folded in, the two must not drift apart."""
+    """The worker reads its schedule from Settings; the Teams adapter takes Settings as is."""
+    from bot.settings import WorkerGroup
     from bot.teams.settings import TeamsSettings
-    from bot.worker_settings import WorkerSettings
 
-    for cls in (WorkerSettings, TeamsSettings):
+    for cls in (WorkerGroup, TeamsSettings):
         for name, field in cls.model_fields.items():
             assert name in Settings.model_fields, name
             assert Settings.model_fields[name].default == field.default, name
-    assert issubclass(Settings, TeamsSettings)  # the Teams adapter takes Settings as is
+    assert issubclass(Settings, TeamsSettings) and issubclass(Settings, WorkerGroup)
+    assert Settings().policy().days_before == (14, 7, 3, 1, 0)
 
 
 def test_dot_env_is_read_and_the_environment_wins(env, tmp_path):

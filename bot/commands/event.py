@@ -45,10 +45,10 @@ def _run(action: Callable[[Session], str]) -> int:
 
 
 def _policy():
+    from bot.settings import load_settings
     from bot.worker import load_event_policy
-    from bot.worker_settings import load_worker_settings
 
-    return load_event_policy(load_worker_settings().policy())
+    return load_event_policy(load_settings().policy())
 
 
 def _line(session: Session, event) -> str:

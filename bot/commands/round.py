@@ -41,9 +41,9 @@ def _run(action: Callable[[Session], str]) -> int:
 
 
 def _policy():
-    from bot.worker_settings import load_worker_settings
+    from bot.settings import load_settings
 
-    return load_worker_settings().policy()
+    return load_settings().policy()
 
 
 def cmd_open(args: argparse.Namespace) -> int:
