@@ -64,10 +64,10 @@ async def main() -> None:
         finally:
             pg.destroy()
         report.check()
-        row = asdict(report)
-        row.update({k: dict(v) for k, v in row.items() if isinstance(v, dict)})
-        print(json.dumps({"scenario": "outage", "run": run + 1, **row}, ensure_ascii=False,
-                         default=str), flush=True)
+        row = {k: ({str(code): n for code, n in v.items()} if isinstance(v, dict) else v)
+               for k, v in vars(report).items()}  # asdict() would mangle the Counters
+        print(json.dumps({"scenario": "outage", "run": run + 1, **row}, ensure_ascii=False),
+              flush=True)
 
 
 if __name__ == "__main__":
