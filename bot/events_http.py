@@ -25,8 +25,8 @@ from aiohttp import web
 from dotenv import dotenv_values
 from sqlalchemy.exc import SQLAlchemyError
 
-from handlers import events_messages as em
 from handlers.dates import now_tokyo
+from handlers.events import messages as em
 from store.db import Database
 from store.events import Event
 

@@ -198,7 +198,7 @@ class WorkerGroup(BaseSettings):
     @field_validator("aiga_reminder_days")
     @classmethod
     def _worker_days(cls, value: str) -> str:
-        from handlers.reminders import parse_days
+        from handlers.rounds.reminders import parse_days
 
         parse_days(value)
         return value
@@ -212,7 +212,7 @@ class WorkerGroup(BaseSettings):
     @field_validator("aiga_reminder_closed_days")
     @classmethod
     def _worker_closed(cls, value: str) -> str:
-        from handlers.reminders import parse_closed_days
+        from handlers.rounds.reminders import parse_closed_days
 
         parse_closed_days(value)
         return value
@@ -226,7 +226,7 @@ class WorkerGroup(BaseSettings):
         return value
 
     def policy(self):
-        from handlers.reminders import ReminderPolicy, parse_closed_days, parse_days
+        from handlers.rounds.reminders import ReminderPolicy, parse_closed_days, parse_days
 
         return ReminderPolicy(days_before=parse_days(self.aiga_reminder_days),
                               hour=parse_hour(self.aiga_reminder_hour),
@@ -273,7 +273,7 @@ class FeatureSettings(BaseSettings):
     @field_validator("aiga_benchmark_min_companies")
     @classmethod
     def _threshold(cls, value: int | None) -> int | None:
-        from handlers.benchmark import FLOOR_MIN_COMPANIES
+        from handlers.results.benchmark import FLOOR_MIN_COMPANIES
 
         if value is not None and value < FLOOR_MIN_COMPANIES:
             raise ValueError(f"must be a whole number of at least {FLOOR_MIN_COMPANIES}")

@@ -34,12 +34,11 @@ from sqlalchemy import select
 
 from bot.notify import Notifier, Outcome, SendResult, Target
 from bot.settings import Settings
-from handlers import events_service as events
-from handlers import reminders as texts
 from handlers.dates import TOKYO, now_tokyo
-from handlers.events_service import EventPolicy
-from handlers.reminders import ReminderPolicy, SummaryFacts
-from handlers.rounds import (
+from handlers.events import service as events
+from handlers.events.service import EventPolicy
+from handlers.rounds import reminders as texts
+from handlers.rounds.commands import (
     mute_lines,
     participation,
     plan_round,
@@ -47,6 +46,7 @@ from handlers.rounds import (
     progress_of,
     unreachable_lines,
 )
+from handlers.rounds.reminders import ReminderPolicy, SummaryFacts
 from handlers.types import File, Lang, Reply
 from rubrics.loader import RubricRegistry, registry
 from store import reminders as rstore
@@ -523,7 +523,7 @@ class Deliverer:
         import dataclasses
 
         from bot.events_http import calendar_url
-        from handlers import events_messages as em
+        from handlers.events import messages as em
         from store.events import Broadcast, Event
 
         noun, _, ident = job.subject.partition(":")
@@ -565,7 +565,7 @@ class Deliverer:
     async def _update_original(self, notifier: Notifier, job: Job, now: datetime) -> None:
         """After a change / cancellation was posted to a channel, rewrite the original
         announcement there (best effort: the platform may not allow it)."""
-        from handlers import events_messages as em
+        from handlers.events import messages as em
         from store.events import Event
 
         update = getattr(notifier, "update_message", None)

@@ -11,10 +11,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as DBInterfaceError
 from sqlalchemy.orm.exc import StaleDataError
 
-from handlers.admin import admin_command, handle_admin
 from handlers.context import Turn
 from handlers.dates import now_tokyo
-from handlers.events import (
+from handlers.events.dialogue import (
     event_command,
     handle_event,
     handle_event_action,
@@ -24,10 +23,11 @@ from handlers.events import (
 from handlers.faq import FaqHandler
 from handlers.intents import Intent, parse
 from handlers.messages import say
-from handlers.navi import NaviFlow
-from handlers.report import round_report_replies
-from handlers.results import benchmark_replies, org_result_replies
-from handlers.rounds import handle_round, handle_round_action, round_command
+from handlers.navi.flow import NaviFlow
+from handlers.register.commands import admin_command, handle_admin
+from handlers.results.report import round_report_replies
+from handlers.results.view import benchmark_replies, org_result_replies
+from handlers.rounds.commands import handle_round, handle_round_action, round_command
 from handlers.text import as_number, guess_lang, locale_to_lang
 from handlers.types import Action, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.dates import TOKYO
-from handlers.events_service import (
+from handlers.events.service import (
     ALL_HANDS_AGENDA,
     EventPolicy,
     ensure_occurrences,
@@ -17,7 +17,7 @@ from handlers.events_service import (
     occurrence_day,
     rule_occurrences,
 )
-from handlers.reminders import ReminderPolicy
+from handlers.rounds.reminders import ReminderPolicy
 from handlers.router import Router
 from store.events import Event, EventRsvp, EventRule
 from store.reminders import subject_slots

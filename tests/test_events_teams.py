@@ -12,7 +12,7 @@ from bot.notify import Target
 from bot.teams.notify import TeamsNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO
-from handlers.events_service import EventPolicy, cancel_event, create_event, edit_event
+from handlers.events.service import EventPolicy, cancel_event, create_event, edit_event
 from store.events import Event
 from store.teams import TeamsDelivery
 from tests import fake_connector as fc

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pytest
 
 from handlers.dates import TOKYO
-from handlers.reminders import (
+from handlers.rounds.reminders import (
     ReminderPolicy,
     Slot,
     days_left_text,

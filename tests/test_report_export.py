@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from bot.cli import main
-from handlers.report import export_round_report
-from handlers.results_workbook import _csv_text
+from handlers.results.report import export_round_report
+from handlers.results.workbook import _csv_text
 from store import audit
 from tests import factories as f
 
@@ -141,7 +141,7 @@ def test_cli_writes_both_files_and_logs_the_os_user(database, database_url, tmp_
         _before, rnd = scenario(s)
         rid = rnd.id
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setattr("handlers.report.registry", lambda: RUBRICS)
+    monkeypatch.setattr("handlers.results.report.registry", lambda: RUBRICS)
     xlsx, csv_path = tmp_path / "r.xlsx", tmp_path / "r.csv"
     assert main(["report", "2026年度上期", "--xlsx", str(xlsx), "--csv", str(csv_path)]) == 0
     out = capsys.readouterr().out
@@ -161,7 +161,7 @@ def test_cli_prints_only_when_no_file_is_asked(database, database_url, monkeypat
         _before, rnd = scenario(s)
         rid = rnd.id
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setattr("handlers.report.registry", lambda: RUBRICS)
+    monkeypatch.setattr("handlers.results.report.registry", lambda: RUBRICS)
     assert main(["report", str(rid), "--lang", "en"]) == 0
     assert "Round report: 2026年度上期 (1.0)" in capsys.readouterr().out
     with database.transaction() as s:
@@ -196,7 +196,7 @@ def test_cli_unwritable_file_is_reported_and_not_logged(database, database_url, 
         _before, rnd = scenario(s)
         rid = rnd.id
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setattr("handlers.report.registry", lambda: RUBRICS)
+    monkeypatch.setattr("handlers.results.report.registry", lambda: RUBRICS)
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where a folder should be")
     xlsx = tmp_path / "ok.xlsx"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.report import build_round_report, resolve_round, round_report_replies
+from handlers.results.report import build_round_report, resolve_round, round_report_replies
 from handlers.types import Image, plain_text
 from store import audit
 from tests import factories as f

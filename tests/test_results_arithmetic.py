@@ -7,13 +7,13 @@ from fractions import Fraction
 
 import pytest
 
-from handlers.benchmark import (
+from handlers.navi.scoring import figures, mean, percentile_rank, round2
+from handlers.results.benchmark import (
     BenchmarkConfigError,
     Cell,
     min_companies,
     snapshot_data,
 )
-from handlers.scoring import figures, mean, percentile_rank, round2
 from tests.factories import mini_rubrics
 
 MINI = mini_rubrics().get("0.9")

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import benchmark as bm
-from handlers.results import benchmark_replies, result_replies
+from handlers.results import benchmark as bm
+from handlers.results.view import benchmark_replies, result_replies
 from handlers.types import Fields, plain_text
 from store import audit, queries
 from store.models import Round

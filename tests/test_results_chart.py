@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers import charts
+from handlers.results import charts
 
 AREAS = ["ルール・プロセスの明文化", "周知徹底・人材育成", "組織体制整備", "各リスク領域への対策",
          "透明性・アカウンタビリティ確保"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.console import run_console
-from handlers.report import round_report_replies
-from handlers.results import benchmark_replies, org_result_replies, result_replies
+from handlers.results.report import round_report_replies
+from handlers.results.view import benchmark_replies, org_result_replies, result_replies
 from handlers.router import Router
 from handlers.types import Image, plain_text
 from store import audit, queries

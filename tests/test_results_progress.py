@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from handlers.benchmark import company_figures
-from handlers.results import result_replies
-from handlers.results_progress import compare, previous_submitted
-from handlers.scoring import Figures
+from handlers.navi.scoring import Figures
+from handlers.results.benchmark import company_figures
+from handlers.results.progress import compare, previous_submitted
+from handlers.results.view import result_replies
 from handlers.types import Image, plain_text
 from store import queries
 from tests import factories as f

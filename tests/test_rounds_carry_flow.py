@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers.dates import TOKYO
-from handlers.navi import NaviFlow
+from handlers.navi.flow import NaviFlow
 from handlers.router import Router
 from store import reminders as rstore
 from store.models import Answer, User

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.dates import TOKYO
-from handlers.rounds import (
+from handlers.rounds.commands import (
     RoundError,
     carry_over_offer,
     counts,

@@ -15,7 +15,7 @@ from bot.notify import Target
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO, now_tokyo
-from handlers.rounds import open_round
+from handlers.rounds.commands import open_round
 from handlers.router import Router
 from rubrics import registry
 from store import reminders as rstore

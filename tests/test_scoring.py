@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.scoring import mean, score
+from handlers.navi.scoring import mean, score
 from rubrics.loader import RubricRegistry, registry
 
 MINI = RubricRegistry(Path(__file__).parent / "fixtures" / "rubrics").get("0.9")

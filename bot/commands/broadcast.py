@@ -22,7 +22,7 @@ from handlers.dates import fmt_datetime, now_tokyo
 
 
 def _run(action: Callable[[Session], str]) -> int:
-    from handlers.events_service import EventError
+    from handlers.events.service import EventError
     from store.db import Database
 
     db = Database(load_settings().database_url)
@@ -38,8 +38,7 @@ def _run(action: Callable[[Session], str]) -> int:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
-
+    from handlers.events import service as svc
     def action(session: Session) -> str:
         at = svc.parse_when(args.at, "送信日時", "send time") if args.at else None
         row = svc.create_broadcast(session, text=args.text, link=args.link, dm=args.dm, at=at,
@@ -50,8 +49,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
-
+    from handlers.events import service as svc
     def action(session: Session) -> str:
         report = svc.broadcast_report(session, svc.find_broadcast(session, args.broadcast))
         return "\n".join(report.lines("en"))
@@ -59,8 +57,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
-
+    from handlers.events import service as svc
     def action(session: Session) -> str:
         row = svc.cancel_broadcast(session, svc.find_broadcast(session, args.broadcast),
                                    now_tokyo())

@@ -29,7 +29,7 @@ WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6
 
 
 def _run(action: Callable[[Session], str]) -> int:
-    from handlers.events_service import EventError
+    from handlers.events.service import EventError
     from store.db import Database
 
     db = Database(load_settings().database_url)
@@ -52,8 +52,8 @@ def _policy():
 
 
 def _line(session: Session, event) -> str:
-    from handlers.events_messages import title
-    from handlers.events_service import when_line
+    from handlers.events.messages import title
+    from handlers.events.service import when_line
     from store.events import rsvp_counts
 
     counts = rsvp_counts(session, event.id)
@@ -72,8 +72,7 @@ def _schedule(session: Session, subject: str) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
-
+    from handlers.events import service as svc
     policy = _policy()
 
     def action(session: Session) -> str:
@@ -96,8 +95,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from handlers.events_messages import detail_body
-    from handlers.events_service import find_event
+    from handlers.events.messages import detail_body
+    from handlers.events.service import find_event
     from store.events import rsvps
     from store.models import User
 
@@ -114,8 +113,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
-
+    from handlers.events import service as svc
     policy = _policy()
 
     def action(session: Session) -> str:
@@ -130,8 +128,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
-
+    from handlers.events import service as svc
     def action(session: Session) -> str:
         event = svc.cancel_event(session, svc.find_event(session, args.event), now_tokyo(),
                                  args.reason or "")
@@ -140,8 +137,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_announce(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
-
+    from handlers.events import service as svc
     def action(session: Session) -> str:
         event = svc.announce_now(session, svc.find_event(session, args.event), now_tokyo())
         return f"announcing #{event.id} on the worker's next tick"
@@ -149,7 +145,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
 
 
 def cmd_rule_add(args: argparse.Namespace) -> int:
-    from handlers import events_service as svc
+    from handlers.events import service as svc
     from store.events import upcoming
 
     policy = _policy()
@@ -180,7 +176,7 @@ def cmd_rule_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rule_stop(args: argparse.Namespace) -> int:
-    from handlers.events_service import EventError
+    from handlers.events.service import EventError
     from store.events import EventRule
 
     def action(session: Session) -> str:

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from bot.settings import load_settings
-from handlers.benchmark import BenchmarkConfigError, min_companies
 from handlers.dates import now_tokyo
+from handlers.results.benchmark import BenchmarkConfigError, min_companies
 from store.db import Database
 
 
@@ -39,8 +39,8 @@ def cli_actor() -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from handlers.report import export_round_report, report_text, resolve_round
-    from handlers.results_messages import say
+    from handlers.results.messages import say
+    from handlers.results.report import export_round_report, report_text, resolve_round
     from store import audit
 
     try:

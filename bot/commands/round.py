@@ -25,7 +25,7 @@ from handlers.dates import fmt_date, fmt_datetime, now_tokyo
 
 
 def _run(action: Callable[[Session], str]) -> int:
-    from handlers.rounds import RoundError
+    from handlers.rounds.commands import RoundError
     from store.db import Database
 
     db = Database(load_settings().database_url)
@@ -47,7 +47,7 @@ def _policy():
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from handlers.rounds import open_round, parse_day
+    from handlers.rounds.commands import open_round, parse_day
     from rubrics import registry
 
     policy = _policy()
@@ -64,7 +64,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from handlers.rounds import counts, participation, phase
+    from handlers.rounds.commands import counts, participation, phase
     from rubrics import registry
     from store.rounds import all_rounds
 
@@ -83,7 +83,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from handlers.rounds import counts, find_round, participation, phase
+    from handlers.rounds.commands import counts, find_round, participation, phase
     from rubrics import registry
 
     def action(session: Session) -> str:
@@ -101,7 +101,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
-    from handlers.rounds import extend_round, find_round, parse_day
+    from handlers.rounds.commands import extend_round, find_round, parse_day
 
     policy = _policy()
 
@@ -116,7 +116,7 @@ def cmd_extend(args: argparse.Namespace) -> int:
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    from handlers.rounds import close_round, find_round
+    from handlers.rounds.commands import close_round, find_round
 
     def action(session: Session) -> str:
         rnd = close_round(session, find_round(session, args.round), now_tokyo())
@@ -125,13 +125,13 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_mutes(args: argparse.Namespace) -> int:
-    from handlers.rounds import find_round
+    from handlers.rounds.commands import find_round
 
     return _run(lambda session: _mutes(session, find_round(session, args.round)))
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
-    from handlers.rounds import find_round
+    from handlers.rounds.commands import find_round
 
     return _run(lambda session: _failures(session, find_round(session, args.round)))
 
@@ -146,14 +146,14 @@ def _schedule(session: Session, round_id: int) -> str:
 
 
 def _mutes(session: Session, rnd) -> str:
-    from handlers.rounds import mute_lines
+    from handlers.rounds.commands import mute_lines
 
     lines = mute_lines(session, rnd)
     return f"muted reminders ({len(lines)}):" + "".join(f"\n  {x}" for x in lines)
 
 
 def _failures(session: Session, rnd) -> str:
-    from handlers.rounds import problem_lines, unreachable_lines
+    from handlers.rounds.commands import problem_lines, unreachable_lines
 
     failures, missed = problem_lines(session, rnd, "en")
     nobody = unreachable_lines(session, rnd)

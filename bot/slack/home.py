@@ -25,8 +25,8 @@ from bot.slack.client import SLACK_ERRORS, describe_error
 from bot.slack.texts import text
 from handlers.dates import fmt_date
 from handlers.messages import say
-from handlers.progress import company_progress
-from handlers.scoring import score
+from handlers.navi.progress import company_progress
+from handlers.navi.scoring import score
 from handlers.text import locale_to_lang
 from handlers.types import Choice, Lang
 from rubrics.loader import RubricError, RubricRegistry

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
 from handlers.dates import TOKYO, fmt_datetime
-from handlers.events_service import BroadcastReport, kind_label, status_label, when_line
+from handlers.events.service import BroadcastReport, kind_label, status_label, when_line
 from handlers.types import Choice, Fields, File, Lang, Question, Reply, Text
 from store.events import CANCELLED, Broadcast, Event
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.benchmark import company_figures, submitted_in
 from handlers.context import Turn
-from handlers.results_messages import fmt, fmt_delta, say
-from handlers.scoring import Figures, exact_mean, round2
+from handlers.navi.scoring import Figures, exact_mean, round2
+from handlers.results.benchmark import company_figures, submitted_in
+from handlers.results.messages import fmt, fmt_delta, say
 from handlers.types import Fields, Image, Reply, Text
 from rubrics.loader import Area, Item, Rubric, RubricRegistry, registry
 from store import audit, queries
@@ -315,7 +315,7 @@ def _items_text(lang: str, report: RoundReport) -> str:
 
 def report_chart(lang: str, report: RoundReport) -> Image | None:
     """Area averages against the previous round, and every item's average."""
-    from handlers import charts  # matplotlib is imported only when a chart is drawn
+    from handlers.results import charts  # matplotlib is imported only when a chart is drawn
 
     labels = [area.name.get(lang) for area, _ in report.areas]
     series = [charts.Series(say(lang, "this_round", round=report.round.name),
@@ -349,8 +349,7 @@ def export_round_report(session: Session, rnd: Round, *, actor: str, now: dateti
                         xlsx: Path | None = None, csv: Path | None = None,
                         rubrics: RubricRegistry | None = None) -> RoundReport:
     """Write the workbook and/or CSV and log each export in the caller's transaction."""
-    from handlers import results_workbook as book
-
+    from handlers.results import workbook as book
     registry_ = rubrics or registry()
     report = build_round_report(session, rnd, registry_.get)
     detail = {"companies": len(report.companies), "submitted": report.count("submitted")}

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from handlers.context import Turn
 from handlers.dates import TOKYO, fmt_date, fmt_datetime
-from handlers.reminders import Progress, ReminderPolicy, plan
+from handlers.rounds.reminders import Progress, ReminderPolicy, plan
 from handlers.text import normalise
 from handlers.types import Choice, Fields, Question, Reply, Text
 from rubrics.loader import Item, RubricError, RubricRegistry

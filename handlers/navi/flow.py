@@ -13,16 +13,16 @@ from handlers.context import Turn
 from handlers.dates import fmt_date
 from handlers.intents import Intent
 from handlers.messages import say
-from handlers.navi_questions import (
+from handlers.navi.progress import assessment_progress, company_progress
+from handlers.navi.questions import (
     confirm_question,
     item_question,
     roles_question,
     submit_question,
 )
-from handlers.progress import assessment_progress, company_progress
-from handlers.results import result_replies
-from handlers.rounds import carry_over_offer
-from handlers.scoring import score
+from handlers.navi.scoring import score
+from handlers.results.view import result_replies
+from handlers.rounds.commands import carry_over_offer
 from handlers.text import as_number, normalise
 from handlers.types import Answered, Fields, Question, Reply, Text
 from rubrics.loader import Item, Rubric, RubricRegistry

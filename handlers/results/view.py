@@ -1,7 +1,7 @@
 """A member company's result as a board would read it: a to-do list, not just a number.
 
 Score and area means; the holes with what level 3 asks (the next step); the member benchmark
-when it may be published (handlers/benchmark.py has the rule); the change since the company's
+when it may be published (handlers/results/benchmark.py has the rule); the change since the company's
 previous round; a radar chart. Only the company's own users (and the secretariat) see it.
 """
 
@@ -12,12 +12,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-from handlers import benchmark as bm
 from handlers.context import Turn
 from handlers.dates import fmt_date
-from handlers.results_messages import fmt, fmt_delta, say
-from handlers.results_progress import Progress, compare, previous_submitted
-from handlers.scoring import Figures, round2, score
+from handlers.navi.scoring import Figures, round2, score
+from handlers.results import benchmark as bm
+from handlers.results.messages import fmt, fmt_delta, say
+from handlers.results.progress import Progress, compare, previous_submitted
 from handlers.types import Fields, Image, Reply, Text
 from rubrics.loader import Rubric, RubricError, RubricRegistry, registry
 from store import queries
@@ -278,7 +278,7 @@ def _item_changes(turn: Turn, progress: Progress) -> str:
 def _radar(turn: Turn, assessment: Assessment, rubric: Rubric, mine: Figures,
            bench: bm.Benchmark | None, progress: Progress | str | None) -> Image | None:
     """The company against the member average and its previous round, if those exist."""
-    from handlers import charts  # matplotlib is imported only when a chart is drawn
+    from handlers.results import charts  # matplotlib is imported only when a chart is drawn
 
     lang = turn.lang
     rnd: Round = assessment.round

@@ -1,4 +1,4 @@
-"""Events and broadcasts: the rules, shared by chat (handlers/events.py), the CLI and the worker.
+"""Events and broadcasts: the rules, shared by chat (handlers/events/dialogue.py), the CLI and the worker.
 
 Every refusal is an `EventError` with a sentence in both languages, raised before anything is
 written. What is sent and when is planned here as slots of the subject "event:<id>" /
@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from handlers.dates import TOKYO, fmt_date, fmt_datetime
-from handlers.reminders import YEAR_END_CLOSED, ReminderPolicy
+from handlers.rounds.reminders import YEAR_END_CLOSED, ReminderPolicy
 from handlers.text import normalise
 from store import events as store
 from store import reminders as rstore

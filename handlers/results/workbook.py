@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.dates import TOKYO
-from handlers.report import RoundReport, Stat
-from handlers.scoring import round2
+from handlers.navi.scoring import round2
+from handlers.results.report import RoundReport, Stat
 
 TWO_DECIMALS = "0.00"
 BOLD = Font(bold=True)

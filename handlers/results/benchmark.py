@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers.scoring import Figures, exact_mean, figures, percentile_rank, round2
+from handlers.navi.scoring import Figures, exact_mean, figures, percentile_rank, round2
 from rubrics.loader import Rubric
 from store import audit, queries
 from store.models import Assessment, Organisation, Round

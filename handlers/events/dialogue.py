@@ -26,11 +26,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from handlers import events_messages as msgs
-from handlers import events_service as svc
 from handlers.context import Turn
 from handlers.dates import TOKYO, fmt_datetime
-from handlers.events_service import EventError, EventPolicy
+from handlers.events import messages as msgs
+from handlers.events import service as svc
+from handlers.events.service import EventError, EventPolicy
 from handlers.text import normalise
 from handlers.types import Choice, Fields, Form, FormError, FormField, Question, Reply, Text
 from store import events as store

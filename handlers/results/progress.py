@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.scoring import Figures, round2
+from handlers.navi.scoring import Figures, round2
 from rubrics.loader import Item, Rubric
 from store.models import Assessment, Round
 

@@ -1,7 +1,7 @@
 """The questions of the Navi dialogue as neutral replies: pure functions of their inputs.
 
 Every choice value names the assessment (and item) it belongs to, so a click on an old
-message can be recognised as stale by handlers/navi.py.
+message can be recognised as stale by handlers/navi/flow.py.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The Navi self-assessment: the conversation, its questions, progress and scoring."""

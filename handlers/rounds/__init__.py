@@ -1,0 +1,1 @@
+"""Assessment rounds: opening, deadlines, participation, reminder plans and round chat commands."""
