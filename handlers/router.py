@@ -24,6 +24,7 @@ from handlers.faq import FaqHandler
 from handlers.intents import Intent, parse
 from handlers.messages import say
 from handlers.navi.flow import NaviFlow
+from handlers.privacy import mark_public, route_private
 from handlers.register.commands import admin_command, handle_admin
 from handlers.results.report import round_report_replies
 from handlers.results.view import benchmark_replies, org_result_replies
@@ -71,7 +72,7 @@ class Router:
                     lang = turn.lang
                     replies = self._dispatch(turn)
                     self._finish(turn, replies)
-                return replies
+                return route_private(msg, replies, lang)
             except (StaleDataError, IntegrityError):
                 # another turn changed the same state or answer first: run this one again on
                 # the new state (it then sees e.g. that the button is stale)
@@ -105,8 +106,10 @@ class Router:
             user.display_name = msg.display_name
         if msg.email and user.email != msg.email:
             user.email = msg.email
-        if user.key in self.admins and not user.is_admin:
-            user.is_admin = True
+        # the settings are the source of truth, read on every turn: a removal takes effect
+        # at once (the column only mirrors it for listings and the worker)
+        if user.is_admin != (user.key in self.admins):
+            user.is_admin = user.key in self.admins
         if user.org_id is None:
             org = None
             if msg.org_name:
@@ -164,7 +167,7 @@ class Router:
             return replies
         intent = parse(text)
         if intent is not None and intent.name == "events":
-            return upcoming_replies(turn, intent.arg)
+            return mark_public(upcoming_replies(turn, intent.arg))
         if intent is not None and intent.name in GLOBAL_INTENTS:
             return self._on_global(turn, intent)
         if intent is not None and intent.name in NAVI_INTENTS:
@@ -177,7 +180,7 @@ class Router:
             return replies
         in_step = self.navi.in_choice_step(turn)
         if text and (replies := self.faq.handle_text(turn, text, strict=in_step)) is not None:
-            return replies
+            return mark_public(replies)
         if in_step:
             return self._reprompt(turn, len(pending) or 4)
         return self._help(turn, understood=not text)
@@ -224,7 +227,7 @@ class Router:
         lines = [] if understood else [say(turn.lang, "not_understood")]
         lines.append(say(turn.lang, "help"))
         lines += self.faq.help_lines(turn.lang)
-        return [Text("\n".join(lines))]
+        return [Text("\n".join(lines), public=True)]
 
 
 def _round_arg(arg: str) -> int | None:

@@ -52,7 +52,14 @@ class Choice:
 
 @dataclass
 class Reply:
-    """Base of every reply; `fallback()` is the plain text for notifications and screen readers."""
+    """Base of every reply; `fallback()` is the plain text for notifications and screen readers.
+
+    `public` says the reply may be shown in a shared channel (an FAQ answer, the events list).
+    Everything else is confidential by default: in a channel it goes to the person's 1:1 chat
+    (see handlers/privacy.py), so a new feature cannot leak a result by forgetting a flag.
+    """
+
+    public: bool = field(default=False, kw_only=True)
 
     def fallback(self) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -218,6 +225,21 @@ class Answered(Reply):
 
     def fallback(self) -> str:
         return self.summary
+
+
+@dataclass
+class DirectMessage(Reply):
+    """Replies that must reach the person only in their 1:1 chat with the bot, never a channel.
+
+    Adapters deliver `replies` in the DM; a surface that does not know this type falls back to
+    `note`, which reveals nothing.
+    """
+
+    replies: list[Reply]
+    note: str
+
+    def fallback(self) -> str:
+        return self.note
 
 
 def plain_text(replies: list[Reply]) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import queries
+from store.errors import UserError
 from store.models import Organisation, OrgDomain, User
 
 CLASSES = ("regular", "smb", "expert")
@@ -16,12 +17,8 @@ PLATFORMS = ("slack", "teams", "console")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-class OrgError(ValueError):
-    """A registration request that cannot be carried out; the message says why (ja / en)."""
-
-    def __init__(self, ja: str, en: str) -> None:
-        super().__init__(en)
-        self.ja, self.en = ja, en
+class OrgError(UserError):
+    """A registration request that cannot be carried out (ja / en)."""
 
 
 def add_org(session: Session, name: str, domains: list[str], membership_class: str,

@@ -429,6 +429,7 @@ def settings_for(fake: FakeConnector, **overrides: Any) -> TeamsSettings:
 @asynccontextmanager
 async def teams_stack(database_url: str, *, rubrics: RubricRegistry | None = None,
                       clock: Callable[[], datetime] | None = None,
+                      admins: frozenset[str] = frozenset(),
                       **settings: Any) -> AsyncIterator[TeamsStack]:
     """Fake connector + our endpoint on a fresh aiohttp server, torn down afterwards."""
     fake = await FakeConnector().start()
@@ -436,7 +437,7 @@ async def teams_stack(database_url: str, *, rubrics: RubricRegistry | None = Non
     kwargs: dict[str, Any] = {"rubrics": rubrics or RubricRegistry(FIXTURE_RUBRICS)}
     if clock is not None:
         kwargs["clock"] = clock
-    router = Router(database, **kwargs)
+    router = Router(database, admins=admins, **kwargs)
     app = web.Application(client_max_size=1024 * 1024)
     bot = add_teams_routes(app, router, settings_for(fake, **settings))
     runner = web.AppRunner(app, access_log=None)

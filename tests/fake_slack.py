@@ -491,7 +491,8 @@ class SlackStack:
 @asynccontextmanager
 async def slack_stack(database_url: str, *, rubrics=None, socket_mode: bool = False,
                       clock: Callable[[], datetime] | None = None,
-                      fake: FakeSlack | None = None) -> AsyncIterator[SlackStack]:
+                      fake: FakeSlack | None = None,
+                      admins: str = "") -> AsyncIterator[SlackStack]:
     """Start the fake Slack and the real server (in this event loop); tear both down after."""
     from bot.server import create_app
     from bot.settings import Settings
@@ -500,7 +501,7 @@ async def slack_stack(database_url: str, *, rubrics=None, socket_mode: bool = Fa
     fake = fake or await FakeSlack().start()
     settings = Settings(_env_file=None, database_url=database_url, slack_bot_token=BOT_TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.api_url,
-                        slack_app_token=APP_TOKEN if socket_mode else None, aiga_admins="")
+                        slack_app_token=APP_TOKEN if socket_mode else None, aiga_admins=admins)
     database = Database(database_url)
     extra = {"clock": clock} if clock else {}
     app = create_app(settings, database, rubrics=rubrics, **extra)

@@ -70,7 +70,7 @@ def dm_texts(stack, user: str) -> str:
 async def test_slack_typed_new_event_posts_a_button_that_opens_the_modal(database_url,
                                                                          database):
     seed_slack(database)
-    async with slack_stack(database_url) as stack:
+    async with slack_stack(database_url, admins=f"slack:{ADMIN}") as stack:
         stack.fake.add_user(ADMIN, "admin@example.co.jp")
         await stack.dm(ADMIN, "イベント作成")
         await stack.settle()
@@ -101,7 +101,7 @@ async def test_slack_typed_new_event_posts_a_button_that_opens_the_modal(databas
 async def test_slack_bad_date_is_shown_in_the_modal_and_nothing_is_saved(database_url,
                                                                          database):
     seed_slack(database)
-    async with slack_stack(database_url) as stack:
+    async with slack_stack(database_url, admins=f"slack:{ADMIN}") as stack:
         stack.fake.add_user(ADMIN, "admin@example.co.jp")
         await stack.command(ADMIN, "イベント作成")  # a slash command opens the modal at once
         await stack.settle()
@@ -130,7 +130,7 @@ async def test_slack_bad_date_is_shown_in_the_modal_and_nothing_is_saved(databas
 async def test_slack_non_admin_gets_no_form_and_a_forged_submission_saves_nothing(
         database_url, database):
     seed_slack(database)
-    async with slack_stack(database_url) as stack:
+    async with slack_stack(database_url, admins=f"slack:{ADMIN}") as stack:
         stack.fake.add_user(MEMBER, "member@example.co.jp")
         await stack.command(MEMBER, "イベント作成")
         await stack.settle()
@@ -148,7 +148,7 @@ async def test_slack_non_admin_gets_no_form_and_a_forged_submission_saves_nothin
 
 async def test_slack_edit_form_is_prefilled_and_saves_the_change(database_url, database):
     seed_slack(database)
-    async with slack_stack(database_url) as stack:
+    async with slack_stack(database_url, admins=f"slack:{ADMIN}") as stack:
         stack.fake.add_user(ADMIN, "admin@example.co.jp")
         await stack.dm(ADMIN, 'event add kind=meetup title="忘年Meetup" start="2026-12-18 18:00" '
                               'end=20:00 place="東京"')
@@ -213,7 +213,7 @@ async def submit_card(stack, aad: str, card: fc.Posted, values: dict[str, str]):
 async def test_teams_card_form_creates_the_event(database_url, database, teams_inputs):
     with database.transaction() as s:
         factories.user(s, "teams:aad-admin", None, admin=True)
-    async with fc.teams_stack(database_url) as stack:
+    async with fc.teams_stack(database_url, admins=frozenset({"teams:aad-admin"})) as stack:
         form = await teams_form(stack, "aad-admin")
         inputs = card_inputs(form.card)
         assert list(inputs) == ["kind", "title", "title_en", "date", "start", "end", "place",
@@ -234,7 +234,7 @@ async def test_teams_bad_input_is_refused_and_nothing_saved(database_url, databa
                                                             teams_inputs):
     with database.transaction() as s:
         factories.user(s, "teams:aad-admin", None, admin=True)
-    async with fc.teams_stack(database_url) as stack:
+    async with fc.teams_stack(database_url, admins=frozenset({"teams:aad-admin"})) as stack:
         form = await teams_form(stack, "aad-admin")
         await submit_card(stack, "aad-admin", form, teams_values(day="2025-12-01"))
         assert "過去" in stack.fake.sent()[-1].text
@@ -245,7 +245,7 @@ async def test_teams_bad_input_is_refused_and_nothing_saved(database_url, databa
 
 
 async def test_teams_non_admin_is_refused(database_url, database, teams_inputs):
-    async with fc.teams_stack(database_url) as stack:
+    async with fc.teams_stack(database_url, admins=frozenset({"teams:aad-admin"})) as stack:
         await stack.say("aad-member", "イベント作成")
         assert "事務局（管理者）のみ" in stack.fake.sent()[-1].text
         await stack.post(stack.activity("aad-member", value={
@@ -260,7 +260,8 @@ async def test_teams_non_admin_is_refused(database_url, database, teams_inputs):
 async def test_console_gets_the_dialogue_and_forms_validate_like_it(database):
     with database.transaction() as s:
         factories.user(s, "console:admin", None, admin=True)
-    router = Router(database, clock=lambda: factories.NOW)
+    router = Router(database, admins=frozenset({"console:admin", "slack:UADM"}),
+                    clock=lambda: factories.NOW)
     assert "種類を選んでください" in Chat(router, "admin").say("イベント作成")
     [form] = router.handle(Incoming(platform="teams", user_id="x-admin", text="new event"))
     assert "Only the secretariat" in plain_text([form])

@@ -37,7 +37,8 @@ def router(database):
         factories.round_(s, "2026年度上期", version="1.0", opens=NOW - timedelta(days=1),
                          deadline=NOW + timedelta(days=30))
         factories.user(s, "console:admin", None, admin=True)
-    return Router(database, rubrics=factories.progress_rubrics(), clock=lambda: NOW)
+    return Router(database, rubrics=factories.progress_rubrics(), admins=frozenset({"console:admin"}),
+                  clock=lambda: NOW)
 
 
 def test_previous_answers_are_offered_and_recorded_only_when_confirmed(router, database):

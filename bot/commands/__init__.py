@@ -1,1 +1,31 @@
-"""Subcommands of `aiga-bot`, one module per feature, each with `register(subparsers)`."""
+"""Subcommands of `aiga-bot`, one module per feature, each with `register(subparsers)`.
+
+`run_in_transaction` is the one way a subcommand touches the database: one transaction, the
+result printed, and any `UserError` turned into a plain two-language line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from store.errors import UserError
+
+
+def run_in_transaction(action: Callable[[Session], str]) -> int:
+    """Run `action` in one transaction and print what it returns; a refusal exits 2."""
+    from bot.settings import load_settings
+    from store.db import Database
+
+    db = Database(load_settings().database_url)
+    try:
+        with db.transaction() as session:
+            print(action(session))
+    except UserError as exc:
+        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0

@@ -12,29 +12,11 @@ retried and recorded per recipient, so a restart resumes without sending anythin
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from bot.settings import load_settings
+from bot.commands import run_in_transaction
 from handlers.dates import fmt_datetime, now_tokyo
-
-
-def _run(action: Callable[[Session], str]) -> int:
-    from handlers.events.service import EventError
-    from store.db import Database
-
-    db = Database(load_settings().database_url)
-    try:
-        with db.transaction() as session:
-            print(action(session))
-    except EventError as exc:
-        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -45,7 +27,7 @@ def cmd_send(args: argparse.Namespace) -> int:
                                    now=now_tokyo())
         return (f"broadcast #{row.id} scheduled for {fmt_datetime(row.send_at, 'en')} "
                 f"({'channels and DMs' if row.dm else 'channels'}); the worker sends it")
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -53,7 +35,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     def action(session: Session) -> str:
         report = svc.broadcast_report(session, svc.find_broadcast(session, args.broadcast))
         return "\n".join(report.lines("en"))
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
@@ -62,7 +44,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         row = svc.cancel_broadcast(session, svc.find_broadcast(session, args.broadcast),
                                    now_tokyo())
         return f"cancelled broadcast #{row.id}"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -74,7 +56,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(50))
         return "\n".join(f"#{r.id}\t{fmt_datetime(r.send_at, 'en')}\t{r.status}\t"
                          f"{'dm' if r.dm else '-'}\t{r.text[:60]}" for r in rows) or "none"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def register(sub) -> None:

@@ -17,35 +17,17 @@ Times are Asia/Tokyo. Errors print in Japanese, then English, and change nothing
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from bot.commands import run_in_transaction
 from bot.settings import load_settings
 from handlers.dates import fmt_datetime, now_tokyo
 
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
-def _run(action: Callable[[Session], str]) -> int:
-    from handlers.events.service import EventError
-    from store.db import Database
-
-    db = Database(load_settings().database_url)
-    try:
-        with db.transaction() as session:
-            print(action(session))
-    except EventError as exc:
-        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
-
-
 def _policy():
-    from bot.settings import load_settings
     from bot.worker import load_event_policy
 
     return load_event_policy(load_settings().policy())
@@ -83,7 +65,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             url=args.url, organiser=args.organiser, policy=policy,
             agenda=args.agenda.split(";") if args.agenda is not None else None)
         return f"created {_line(session, event)}\n{_schedule(session, event.subject)}"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -91,7 +73,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     def action(session: Session) -> str:
         return "\n".join(_line(session, e) for e in all_events(session)) or "no events yet"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -109,7 +91,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             lines.append(f"  {row.answer}\t{user.display_name or user.key if user else '-'}"
                          f"\t{org}")
         return "\n".join([*lines, _schedule(session, event.subject)])
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -124,7 +106,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
                        place=args.place, url=args.url, policy=policy,
                        agenda=args.agenda.split(";") if args.agenda is not None else None)
         return f"changed {_line(session, event)}\n{_schedule(session, event.subject)}"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
@@ -133,7 +115,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         event = svc.cancel_event(session, svc.find_event(session, args.event), now_tokyo(),
                                  args.reason or "")
         return f"cancelled {_line(session, event)}\n{_schedule(session, event.subject)}"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_announce(args: argparse.Namespace) -> int:
@@ -141,7 +123,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
     def action(session: Session) -> str:
         event = svc.announce_now(session, svc.find_event(session, args.event), now_tokyo())
         return f"announcing #{event.id} on the worker's next tick"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_rule_add(args: argparse.Namespace) -> int:
@@ -162,7 +144,7 @@ def cmd_rule_add(args: argparse.Namespace) -> int:
         made = [e for e in upcoming(session, now, limit=100) if e.rule_id == rule.id]
         return f"rule #{rule.id}: {len(made)} events\n" + "\n".join(_line(session, e)
                                                                    for e in made)
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_rule_list(args: argparse.Namespace) -> int:
@@ -172,7 +154,7 @@ def cmd_rule_list(args: argparse.Namespace) -> int:
         return "\n".join(f"#{r.id}\t{r.kind}\t{r.title_ja}\tnth={r.nth} weekday={r.weekday} "
                          f"{r.start_time} {r.minutes}min holiday={r.holiday} "
                          f"months={r.months_ahead}" for r in active_rules(session)) or "no rules"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_rule_stop(args: argparse.Namespace) -> int:
@@ -185,7 +167,7 @@ def cmd_rule_stop(args: argparse.Namespace) -> int:
             raise EventError("そのルールはありません。", "No such rule.")
         rule.active, rule.updated_at = False, now_tokyo()
         return f"stopped rule #{rule.id}; events already created stay"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def register(sub) -> None:

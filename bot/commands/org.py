@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bot.settings import load_settings
+from bot.commands import run_in_transaction
 from handlers.dates import now_tokyo
-from store.db import Database
-from store.orgs import CLASSES, OrgError, add_org, link_user, list_orgs
-
-
-def _run(action) -> int:
-    db = Database(load_settings().database_url)
-    try:
-        with db.transaction() as session:
-            print(action(session))
-    except OrgError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
+from store.orgs import CLASSES, add_org, link_user, list_orgs
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -29,14 +14,14 @@ def cmd_add(args: argparse.Namespace) -> int:
         org = add_org(session, args.name, args.domain or [], args.membership_class, now_tokyo())
         domains = ", ".join(d.domain for d in org.domains) or "-"
         return f"added {org.name} ({org.membership_class}; domains: {domains})"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_link(args: argparse.Namespace) -> int:
     def action(session) -> str:
         user = link_user(session, args.user, args.name, now_tokyo())
         return f"linked {user.key} to {args.name}"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -44,7 +29,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = [f"{o.name}\t{o.membership_class}\t{','.join(d.domain for d in o.domains)}"
                 + ("\t(sample)" if o.is_sample else "") for o in list_orgs(session)]
         return "\n".join(rows) or "no companies registered"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def register(sub) -> None:

@@ -15,33 +15,15 @@ Tokyo on that day. Errors print in Japanese, then English, and change nothing (e
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from bot.commands import run_in_transaction
 from bot.settings import load_settings
 from handlers.dates import fmt_date, fmt_datetime, now_tokyo
 
 
-def _run(action: Callable[[Session], str]) -> int:
-    from handlers.rounds.commands import RoundError
-    from store.db import Database
-
-    db = Database(load_settings().database_url)
-    try:
-        with db.transaction() as session:
-            print(action(session))
-    except RoundError as exc:
-        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
-
-
 def _policy():
-    from bot.settings import load_settings
 
     return load_settings().policy()
 
@@ -60,7 +42,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         return (f"opened #{rnd.id} {rnd.name} (ver{rnd.rubric_version}): "
                 f"{fmt_date(rnd.opens_at, 'en')} – {fmt_datetime(rnd.deadline_at, 'en')}\n"
                 + _schedule(session, rnd.id))
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -79,7 +61,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 f"{tally['in_progress']}, not started {tally['not_started']}"
                 + ("\t(sample)" if rnd.is_sample else ""))
         return "\n".join(lines) or "no rounds yet"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -97,7 +79,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         body = [f"{p.org_name}\t{p.label('en')}" for p in rows]
         return "\n".join([head, *body, "", _schedule(session, rnd.id), "",
                           _mutes(session, rnd), _failures(session, rnd)])
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
@@ -112,7 +94,7 @@ def cmd_extend(args: argparse.Namespace) -> int:
         return (f"extended #{rnd.id} {rnd.name} to {fmt_datetime(rnd.deadline_at, 'en')}; "
                 "pending reminders re-planned, nothing already sent is sent again\n"
                 + _schedule(session, rnd.id))
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_close(args: argparse.Namespace) -> int:
@@ -121,19 +103,19 @@ def cmd_close(args: argparse.Namespace) -> int:
     def action(session: Session) -> str:
         rnd = close_round(session, find_round(session, args.round), now_tokyo())
         return f"closed #{rnd.id} {rnd.name}; pending reminders cancelled"
-    return _run(action)
+    return run_in_transaction(action)
 
 
 def cmd_mutes(args: argparse.Namespace) -> int:
     from handlers.rounds.commands import find_round
 
-    return _run(lambda session: _mutes(session, find_round(session, args.round)))
+    return run_in_transaction(lambda session: _mutes(session, find_round(session, args.round)))
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
     from handlers.rounds.commands import find_round
 
-    return _run(lambda session: _failures(session, find_round(session, args.round)))
+    return run_in_transaction(lambda session: _failures(session, find_round(session, args.round)))
 
 
 def _schedule(session: Session, round_id: int) -> str:

@@ -42,6 +42,7 @@ from bot.slack.home import Home
 from bot.slack.identity import Identity
 from bot.slack.notes import NOTE_CALLBACK, is_note_prompt, note_modal, note_text
 from bot.slack.texts import text as say_slack
+from handlers.privacy import in_direct_chat
 from handlers.router import Router
 from handlers.types import Action, Failure, Form, FormError, Incoming, Lang, Reply
 from rubrics.loader import RubricRegistry
@@ -334,7 +335,8 @@ class SlackBot:
                                 locale=profile.locale, email=profile.email,
                                 display_name=profile.name,
                                 channel_id=source_channel or dm_channel, is_direct=is_direct)
-            replies = await asyncio.to_thread(self.router.handle, incoming)
+            # Slack answers every turn in the DM (a channel gets an ephemeral note below)
+            replies = in_direct_chat(await asyncio.to_thread(self.router.handle, incoming))
             if key is not None and _asks_to_retry(replies):
                 await self._release(key)  # nothing changed: let the user's retry through
             lang = await self.identity.lang(user_id, profile)

@@ -21,11 +21,11 @@ Buttons: "event:rsvp:<id>:yes|no", "event:approve:<id>", "event:decline:<id>", "
 
 from __future__ import annotations
 
-import shlex
 from datetime import datetime
 
 from sqlalchemy import select
 
+from handlers.commands import CommandSyntax
 from handlers.context import Turn
 from handlers.dates import TOKYO, fmt_datetime
 from handlers.events import messages as msgs
@@ -52,25 +52,12 @@ _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 
 FORM = "event_form"
 
 
+EVENT_COMMANDS = CommandSyntax(verbs=_VERBS, aliases=_ALIASES)
+
+
 def event_command(text: str) -> list[str] | None:
     """The command words if `text` is an event or broadcast command, else None."""
-    stripped = text.strip()
-    folded = normalise(stripped)
-    for alias, command in _ALIASES.items():
-        if folded.startswith(alias):
-            stripped = command + stripped[len(alias):]
-            break
-    else:
-        if not folded.startswith(("event ", "broadcast ")):
-            return None
-    try:
-        words = shlex.split(stripped)
-    except ValueError:
-        words = stripped.split()
-    if len(words) >= 2 and words[0].lower() in _VERBS and words[1].lower() in _VERBS[
-            words[0].lower()]:
-        return [words[0].lower(), words[1].lower(), *words[2:]]
-    return None
+    return EVENT_COMMANDS.parse(text)
 
 
 def _options(args: list[str]) -> tuple[dict[str, str], list[str]]:

@@ -25,6 +25,7 @@ from handlers.rounds.reminders import YEAR_END_CLOSED, ReminderPolicy
 from handlers.text import normalise
 from store import events as store
 from store import reminders as rstore
+from store.errors import UserError
 from store.events import Broadcast, Event, EventRule
 from store.models import Organisation
 
@@ -48,11 +49,8 @@ TITLE_MAX, PLACE_MAX, URL_MAX, TEXT_MAX = 200, 300, 500, 4000
 ANNOUNCE, PROPOSAL, CANCEL, SEND, REPORT = "announce", "proposal", "cancel", "send", "report"
 
 
-class EventError(ValueError):
-    def __init__(self, ja: str, en: str, field: str = "") -> None:
-        super().__init__(en)
-        self.ja, self.en = ja, en
-        self.field = field  # the form input at fault ("date", "end", "kind"...), if known
+class EventError(UserError):
+    """An event or broadcast request that cannot be carried out (ja / en)."""
 
 
 @dataclass(frozen=True)

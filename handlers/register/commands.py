@@ -9,31 +9,20 @@ Japanese aliases: 企業追加, 企業紐付け, 企業一覧.
 
 from __future__ import annotations
 
-import shlex
-
+from handlers.commands import CommandSyntax
 from handlers.context import Turn
-from handlers.text import normalise
 from handlers.types import Fields, Reply, Text
 from store.orgs import OrgError, add_org, link_user, list_orgs
 
 _ALIASES = {"企業追加": "org add", "企業紐付け": "org link", "企業一覧": "org list"}
 
 
+ORG_COMMANDS = CommandSyntax(verbs={"org": ("add", "link", "list")}, aliases=_ALIASES)
+
+
 def admin_command(text: str) -> list[str] | None:
-    """The command words if `text` is a secretariat command, else None."""
-    folded = normalise(text)
-    for alias, command in _ALIASES.items():
-        if folded.startswith(alias):
-            text = command + text.strip()[len(alias):]
-            break
-    else:
-        if not folded.startswith("org "):
-            return None
-    try:
-        words = shlex.split(text.strip())
-    except ValueError:
-        words = text.strip().split()
-    return words if len(words) >= 2 and words[1] in ("add", "link", "list") else None
+    """The command words if `text` is a secretariat register command, else None."""
+    return ORG_COMMANDS.parse(text)
 
 
 def handle_admin(turn: Turn, words: list[str]) -> list[Reply]:

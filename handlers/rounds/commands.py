@@ -16,13 +16,13 @@ Buttons: "round:mute:<id>" / "round:unmute:<id>" (any member who got a reminder)
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Container
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.commands import CommandSyntax
 from handlers.context import Turn
 from handlers.dates import TOKYO, fmt_date, fmt_datetime
 from handlers.rounds.reminders import Progress, ReminderPolicy, plan
@@ -31,6 +31,7 @@ from handlers.types import Choice, Fields, Question, Reply, Text
 from rubrics.loader import Item, RubricError, RubricRegistry
 from store import reminders as rstore
 from store import rounds as queries
+from store.errors import UserError
 from store.models import Assessment, Organisation, Round, User
 
 DEADLINE_TIME = time(23, 59)
@@ -44,12 +45,8 @@ _KEYS = {"rubric": "rubric", "版": "rubric", "ver": "rubric", "opens": "opens",
          "deadline": "deadline", "締切": "deadline", "name": "name", "名前": "name"}
 
 
-class RoundError(ValueError):
-    """A round request that cannot be carried out; the message says why (ja / en)."""
-
-    def __init__(self, ja: str, en: str) -> None:
-        super().__init__(en)
-        self.ja, self.en = ja, en
+class RoundError(UserError):
+    """A round request that cannot be carried out (ja / en)."""
 
 
 # ----- the service: shared by chat and the CLI ---------------------------------------------------
@@ -258,24 +255,12 @@ def _org_name(session: Session, org_id: int | None) -> str:
 # ----- chat commands ----------------------------------------------------------------------------
 
 
+ROUND_COMMANDS = CommandSyntax(verbs={"round": _VERBS}, aliases=_ALIASES)
+
+
 def round_command(text: str) -> list[str] | None:
     """The command words if `text` is a round command, else None."""
-    stripped = text.strip()
-    folded = normalise(stripped)
-    for alias, command in _ALIASES.items():
-        if folded.startswith(alias):
-            stripped = command + stripped[len(alias):]
-            break
-    else:
-        if not folded.startswith("round "):
-            return None
-    try:
-        words = shlex.split(stripped)
-    except ValueError:
-        words = stripped.split()
-    if len(words) >= 2 and words[0].lower() == "round" and words[1].lower() in _VERBS:
-        return ["round", words[1].lower(), *words[2:]]
-    return None
+    return ROUND_COMMANDS.parse(text)
 
 
 def handle_round(turn: Turn, words: list[str], rubrics: RubricRegistry,
