@@ -58,7 +58,7 @@ from bench.serverproc import (
     seed_companies,
     slack_env,
 )
-from tests.fake_slack import click_payload, sign
+from tests.support.fake_slack import click_payload, sign
 
 ITEMS = 36  # navi-1.1 with both roles
 

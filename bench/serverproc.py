@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.fake_slack import (  # noqa: E402
+from tests.support.fake_slack import (  # noqa: E402
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,

@@ -39,6 +39,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The database cannot be reached right now. Your saved answers are safe. "
         "Please try again in a little while.",
     ),
+    "too_long": (
+        "メッセージが長すぎるため読み取れませんでした（上限 {n} 文字）。短くして、もう一度お送りください。"
+        "入力済みの回答は保存されています。",
+        "That message is too long for me to read (the limit is {n} characters). Please send a "
+        "shorter one. Your saved answers are safe.",
+    ),
     "busy_retry": (
         "同時に別の操作があったため、反映できませんでした。もう一度お試しください。",
         "Another action arrived at the same moment, so this one was not applied. Please try again.",

@@ -30,7 +30,7 @@ from handlers.results.report import round_report_replies
 from handlers.results.view import benchmark_replies, org_result_replies
 from handlers.rounds.commands import handle_round, handle_round_action, round_command
 from handlers.text import as_number, guess_lang, locale_to_lang
-from handlers.types import Action, Failure, Incoming, Lang, Question, Reply, Text
+from handlers.types import MAX_TEXT_CHARS, Action, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry
 from store import queries
 from store.db import Database
@@ -147,6 +147,8 @@ class Router:
 
     def _dispatch(self, turn: Turn) -> list[Reply]:
         msg = turn.msg
+        if msg.oversized:  # over the input budget: refused before any parser sees it
+            return [Failure(say(turn.lang, "too_long", n=f"{MAX_TEXT_CHARS:,}"))]
         if msg.action is not None:
             return self._on_action(turn, msg.action.value)
         text = (msg.text or "").strip()

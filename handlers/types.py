@@ -11,6 +11,12 @@ from typing import Literal
 
 Lang = Literal["ja", "en"]
 
+# The input budget, applied once to every turn of every surface before anything parses it: a
+# chat question or note is a few hundred characters; 4,000 leaves room for a long note while
+# keeping every parser's worst case small. Longer turns are refused politely, nothing saved.
+MAX_TEXT_CHARS = 4000
+MAX_FORM_FIELDS = 40
+
 
 @dataclass(frozen=True)
 class Action:
@@ -34,6 +40,19 @@ class Incoming:
     channel_id: str | None = None
     is_direct: bool = True  # a DM (True) or a channel mention / slash command (False)
     form: dict[str, str] | None = None  # a submitted Form: field name → value (with `action`)
+    oversized: bool = field(default=False, init=False)  # over the input budget: refused unread
+
+    def __post_init__(self) -> None:
+        """Enforce the input budget and drop NUL characters (no database stores them)."""
+        if self.text is not None:
+            self.oversized = len(self.text) > MAX_TEXT_CHARS
+            self.text = self.text[:MAX_TEXT_CHARS].replace("\x00", "")
+        if self.form is not None:
+            if len(self.form) > MAX_FORM_FIELDS or any(
+                    len(str(v)) > MAX_TEXT_CHARS for v in self.form.values()):
+                self.oversized = True
+            self.form = {str(k)[:100]: str(v)[:MAX_TEXT_CHARS].replace("\x00", "")
+                         for k, v in list(self.form.items())[:MAX_FORM_FIELDS]}
 
     @property
     def user_key(self) -> str:

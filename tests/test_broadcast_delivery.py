@@ -20,8 +20,8 @@ from handlers.router import Router
 from store.db import Database
 from store.events import Broadcast
 from store.reminders import Delivery
-from tests import factories
-from tests.chat import Chat
+from tests.support import factories
+from tests.support.chat import Chat
 from tests.test_worker_fakeslack import FakeSlack
 from tests.test_worker_processes import start_worker, stop, url, wait_until  # noqa: F401
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from handlers.router import Router
 from handlers.types import Action, Incoming, plain_text
 from store.models import AnswerEvent, ConversationState
-from tests.chat import Chat
+from tests.support.chat import Chat
 from tests.test_navi_flow import NOW, ORG, seeded  # noqa: F401  (fixture)
 
 

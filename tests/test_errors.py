@@ -10,7 +10,7 @@ from handlers.router import Router
 from handlers.types import Failure
 from store.db import Database
 from store.models import Answer, Round
-from tests.chat import Chat
+from tests.support.chat import Chat
 from tests.test_navi_flow import NOW, ORG, seeded  # noqa: F401  (fixture)
 
 

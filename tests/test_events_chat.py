@@ -21,8 +21,8 @@ from handlers.rounds.reminders import ReminderPolicy
 from handlers.router import Router
 from store.events import Event, EventRsvp, EventRule
 from store.reminders import subject_slots
-from tests import factories
-from tests.chat import Chat
+from tests.support import factories
+from tests.support.chat import Chat
 
 NOW = factories.NOW  # Friday 2026-11-27 10:00 Tokyo
 

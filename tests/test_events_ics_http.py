@@ -19,7 +19,7 @@ from handlers.events.service import EventPolicy, cancel_event, create_event
 from handlers.types import File
 from store.db import Database
 from store.events import Event
-from tests import fake_connector as fc
+from tests.support import fake_connector as fc
 
 pytestmark = pytest.mark.asyncio
 SECRET = "s3cret-for-tests-0123456789"

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from handlers.router import Router
 from store.events import Event
-from tests import factories
-from tests.chat import Chat
+from tests.support import factories
+from tests.support.chat import Chat
 
 
 @pytest.fixture

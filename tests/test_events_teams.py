@@ -15,7 +15,7 @@ from handlers.dates import TOKYO
 from handlers.events.service import EventPolicy, cancel_event, create_event, edit_event
 from store.events import Event
 from store.teams import TeamsDelivery
-from tests import fake_connector as fc
+from tests.support import fake_connector as fc
 
 pytestmark = pytest.mark.asyncio
 CHANNEL = "19:general@thread.tacv2"

@@ -17,7 +17,7 @@ from handlers.dates import TOKYO
 from handlers.events.service import EventPolicy, cancel_event, create_event, edit_event
 from store.events import Event, set_rsvp
 from store.reminders import Delivery, subject_slots
-from tests import factories
+from tests.support import factories
 from tests.test_worker_fakeslack import FakeSlack
 
 CHANNEL = "CANNOUNCE"

@@ -15,8 +15,8 @@ from handlers.router import Router
 from handlers.types import Answered, Fields, Question, plain_text
 from store.faq import ForwardedQuestion
 from store.models import Answer, ConversationState, Organisation, Round, User
-from tests import factories as f
-from tests.chat import Chat
+from tests.support import factories as f
+from tests.support.chat import Chat
 
 NOW = f.NOW  # Friday 27 November 2026, 10:00 in Tokyo
 

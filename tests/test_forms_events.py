@@ -13,10 +13,10 @@ from handlers.dates import TOKYO
 from handlers.router import Router
 from handlers.types import Form, FormError, Incoming, plain_text
 from store.events import Event
-from tests import factories
-from tests import fake_connector as fc
-from tests.chat import Chat
-from tests.fake_slack import slack_stack, view_problems
+from tests.support import factories
+from tests.support import fake_connector as fc
+from tests.support.chat import Chat
+from tests.support.fake_slack import slack_stack, view_problems
 
 pytestmark = pytest.mark.asyncio
 ADMIN, MEMBER = "U0ADMIN", "U0MEMBER"

@@ -11,7 +11,7 @@ from handlers.dates import TOKYO
 from handlers.router import Router
 from rubrics.loader import registry
 from store.models import Answer, AnswerEvent, Assessment, Organisation, OrgDomain, Round, User
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=TOKYO)
 ORG = "株式会社テスト"

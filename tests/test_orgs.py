@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from handlers.router import Router
 from store.models import Organisation, User
-from tests.chat import Chat
+from tests.support.chat import Chat
 from tests.test_console import aiga_bot
 
 

@@ -28,9 +28,9 @@ from sqlalchemy import select
 from bench.serverproc import QuickSlack, ServerProcess, slack_env
 from store.db import Database
 from store.models import Base
-from tests.fake_connector import APP_ID, TENANT, FakeConnector
-from tests.fake_slack import SIGNING_SECRET, click_payload, command_form, dm_event, sign
-from tests.fake_slack import event_envelope as envelope
+from tests.support.fake_connector import APP_ID, TENANT, FakeConnector
+from tests.support.fake_slack import SIGNING_SECRET, click_payload, command_form, dm_event, sign
+from tests.support.fake_slack import event_envelope as envelope
 
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
 MAX_BODY = 1024 * 1024

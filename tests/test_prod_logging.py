@@ -23,7 +23,7 @@ from bench.serverproc import (
 )
 from bot.logging_setup import REQUEST_ID, Redactor, configure_logging
 from store.models import Answer
-from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, click_payload, find_button, sign
+from tests.support.fake_slack import BOT_TOKEN, SIGNING_SECRET, click_payload, find_button, sign
 
 NOTES = ["社内AI委員会の議事録No.4471で承認済み", "Vendor due-diligence checklist v7 (ZEBRA-PLUM)"]
 

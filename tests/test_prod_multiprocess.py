@@ -34,7 +34,7 @@ from bench.serverproc import (
 )
 from store.db import Database, normalise_url
 from store.models import Answer, Assessment
-from tests.fake_slack import click_payload, find_button, sign
+from tests.support.fake_slack import click_payload, find_button, sign
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL: set TEST_DATABASE_URL="

@@ -22,7 +22,7 @@ from store import reminders as rstore
 from store.db import Database
 from store.models import Answer, Assessment, Organisation, Round, User
 from store.reminders import Delivery, ReminderSlot
-from tests import factories
+from tests.support import factories
 from tests.test_worker_fakeslack import FakeSlack
 
 CHANNEL = "CANNOUNCE"

@@ -15,7 +15,7 @@ from bot.cli import main
 from handlers.results.report import export_round_report
 from handlers.results.workbook import _csv_text
 from store import audit
-from tests import factories as f
+from tests.support import factories as f
 
 RUBRICS = f.progress_rubrics()
 scenario = f.report_scenario

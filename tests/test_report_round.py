@@ -10,7 +10,7 @@ import pytest
 from handlers.results.report import build_round_report, resolve_round, round_report_replies
 from handlers.types import Image, plain_text
 from store import audit
-from tests import factories as f
+from tests.support import factories as f
 
 RUBRICS = f.progress_rubrics()
 scenario = f.report_scenario

@@ -14,7 +14,7 @@ from handlers.results.benchmark import (
     min_companies,
     snapshot_data,
 )
-from tests.factories import mini_rubrics
+from tests.support.factories import mini_rubrics
 
 MINI = mini_rubrics().get("0.9")
 

@@ -12,7 +12,7 @@ from handlers.results.view import benchmark_replies, result_replies
 from handlers.types import Fields, plain_text
 from store import audit, queries
 from store.models import Round
-from tests import factories as f
+from tests.support import factories as f
 
 RUBRICS = f.mini_rubrics()
 MINI = RUBRICS.get("0.9")

@@ -18,8 +18,8 @@ from handlers.router import Router
 from handlers.types import Image, plain_text
 from store import audit, queries
 from store.models import Organisation
-from tests import factories as f
-from tests.chat import Chat
+from tests.support import factories as f
+from tests.support.chat import Chat
 
 RUBRICS = f.mini_rubrics()
 MINI = RUBRICS.get("0.9")

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from store.models import Round
-from tests import factories
-from tests.fake_connector import teams_stack
-from tests.fake_slack import seed_member, slack_stack
+from tests.support import factories
+from tests.support.fake_connector import teams_stack
+from tests.support.fake_slack import seed_member, slack_stack
 from tests.test_teams_flow import AAD, CONV
 
 pytestmark = pytest.mark.asyncio

@@ -15,7 +15,7 @@ from handlers.results.progress import compare, previous_submitted
 from handlers.results.view import result_replies
 from handlers.types import Image, plain_text
 from store import queries
-from tests import factories as f
+from tests.support import factories as f
 
 RUBRICS = f.progress_rubrics()
 V09, V10 = RUBRICS.get("0.9"), RUBRICS.get("1.0")

@@ -15,8 +15,8 @@ from handlers.navi.flow import NaviFlow
 from handlers.router import Router
 from store import reminders as rstore
 from store.models import Answer, User
-from tests import factories
-from tests.chat import Chat
+from tests.support import factories
+from tests.support.chat import Chat
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=TOKYO)
 WIRED = ("carry_over_offer" in inspect.getsource(NaviFlow)

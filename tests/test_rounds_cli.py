@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.cli import main
 from handlers.dates import TOKYO
 from store.models import Round
-from tests import factories
+from tests.support import factories
 from tests.test_worker_fakeslack import FakeSlack
 
 TODAY = datetime(2026, 11, 27, 15, 0, tzinfo=TOKYO)

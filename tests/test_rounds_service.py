@@ -24,7 +24,7 @@ from rubrics import registry
 from store import reminders as rstore
 from store.models import Round
 from store.reminders import ReminderSlot
-from tests import factories
+from tests.support import factories
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=TOKYO)
 

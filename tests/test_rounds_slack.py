@@ -20,8 +20,8 @@ from handlers.router import Router
 from rubrics import registry
 from store import reminders as rstore
 from store.models import User
-from tests import factories
-from tests.fake_slack import BOT_TOKEN, FakeSlack, find_button, slack_stack
+from tests.support import factories
+from tests.support.fake_slack import BOT_TOKEN, FakeSlack, find_button, slack_stack
 
 
 def at(m: int, d: int, hh: int = 10, y: int = 2026) -> datetime:

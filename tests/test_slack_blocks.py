@@ -14,7 +14,7 @@ from bot.slack.notes import note_modal
 from handlers.router import Router
 from handlers.types import Action, Choice, Fields, Incoming, Question, Text
 from rubrics.loader import RubricRegistry, registry
-from tests.fake_slack import block_problems, seed_member, view_problems
+from tests.support.fake_slack import block_problems, seed_member, view_problems
 
 
 def assert_valid(messages: list[blocks.Rendered]) -> None:

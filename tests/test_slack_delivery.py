@@ -11,7 +11,7 @@ from bot.slack.client import make_client
 from bot.slack.delivery import Delivery
 from handlers.dates import now_tokyo
 from handlers.types import Image, Text
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.support.fake_slack import BOT_TOKEN, FakeSlack
 
 pytestmark = pytest.mark.asyncio
 

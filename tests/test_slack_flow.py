@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from rubrics.loader import RubricRegistry
 from store.models import Answer, AnswerEvent, Assessment, User
 from store.slack import ANSWERED, LIVE, RETIRED, SlackMessage
-from tests.fake_slack import FIXTURE_RUBRICS, find_button, seed_member, slack_stack
+from tests.support.fake_slack import FIXTURE_RUBRICS, find_button, seed_member, slack_stack
 
 pytestmark = pytest.mark.asyncio
 USER = "U0TARO"

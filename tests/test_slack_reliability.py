@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from rubrics.loader import RubricRegistry
 from store.models import Answer, AnswerEvent, Assessment, ConversationState
 from store.slack import SlackDedupe
-from tests.fake_slack import (
+from tests.support.fake_slack import (
     FIXTURE_RUBRICS,
     FakeSlack,
     click_payload,

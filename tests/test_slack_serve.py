@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.fake_slack import (
+from tests.support.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from rubrics.loader import RubricRegistry
 from store.models import Answer
-from tests.fake_slack import (
+from tests.support.fake_slack import (
     FIXTURE_RUBRICS,
     click_payload,
     dm_event,

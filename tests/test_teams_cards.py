@@ -10,7 +10,7 @@ from bot.teams.connector import RetryPolicy
 from bot.teams.guard import ServiceUrlPolicy
 from bot.teams.settings import TeamsSettings
 from handlers.types import Choice, Fields, Image, Question, Text
-from tests.fake_connector import MESSAGE_LIMIT, activity_problems, card_problems
+from tests.support.fake_connector import MESSAGE_LIMIT, activity_problems, card_problems
 
 
 def envelope(message: cards.Message) -> tuple[dict, int]:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from store.models import Answer, Assessment, User
 from store.teams import ANSWERED, LIVE, RETIRED, TeamsCard, TeamsProfile, TeamsReference
-from tests.fake_connector import seed_member, teams_stack
+from tests.support.fake_connector import seed_member, teams_stack
 
 pytestmark = pytest.mark.asyncio
 AAD = "0d5c6b1e-aaaa-4bbb-8ccc-000000000001"

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
-from tests.fake_connector import APP_ID
+from tests.support.fake_connector import APP_ID
 
 PLAYGROUND = Path(__file__).parent / "e2e" / "playground"
 VALIDATOR = PLAYGROUND / "validate-manifest.cjs"

@@ -12,7 +12,7 @@ from bot.teams.notify import TeamsNotifier
 from handlers.dates import now_tokyo
 from handlers.types import Choice, Question, Text
 from store.teams import TeamsReference
-from tests.fake_connector import seed_member, settings_for, teams_stack
+from tests.support.fake_connector import seed_member, settings_for, teams_stack
 from tests.test_teams_flow import AAD, CONV
 
 pytestmark = pytest.mark.asyncio

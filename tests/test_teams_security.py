@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from store.models import Answer, Assessment, ConversationState, User
 from store.teams import TeamsCard, TeamsReference
-from tests.fake_connector import APP_ID, OTHER_APP_ID, TENANT, seed_member, teams_stack
+from tests.support.fake_connector import APP_ID, OTHER_APP_ID, TENANT, seed_member, teams_stack
 from tests.test_teams_flow import AAD, CONV, start_assessment
 
 pytestmark = pytest.mark.asyncio

@@ -12,7 +12,7 @@ from bot.worker import mount_scheduler
 from handlers.dates import now_tokyo
 from handlers.rounds.commands import open_round
 from rubrics import registry
-from tests import factories
+from tests.support import factories
 from tests.test_worker_fakeslack import FakeSlack
 
 

@@ -27,7 +27,7 @@ from rubrics import registry
 from store.db import Database, normalise_url
 from store.migrate import upgrade
 from store.reminders import Delivery
-from tests import factories
+from tests.support import factories
 from tests.test_worker_fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from handlers.rounds.reminders import ReminderPolicy
 from rubrics import registry
 from store.models import Organisation, OrgDomain, User
 from store.reminders import Delivery
-from tests.fake_connector import settings_for, teams_stack
+from tests.support.fake_connector import settings_for, teams_stack
 from tests.test_teams_flow import AAD, CONV
 
 OPENED = datetime(2026, 11, 27, 9, 0, tzinfo=TOKYO)

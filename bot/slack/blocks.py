@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.text_pieces import split_text
 from handlers.types import Choice, Fields, Form, Question, Reply, Text
 
 log = logging.getLogger(__name__)
@@ -56,24 +57,6 @@ def shorten(text: str, limit: int) -> str:
     """At most `limit` characters, an ellipsis marking the cut."""
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Pieces of at most `limit` characters, cut at a line, then a sentence, then anywhere."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n"), -1)
-        if cut < limit // 2:
-            cut = max(window.rfind(mark) + len(mark) - 1 for mark in ("。", ". ", "！", "？"))
-        if cut < limit // 2:
-            cut = limit - 1
-        pieces.append(rest[: cut + 1].strip())
-        rest = rest[cut + 1:].strip()
-    if rest:
-        pieces.append(rest)
-    return pieces
 
 
 def fallback_text(text: str) -> str:

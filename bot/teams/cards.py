@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.text_pieces import split_text
 from handlers.types import Choice, Fields, File, Form, FormField, Image, Question, Reply, Text
 
 log = logging.getLogger(__name__)
@@ -61,24 +62,6 @@ def json_size(value: object) -> int:
 def shorten(text: str, limit: int) -> str:
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
-def split_text(text: str, limit: int = TEXT_CHUNK) -> list[str]:
-    """Pieces of at most `limit` characters, cut at a line, then a sentence, then anywhere."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = window.rfind("\n")
-        if cut < limit // 2:
-            cut = max(window.rfind(mark) + len(mark) - 1 for mark in ("。", ". ", "！", "？"))
-        if cut < limit // 2:
-            cut = limit - 1
-        pieces.append(rest[: cut + 1].strip())
-        rest = rest[cut + 1:].strip()
-    if rest:
-        pieces.append(rest)
-    return pieces
 
 
 def block(text: str, **style: object) -> dict:
@@ -131,7 +114,7 @@ def render_question(question: Question, continued: str = "…") -> list[Message]
         return [Message(question.fallback(), whole)]
     # too big for one message: the explanation goes first as text, then a card that still
     # shows the title, the level descriptors (shortened if need be) and all the buttons
-    messages = [Message(piece) for piece in split_text(question.body)] if body else []
+    messages = [Message(piece) for piece in split_text(question.body, TEXT_CHUNK)] if body else []
     limit = 1200
     while True:
         shortened = [
@@ -150,7 +133,7 @@ def render_question(question: Question, continued: str = "…") -> list[Message]
 
 
 def render_text(reply: Text) -> list[Message]:
-    return [Message(piece) for piece in split_text(reply.text or " ")] or [Message(" ")]
+    return [Message(piece) for piece in split_text(reply.text or " ", TEXT_CHUNK)] or [Message(" ")]
 
 
 def render_fields(reply: Fields, continued: str = "…") -> list[Message]:
@@ -291,4 +274,4 @@ def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list
         return render_file(reply)
     if isinstance(reply, Text):
         return render_text(reply)
-    return [Message(piece) for piece in split_text(reply.fallback() or " ")]
+    return [Message(piece) for piece in split_text(reply.fallback() or " ", TEXT_CHUNK)]
