@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.catalogue import Catalogue
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # general
     "help": (
@@ -44,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "入力済みの回答は保存されています。",
         "That message is too long for me to read (the limit is {n} characters). Please send a "
         "shorter one. Your saved answers are safe.",
+    ),
+    "admin_only": (
+        "この操作は事務局（管理者）のみ行えます。",
+        "Only the secretariat (admins) can do that.",
     ),
     "busy_retry": (
         "同時に別の操作があったため、反映できませんでした。もう一度お試しください。",
@@ -191,7 +197,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+SHARED = Catalogue(MESSAGES)
+
+
 def say(lang: str, key: str, **values: object) -> str:
-    """The message `key` in `lang`, with {placeholders} filled."""
-    ja, en = MESSAGES[key]
-    return (en if lang == "en" else ja).format(**values)
+    """The shared sentence `key` in `lang`, with {placeholders} filled."""
+    return SHARED.say(lang, key, **values)

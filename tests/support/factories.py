@@ -19,7 +19,7 @@ from rubrics.loader import RubricRegistry
 from store import queries
 from store.models import Answer, Assessment, Organisation, Round, User
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=TOKYO)  # a Friday morning in Tokyo
 BOTH = ("developer", "user")
 

@@ -38,7 +38,7 @@ from handlers.router import Router
 from rubrics.loader import RubricRegistry
 from store.db import Database
 
-FIXTURE_RUBRICS = Path(__file__).parent / "fixtures" / "rubrics"
+FIXTURE_RUBRICS = Path(__file__).parent.parent / "fixtures" / "rubrics"
 APP_ID = "6f0e2c3a-1b2d-4e5f-8a9b-0c1d2e3f4a5b"
 OTHER_APP_ID = "11111111-2222-3333-4444-555555555555"
 TENANT = "7a1b2c3d-0000-4000-8000-aabbccddeeff"

@@ -522,7 +522,7 @@ async def slack_stack(database_url: str, *, rubrics=None, socket_mode: bool = Fa
 
 # ----- data a test starts from ------------------------------------------------------------------
 
-FIXTURE_RUBRICS = __import__("pathlib").Path(__file__).parent / "fixtures" / "rubrics"
+FIXTURE_RUBRICS = __import__("pathlib").Path(__file__).parent.parent / "fixtures" / "rubrics"
 
 
 def seed_member(database, *, org: str = "テスト株式会社", domain: str = "example.co.jp",
