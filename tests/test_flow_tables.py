@@ -10,8 +10,31 @@ import pytest
 from handlers.flow import START, FlowTable, Transition
 
 ROOT = Path(__file__).resolve().parent.parent
-# (module that defines the table, attribute, diagram file beside it); each flow adds its line
-FLOWS: list[tuple[str, str, str]] = []
+
+
+def discovered_flows() -> list[tuple[str, str, Path]]:
+    """Every module-level FlowTable under handlers/: (module, attribute, its diagram file).
+
+    The diagram lives beside the module that defines the table, named after the table
+    (handlers/navi/flow.py's table "navi" → handlers/navi/navi.mmd).
+    """
+    found = []
+    for path in sorted((ROOT / "handlers").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for name, value in vars(importlib.import_module(module)).items():
+            if isinstance(value, FlowTable):
+                found.append((module, name, path.parent / f"{value.name}.mmd"))
+    unique = {(m, a): d for m, a, d in found if _defined_in(m, a)}
+    return [(m, a, d) for (m, a), d in unique.items()]
+
+
+def _defined_in(module: str, attribute: str) -> bool:
+    """True where the table is defined, not merely imported."""
+    source = (ROOT / Path(*module.split("."))).with_suffix(".py").read_text(encoding="utf-8")
+    return f"{attribute} = FlowTable(" in source or f"{attribute}: FlowTable = FlowTable(" in source
+
+
+FLOWS = discovered_flows()
 
 
 def _noop() -> None:
@@ -35,8 +58,8 @@ def test_two_transitions_for_the_same_state_and_input_are_refused() -> None:
 
 
 @pytest.mark.parametrize(("module", "attribute", "diagram"), FLOWS)
-def test_the_saved_diagram_matches_the_table(module: str, attribute: str, diagram: str) -> None:
+def test_the_saved_diagram_matches_the_table(module: str, attribute: str, diagram: Path) -> None:
     table: FlowTable = getattr(importlib.import_module(module), attribute)
-    path = ROOT / diagram
-    assert path.read_text(encoding="utf-8") == table.mermaid(), (
-        f"{diagram} is out of date: regenerate it from {module}.{attribute}.mermaid()")
+    assert diagram.exists(), f"draw {diagram.name}: {module}.{attribute}.mermaid()"
+    assert diagram.read_text(encoding="utf-8") == table.mermaid(), (
+        f"{diagram.name} is out of date: regenerate it from {module}.{attribute}.mermaid()")
