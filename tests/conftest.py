@@ -65,9 +65,16 @@ def database(database_url) -> Iterator[Database]:
 
 
 @pytest.fixture(autouse=True)
-def _charts_in_tmp(tmp_path, monkeypatch) -> None:
-    """Charts drawn during a test go to its own temporary folder, not var/charts."""
-    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
+def _charts_in_tmp(tmp_path, monkeypatch) -> Iterator[None]:
+    """Charts and calendar files drawn during a test go to its own temporary folder."""
+    from handlers import config
+
+    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))  # for child processes
+    before = config.current()
+    config.configure(config.HandlerConfig(chart_dir=tmp_path / "charts",
+                                          ics_dir=tmp_path / "ics"))
+    yield
+    config.configure(before)
 
 
 @pytest.fixture
