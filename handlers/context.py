@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 class Turn:
     """One incoming message being handled inside one database transaction.
 
-    `data` is the user's conversation scratch space (JSON); the router writes it back to the
-    conversation_states row at the end of the turn, so handlers just mutate the dict.
-    Each feature keeps its own key in it ("navi", "faq", ...).
+    `data` is the user's conversation data (JSON); the router writes it back to the
+    conversation_states row at the end of the turn. Each flow keeps its typed state under its
+    own key ("navi", "faq", ...) through handlers/flow.py `load_state` / `save_state`.
     """
 
     msg: Incoming
@@ -36,5 +36,5 @@ class Turn:
         return bool(self.user.is_admin)
 
     def t(self, ja: str, en: str) -> str:
-        """Pick the user's language for an inline pair of strings."""
+        """Pick the user's language for an inline pair (prefer a capability's `texts.py`)."""
         return en if self.lang == "en" else ja

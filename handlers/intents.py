@@ -44,7 +44,9 @@ _LOOKUP = {phrase: name for name, phrases in _PHRASES.items() for phrase in phra
 _WITH_ARG = re.compile(r"^(結果|result|レポート|report|ベンチマーク|benchmark)\s+(.+)$")
 _ARG_INTENT = {"結果": "result_org", "result": "result_org", "レポート": "report",
                "report": "report", "ベンチマーク": "benchmark", "benchmark": "benchmark"}
-_ITEM = re.compile(r"^(?:項目|item|no\.?|#)\s*(\d{1,2})\s*(?:番)?$|^(\d{1,2})\s*番$")
+# any length of digits, so 「項目 999」 is a request for an item (answered "there is no item 999"),
+# not a question for the FAQ; the Navi checks the number against the rubric
+_ITEM = re.compile(r"^(?:項目|item|no\.?|#)\s*(\d+)\s*(?:番)?$|^(\d+)\s*番$")
 # 「次のAll-Handsはいつ？」 / "upcoming events" / "when is the next spotlight": an event word
 # together with a when/next word, or one of the plain list phrases (issue 7).
 _EVENT_WORDS = (r"all[- ]?hands|オールハンズ|stand[- ]?up|スタンドアップ|spotlight|スポットライト|"

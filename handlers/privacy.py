@@ -9,10 +9,8 @@ that the adapter delivers in the person's DM, and the channel gets a short note.
 
 from __future__ import annotations
 
+from handlers.messages import say
 from handlers.types import Answered, DirectMessage, Incoming, Lang, Reply
-
-NOTE = {"ja": "この内容は個別メッセージ（DM）でお送りしました。",
-        "en": "I've sent this to you in a direct message."}
 
 
 def mark_public(replies: list[Reply]) -> list[Reply]:
@@ -30,7 +28,7 @@ def route_private(msg: Incoming, replies: list[Reply], lang: Lang) -> list[Reply
     if not private:
         return replies
     shown = [r for r in replies if r.public or isinstance(r, Answered)]
-    return [*shown, DirectMessage(replies=private, note=NOTE["en" if lang == "en" else "ja"])]
+    return [*shown, DirectMessage(replies=private, note=say(lang, "sent_in_dm"))]
 
 
 def in_direct_chat(replies: list[Reply]) -> list[Reply]:

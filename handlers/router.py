@@ -30,7 +30,7 @@ from handlers.results.report import round_report_replies
 from handlers.results.view import benchmark_replies, org_result_replies
 from handlers.rounds.commands import handle_round, handle_round_action, round_command
 from handlers.text import as_number, guess_lang, locale_to_lang
-from handlers.types import MAX_TEXT_CHARS, Action, Failure, Incoming, Lang, Question, Reply, Text
+from handlers.types import MAX_TEXT_CHARS, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry
 from store import queries
 from store.db import Database
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 GLOBAL_INTENTS = {"help", "start", "resume", "status", "result", "result_org", "benchmark",
                   "report", "lang_en", "lang_ja"}
 NAVI_INTENTS = {"back", "skip", "pause", "submit", "goto", "note", "cancel"}
+TextRule = Callable[[Turn, str], "list[Reply] | None"]
 
 
 class Router:
@@ -152,39 +153,61 @@ class Router:
         if msg.action is not None:
             return self._on_action(turn, msg.action.value)
         text = (msg.text or "").strip()
+        for _name, rule in self._text_rules():
+            if (replies := rule(turn, text)) is not None:
+                return replies
+        return self._help(turn, understood=not text)  # pragma: no cover - the last rule answers
+
+    def _text_rules(self) -> list[tuple[str, TextRule]]:
+        """Typed text, as a table read top to bottom: the first rule that answers wins.
+
+        The order is the policy: a number picks a choice shown last; chat commands beat
+        everything that reads free words; a conversation waiting for text (an event form, a
+        note) beats the FAQ; the FAQ beats help.
+        """
+        return [
+            ("choice number", self._choice_number),
+            ("register command", _command(admin_command, handle_admin)),
+            ("round command", _command(round_command,
+                                       lambda turn, words: handle_round(turn, words, self.rubrics))),
+            ("event command", _command(event_command, handle_event)),
+            ("event form", handle_event_form_text),
+            ("intent", self._intent),
+            ("navi text", self.navi.on_text),
+            ("faq or re-prompt", self._free_text),
+        ]
+
+    def _choice_number(self, turn: Turn, text: str) -> list[Reply] | None:
         number = as_number(text)
-        pending = turn.data.get("pending") or []
-        if number is not None and pending:
-            if 1 <= number <= len(pending):
-                return self._on_action(turn, pending[number - 1])
-            return self._reprompt(turn, len(pending))
-        if (words := admin_command(text)) is not None:
-            return handle_admin(turn, words)
-        if (words := round_command(text)) is not None:
-            return handle_round(turn, words, self.rubrics)
-        # ----- events and broadcasts (issue 7) -----
-        if (words := event_command(text)) is not None:
-            return handle_event(turn, words)
-        if (replies := handle_event_form_text(turn, text)) is not None:
-            return replies
+        pending = _pending(turn)
+        if number is None or not pending:
+            return None
+        if 1 <= number <= len(pending):
+            return self._on_action(turn, pending[number - 1])
+        return self._reprompt(turn, len(pending))
+
+    def _intent(self, turn: Turn, text: str) -> list[Reply] | None:
         intent = parse(text)
-        if intent is not None and intent.name == "events":
+        if intent is None:
+            return None
+        if intent.name == "events":
             return mark_public(upcoming_replies(turn, intent.arg))
-        if intent is not None and intent.name in GLOBAL_INTENTS:
+        if intent.name in GLOBAL_INTENTS:
             return self._on_global(turn, intent)
-        if intent is not None and intent.name in NAVI_INTENTS:
+        if intent.name in NAVI_INTENTS:
             if intent.name == "cancel" and "faq" in turn.data and self.navi.step(turn) != "note":
                 replies = self.faq.handle_text(turn, text)
                 if replies is not None:
                     return replies
             return self.navi.on_intent(turn, intent)
-        if (replies := self.navi.on_text(turn, text)) is not None:
-            return replies
+        return None
+
+    def _free_text(self, turn: Turn, text: str) -> list[Reply]:
         in_step = self.navi.in_choice_step(turn)
         if text and (replies := self.faq.handle_text(turn, text, strict=in_step)) is not None:
             return mark_public(replies)
         if in_step:
-            return self._reprompt(turn, len(pending) or 4)
+            return self._reprompt(turn, len(_pending(turn)) or 4)
         return self._help(turn, understood=not text)
 
     def _on_action(self, turn: Turn, value: str) -> list[Reply]:
@@ -235,13 +258,21 @@ class Router:
 def _round_arg(arg: str) -> int | None:
     """「レポート 3」 / "report #3": a round id; anything else means the current round."""
     folded = arg.strip().lstrip("#")
-    return int(folded) if folded.isdigit() else None
+    return int(folded) if folded.isdecimal() and len(folded) <= 9 else None
 
 
-def text_turn(platform: str, user_id: str, text: str, **kw) -> Incoming:
-    """Shorthand used by adapters and tests."""
-    return Incoming(platform=platform, user_id=user_id, text=text, **kw)
+def _pending(turn: Turn) -> list[str]:
+    """The choice values of the last question shown (a typed number picks one of them)."""
+    pending = turn.data.get("pending")
+    if isinstance(pending, list) and all(isinstance(v, str) for v in pending):
+        return pending
+    return []  # missing, or written by something else: no choices to pick from
 
 
-def action_turn(platform: str, user_id: str, value: str, **kw) -> Incoming:
-    return Incoming(platform=platform, user_id=user_id, action=Action(value), **kw)
+def _command(recognise: Callable[[str], list[str] | None],
+             handle: Callable[[Turn, list[str]], list[Reply]]) -> TextRule:
+    """A rule for a chat command: its parser recognises the words, its handler answers."""
+    def rule(turn: Turn, text: str) -> list[Reply] | None:
+        words = recognise(text)
+        return None if words is None else handle(turn, words)
+    return rule

@@ -36,6 +36,9 @@ def locale_to_lang(locale: str | None) -> Lang | None:
 
 
 def as_number(text: str) -> int | None:
-    """A typed choice number, half- or full-width ("3", "３", " 3 ", "3." ); else None."""
+    """A typed choice number, half- or full-width ("3", "３", " 3 ", "3." ); else None.
+
+    `isdecimal`, not `isdigit`: "⓵" or "²" are digits to Unicode yet not numbers to `int`.
+    """
     folded = normalise(text).rstrip(".)")
-    return int(folded) if folded.isdigit() and len(folded) <= 4 else None
+    return int(folded) if folded.isdecimal() and len(folded) <= 4 else None

@@ -6,6 +6,7 @@ file, the item and the field named, never half-way through a member's assessment
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -107,6 +108,9 @@ class Rubric(BaseModel):
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
 
+    def item_by_number(self, number: int) -> Item | None:
+        return next((i for i in self.items if i.number == number), None)
+
     def area(self, area_id: str) -> Area:
         return next(a for a in self.areas if a.id == area_id)
 
@@ -140,10 +144,18 @@ class RubricRegistry:
             raise RubricError(f"no rubric version '{version}' (have {self.versions()})") from None
 
     def versions(self) -> list[str]:
-        return sorted(self._rubrics)
+        """Oldest first, compared as versions: "1.9" before "1.10" (text order would not)."""
+        return sorted(self._rubrics, key=version_key)
 
     def latest(self) -> Rubric:
         return self._rubrics[self.versions()[-1]]
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for "1.10", "2.0-draft"…: numeric parts as numbers, other parts as text after
+    them (so "1.10" > "1.9", and a stray "1.a" sorts without failing)."""
+    parts = re.split(r"[.\-_]", version.strip())
+    return tuple((0, int(p)) if p.isdecimal() and len(p) < 10 else (1, p) for p in parts)
 
 
 @cache

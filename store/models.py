@@ -159,7 +159,11 @@ class AnswerEvent(Base):
 
 
 class ConversationState(Base):
-    """Where one user is in a conversation; `version` makes two fast clicks conflict."""
+    """Where one user is in a conversation; `version` makes two fast clicks conflict.
+
+    `data` holds each flow's typed state under its own key ("navi", "faq", "event_form"...);
+    the flow tables in handlers/ say what each state accepts.
+    """
 
     __tablename__ = "conversation_states"
 
@@ -167,7 +171,6 @@ class ConversationState(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), unique=True
     )
-    state: Mapped[str] = mapped_column(String(40), default="idle")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

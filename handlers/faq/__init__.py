@@ -8,9 +8,10 @@ pure), render (neutral replies), dialogue (state in turn.data["faq"], forwarding
 from __future__ import annotations
 
 from handlers.context import Turn
-from handlers.faq.dialogue import FaqDialogue
+from handlers.faq.dialogue import FaqDialogue, state_name
 from handlers.faq.engine import Engine, engine
 from handlers.faq.render import say
+from handlers.flow import START, FlowTable, Transition
 from handlers.types import Reply, Text
 
 
@@ -25,17 +26,25 @@ class FaqHandler:
         self.dialogue = FaqDialogue(faq_engine or engine())
 
     def handle_action(self, turn: Turn, value: str) -> list[Reply]:
-        """A button whose value starts with 'faq:' was pressed."""
+        """A button whose value starts with 'faq:' was pressed: dispatched through `FAQ`."""
         head, *rest = value.split(":")[1:] or [""]
-        if head == "entry" and rest:
-            return self.dialogue.on_entry_action(turn, rest[0])
-        if head == "fee":
-            return self.dialogue.on_fee_action(turn, rest)
-        if head == "fwd":
-            return self.dialogue.forward(turn, confirmed=rest != ["no"])
-        if head == "done" and rest:
-            return self.dialogue.mark_done(turn, rest[0])
-        return [Text(say(turn.lang, "stale"))]
+        transition = FAQ.route(state_name(turn), head)
+        if transition is None:
+            return [Text(say(turn.lang, "stale"))]
+        return transition.handler(self, turn, rest)
+
+    def entry(self, turn: Turn, args: list[str]) -> list[Reply]:
+        return self.dialogue.on_entry_action(turn, args[0]) if args else [
+            Text(say(turn.lang, "stale"))]
+
+    def fee(self, turn: Turn, args: list[str]) -> list[Reply]:
+        return self.dialogue.on_fee_action(turn, args)
+
+    def forward(self, turn: Turn, args: list[str]) -> list[Reply]:
+        return self.dialogue.forward(turn, confirmed=args != ["no"])
+
+    def done(self, turn: Turn, args: list[str]) -> list[Reply]:
+        return self.dialogue.mark_done(turn, args[0]) if args else [Text(say(turn.lang, "stale"))]
 
     def handle_text(self, turn: Turn, text: str, *, strict: bool = False) -> list[Reply] | None:
         """Answer `text` if it is an FAQ question (or continues an FAQ dialogue); else None.
@@ -50,3 +59,15 @@ class FaqHandler:
     def help_lines(self, lang: str) -> list[str]:
         """Lines the router adds to its help message."""
         return [say(lang, "help_1"), say(lang, "help_2")]
+
+
+# The FAQ's buttons by dialogue state (`state_name`): the choice of an entry, the fee
+# calculator's answers, the forward offer, the secretariat's "done". Each button carries what it
+# needs, so each works in every state; the table says where it leads (drawn in faq.mmd).
+FAQ = FlowTable("faq", [
+    *[Transition(state, "entry", START, FaqHandler.entry) for state in (START, "asking", "offered")],
+    *[Transition(state, "fee", "asking", FaqHandler.fee) for state in (START, "asking", "offered")],
+    *[Transition(state, "fwd", START, FaqHandler.forward)
+      for state in (START, "asking", "offered")],
+    *[Transition(state, "done", state, FaqHandler.done) for state in (START, "asking", "offered")],
+])

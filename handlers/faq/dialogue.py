@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from handlers.context import Turn
 from handlers.faq import render
 from handlers.faq.engine import Engine, Interpretation, read_facts
 from handlers.faq.fees import FeeFacts, missing, quote
 from handlers.faq.normalise import detect_lang, fold
+from handlers.flow import START, load_state
 from handlers.types import Answered, Choice, Lang, Question, Reply, Text
 from store import faq as store
 
@@ -37,6 +41,25 @@ UNSURE = _folded(r"わから|分から|不明|not sure|unsure|don't know|dont kn
 AT_MOST = _folded(r"以下|未満|or less|less than|below|under|at most")
 ABOVE = _folded(r"超|より大き|more than|over|above|greater")
 EXPERT = _folded(r"個人|有識者|individual|expert")  # only read as the answer to "capital?"
+
+
+class FaqState(BaseModel):
+    """The typed view of turn.data["faq"] (see the module docstring for each field)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    pending: dict[str, Any] | None = None
+    forward: dict[str, Any] | None = None
+    lang: Lang | None = None
+
+
+def state_name(turn: Turn) -> str:
+    """The dialogue's state for the table in handlers/faq/__init__.py: START (nothing open),
+    "asking" (the fee calculator waits for an answer) or "offered" (forwarding offered)."""
+    faq = load_state(turn.data, "faq", FaqState)
+    if faq.pending:
+        return "asking"
+    return "offered" if faq.forward else START
 
 
 class FaqDialogue:
@@ -186,7 +209,7 @@ class FaqDialogue:
         elif head == "parent" and arg in ("no", "yes", "unsure"):
             update = {"no": FeeFacts(parent_pct=0.0), "yes": self._parent_above(),
                       "unsure": FeeFacts(parent_unsure=True)}[arg]
-        elif head == "month" and arg.isdigit() and 1 <= int(arg) <= 12:
+        elif head == "month" and arg.isdecimal() and len(arg) <= 2 and 1 <= int(arg) <= 12:
             update = FeeFacts(month=int(arg))
         elif head == "half" and arg in self.kb.half_years:
             update = FeeFacts(half=arg)  # type: ignore[arg-type]
@@ -274,7 +297,7 @@ class FaqDialogue:
         lang = self._lang(turn)
         if not turn.is_admin:
             return [Text(render.say(lang, "admin_only"))]
-        if not arg.isdigit():
+        if not arg.isdecimal() or len(arg) > 12:
             return [Text(render.say(lang, "stale"))]
         row = store.mark_done(turn.session, int(arg), turn.user, turn.now)
         key = "admin_done" if row else "admin_missing"

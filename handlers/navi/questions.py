@@ -1,13 +1,13 @@
 """The questions of the Navi dialogue as neutral replies: pure functions of their inputs.
 
 Every choice value names the assessment (and item) it belongs to, so a click on an old
-message can be recognised as stale by handlers/navi/flow.py.
+message can be recognised as stale by the transition table in handlers/navi/flow.py.
 """
 
 from __future__ import annotations
 
 from handlers.dates import fmt_date
-from handlers.messages import say
+from handlers.navi.texts import say
 from handlers.types import Choice, Question
 from rubrics.loader import Item, Rubric
 from store.models import Assessment, Organisation, Round

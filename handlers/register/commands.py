@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from handlers.commands import CommandSyntax
 from handlers.context import Turn
+from handlers.register.texts import say
 from handlers.types import Fields, Reply, Text
 from store.orgs import OrgError, add_org, link_user, list_orgs
 
@@ -27,8 +28,7 @@ def admin_command(text: str) -> list[str] | None:
 
 def handle_admin(turn: Turn, words: list[str]) -> list[Reply]:
     if not turn.is_admin:
-        return [Text(turn.t("この操作は事務局（管理者）のみ行えます。",
-                            "Only the secretariat (admins) can do that."))]
+        return [Text(say(turn.lang, "admin_only"))]
     try:
         if words[1] == "add":
             return _add(turn, words[2:])
@@ -36,7 +36,7 @@ def handle_admin(turn: Turn, words: list[str]) -> list[Reply]:
             return _link(turn, words[2:])
         return _list(turn)
     except OrgError as exc:
-        return [Text(exc.en if turn.lang == "en" else exc.ja)]
+        return [Text(exc.text(turn.lang))]
 
 
 def _add(turn: Turn, args: list[str]) -> list[Reply]:
@@ -51,27 +51,23 @@ def _add(turn: Turn, args: list[str]) -> list[Reply]:
         else:
             names.append(arg)
     if not names:
-        return [Text(turn.t('使い方: org add "企業名" domain=example.co.jp class=regular|smb|expert',
-                            'Usage: org add "Company" domain=example.com class=regular|smb|expert'))]
+        return [Text(say(turn.lang, "add_usage"))]
     org = add_org(turn.session, " ".join(names), domains, options.get("class", "regular"), turn.now)
     listed = ", ".join(d.domain for d in org.domains) or "-"
-    return [Text(turn.t(f"「{org.name}」を登録しました（区分 {org.membership_class}、ドメイン {listed}）。",
-                        f"Registered '{org.name}' (class {org.membership_class}, domains {listed})."))]
+    return [Text(say(turn.lang, "added", name=org.name, membership_class=org.membership_class,
+                     domains=listed))]
 
 
 def _link(turn: Turn, args: list[str]) -> list[Reply]:
     if len(args) < 2:
-        return [Text(turn.t('使い方: org link slack:U0123ABC "企業名"',
-                            'Usage: org link slack:U0123ABC "Company"'))]
+        return [Text(say(turn.lang, "link_usage"))]
     user = link_user(turn.session, args[0], " ".join(args[1:]), turn.now)
     name = user.organisation.name if user.organisation else ""
-    return [Text(turn.t(f"{user.key} を「{name}」に紐付けました。",
-                        f"Linked {user.key} to '{name}'."))]
+    return [Text(say(turn.lang, "linked", user=user.key, org=name))]
 
 
 def _list(turn: Turn) -> list[Reply]:
     orgs = list_orgs(turn.session)
     fields = [(o.name, f"{o.membership_class} · {', '.join(d.domain for d in o.domains) or '-'}")
               for o in orgs]
-    return [Fields(title=turn.t(f"会員企業 {len(orgs)} 社", f"{len(orgs)} member companies"),
-                   fields=fields)]
+    return [Fields(title=say(turn.lang, "list_title", n=len(orgs)), fields=fields)]

@@ -1,0 +1,343 @@
+"""The Navi's step handlers: what each accepted input does to the assessment and the state.
+
+Every handler named in the transition table (handlers/navi/flow.py, drawn in navi.mmd) has the
+same shape, `(turn, assessment, args) -> replies`; the table decides which inputs reach it in
+which state, so a handler only checks what the table cannot know (ids, the answers so far).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers.context import Turn
+from handlers.dates import fmt_date
+from handlers.navi import state
+from handlers.navi.progress import assessment_progress, company_progress
+from handlers.navi.questions import confirm_question, item_question, roles_question, submit_question
+from handlers.navi.scoring import score
+from handlers.navi.texts import say
+from handlers.results.view import result_replies
+from handlers.rounds.commands import carry_over_offer
+from handlers.types import Answered, Fields, Question, Reply, Text
+from rubrics.loader import Item, Rubric, RubricRegistry
+from store import queries
+from store.models import Assessment, Round
+
+NOTE_MAX = 500
+ROLES = {"developer": ["developer"], "user": ["user"], "both": ["developer", "user"]}
+
+
+class NaviSteps:
+    """The assessment's steps; NaviFlow adds the entry points and the table dispatch."""
+
+    def __init__(self, rubrics: RubricRegistry) -> None:
+        self.rubrics = rubrics
+
+    # ----- state helpers -------------------------------------------------------------------
+
+    def _assessment(self, turn: Turn) -> Assessment | None:
+        """The assessment this user is working on, if it is still theirs and still open."""
+        aid = state.read(turn).aid
+        if aid is None:
+            return None
+        assessment = turn.session.get(Assessment, aid)
+        if assessment is None or assessment.org_id != turn.user.org_id:
+            state.clear(turn)
+            return None
+        return assessment
+
+    def current_question(self, turn: Turn) -> list[Reply]:
+        """Re-show whatever the user is being asked now."""
+        nav = state.read(turn)
+        if nav.step == "confirm":
+            rnd = turn.session.get(Round, nav.round) if nav.round is not None else None
+            if rnd is None:
+                return self.start(turn)
+            return [confirm_question(turn.lang, turn.user.organisation, rnd,
+                                     self.rubrics.get(rnd.rubric_version))]
+        assessment = self._assessment(turn)
+        if assessment is None:
+            return []
+        return self._continue(turn, assessment)
+
+    def start(self, turn: Turn) -> list[Reply]:  # pragma: no cover - NaviFlow defines it
+        raise NotImplementedError
+
+    def _stale(self, turn: Turn) -> list[Reply]:
+        return [Text(say(turn.lang, "stale_action")), *self.current_question(turn)]
+
+    def _progress_text(self, turn: Turn) -> str:
+        assessment = self._assessment(turn)
+        if assessment is not None:
+            return assessment_progress(turn.session, self.rubrics, assessment).text
+        org = turn.user.organisation
+        return company_progress(turn.session, self.rubrics, org, turn.now).text if org else "0/0"
+
+    # ----- confirm and roles ---------------------------------------------------------------
+
+    def confirm(self, turn: Turn, _assessment: Assessment | None,
+                args: list[str]) -> list[Reply]:
+        """The answer to 「始めますか？」: args = [round id, "yes" | "no"]."""
+        round_id, answer = args
+        if str(state.read(turn).round) != round_id:
+            return self._stale(turn)
+        rnd = queries.current_round(turn.session, turn.now)
+        org = turn.user.organisation
+        if rnd is None or str(rnd.id) != round_id or org is None:
+            state.clear(turn)
+            return [Text(say(turn.lang, "no_round"))]
+        key = f"navi:confirm:{round_id}"
+        if answer != "yes":
+            state.clear(turn)
+            return [Answered(key, say(turn.lang, "confirm_no")), Text(say(turn.lang, "cancelled"))]
+        assessment = self._create_assessment(turn, org.id, rnd)
+        state.update(turn, aid=assessment.id, step="item")
+        return [Answered(key, say(turn.lang, "confirm_yes")), *self._continue(turn, assessment)]
+
+    def _create_assessment(self, turn: Turn, org_id: int, rnd: Round) -> Assessment:
+        """Create once; a colleague who confirmed at the same moment gets the same row."""
+        existing = queries.assessment_for(turn.session, org_id, rnd.id)
+        if existing is not None:
+            return existing
+        try:
+            with turn.session.begin_nested():
+                assessment = Assessment(org_id=org_id, round_id=rnd.id,
+                                        rubric_version=rnd.rubric_version, roles=[],
+                                        status="in_progress", started_at=turn.now,
+                                        started_by=turn.user.id)
+                turn.session.add(assessment)
+            return assessment
+        except IntegrityError:
+            found = queries.assessment_for(turn.session, org_id, rnd.id)
+            assert found is not None
+            return found
+
+    def choose_roles(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
+        chosen = ROLES.get(args[0]) if args else None
+        if assessment.roles or chosen is None:
+            return self._stale(turn)
+        assessment.roles = chosen
+        rubric = self.rubrics.get(assessment.rubric_version)
+        names = "・".join(say(turn.lang, f"role_{r}") for r in chosen)
+        count = len(rubric.applicable(chosen))
+        state.update(turn, step="item", item=None)
+        return [
+            Answered(f"navi:roles:{assessment.id}", names),
+            Text(say(turn.lang, "roles_set", roles=names, count=count)),
+            *self._continue(turn, assessment),
+        ]
+
+    # ----- items ---------------------------------------------------------------------------
+
+    def _continue(self, turn: Turn, assessment: Assessment) -> list[Reply]:
+        """Show what comes next: roles, the current item, or the submit question."""
+        if not assessment.roles:
+            state.update(turn, step="roles")
+            return [roles_question(turn.lang, assessment.id)]
+        rubric = self.rubrics.get(assessment.rubric_version)
+        items = rubric.applicable(assessment.roles)
+        answers = queries.answers_by_item(turn.session, assessment.id)
+        nav = state.read(turn)
+        current = rubric.item(nav.item or "")
+        if nav.step == "submit" or current is None or current not in items:
+            current = _next_unanswered(items, answers, after=None)
+        if current is None:
+            return self._submit(turn, assessment, confirmed=False)
+        state.update(turn, step="item", item=current.id)
+        return [self._item_question(turn, assessment, rubric, current, answers)]
+
+    def show_current(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
+        return self._continue(turn, assessment)
+
+    def _item_question(self, turn: Turn, assessment: Assessment, rubric: Rubric, item: Item,
+                       answers: dict) -> Question:
+        last = rubric.item(state.read(turn).last or "")
+        offer = carry_over_offer(turn, assessment, item, answers)
+        return item_question(turn.lang, assessment, rubric, item, answers, last, offer)
+
+    def record_level(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
+        """A level for the item shown now: args = [item id, level]."""
+        if len(args) != 2 or args[0] != state.read(turn).item:
+            return self._stale(turn)
+        rubric = self.rubrics.get(assessment.rubric_version)
+        item = rubric.item(args[0])
+        level = int(args[1]) if args[1].isdecimal() and len(args[1]) < 3 else 0
+        if item is None or level not in item.levels or item not in rubric.applicable(
+                assessment.roles):
+            return self._stale(turn)
+        queries.save_answer(turn.session, assessment, item.id, level, turn.user, turn.now)
+        answers = queries.answers_by_item(turn.session, assessment.id)
+        items = rubric.applicable(assessment.roles)
+        summary = say(turn.lang, "recorded", number=item.number, title=item.title.get(turn.lang),
+                      level=say(turn.lang, "level_label", n=level))
+        done = Answered(f"navi:item:{assessment.id}:{item.id}", summary)
+        state.update(turn, last=item.id)
+        following = _next_unanswered(items, answers, after=item)
+        if following is None:
+            return [done, *self._submit(turn, assessment, confirmed=False)]
+        state.update(turn, step="item", item=following.id)
+        return [done, self._item_question(turn, assessment, rubric, following, answers)]
+
+    def go_back(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
+        return self._move(turn, assessment, "back")
+
+    def skip(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
+        return self._move(turn, assessment, "skip")
+
+    def _move(self, turn: Turn, assessment: Assessment, direction: str) -> list[Reply]:
+        if not assessment.roles:
+            return self._continue(turn, assessment)
+        rubric = self.rubrics.get(assessment.rubric_version)
+        items = rubric.applicable(assessment.roles)
+        answers = queries.answers_by_item(turn.session, assessment.id)
+        current = rubric.item(state.read(turn).item or "")
+        if current not in items:
+            current = _next_unanswered(items, answers, after=None) or items[-1]
+        replies: list[Reply] = []
+        if direction == "back":
+            index = items.index(current)
+            if index == 0:
+                replies.append(Text(say(turn.lang, "at_first_item")))
+                target = current
+            else:
+                target = items[index - 1]
+        else:
+            target = _next_unanswered(items, answers, after=current, exclude=current)
+            if target is None:
+                if current.id in answers:
+                    return self._submit(turn, assessment, confirmed=False)
+                target = current
+        state.update(turn, step="item", item=target.id)
+        return [*replies, self._item_question(turn, assessment, rubric, target, answers)]
+
+    def goto(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
+        """「項目 12」: args = [the number typed]; one that does not exist is re-prompted."""
+        rubric = self.rubrics.get(assessment.rubric_version)
+        number = _number(args[0] if args else "")
+        if number is None or rubric.item_by_number(number) is None:
+            return [Text(item_unknown(turn.lang, args[0] if args else "", rubric)),
+                    *self._continue(turn, assessment)]
+        if not assessment.roles:
+            return self._continue(turn, assessment)
+        items = rubric.applicable(assessment.roles)
+        target = next((i for i in items if i.number == number), None)
+        if target is None:
+            return [Text(say(turn.lang, "goto_unknown", number=number)),
+                    *self._continue(turn, assessment)]
+        answers = queries.answers_by_item(turn.session, assessment.id)
+        state.update(turn, step="item", item=target.id)
+        return [self._item_question(turn, assessment, rubric, target, answers)]
+
+    def pause(self, turn: Turn, _assessment: Assessment, _args: list[str]) -> list[Reply]:
+        state.update(turn, step="paused")
+        return [Text(say(turn.lang, "paused", progress=self._progress_text(turn)))]
+
+    # ----- notes ---------------------------------------------------------------------------
+
+    def ask_note(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
+        """「メモ」 or the note button: args = [the item the note is for]."""
+        rubric = self.rubrics.get(assessment.rubric_version)
+        item = rubric.item(args[0] if args else "")
+        answers = queries.answers_by_item(turn.session, assessment.id)
+        if item is None or item.id not in answers:
+            return [Text(say(turn.lang, "note_nothing")), *self._continue(turn, assessment)]
+        state.update(turn, step="note", note_item=item.id)
+        return [Text(say(turn.lang, "note_prompt", number=item.number,
+                         title=item.title.get(turn.lang)), kind="note_prompt")]
+
+    def save_note(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
+        """「メモ ＿＿」 or the text typed after the note prompt: args = [item id, note]."""
+        item_id, text = args
+        note = text.strip()
+        if len(note) > NOTE_MAX:
+            return [Text(say(turn.lang, "note_too_long", length=len(note)))]
+        rubric = self.rubrics.get(assessment.rubric_version)
+        item = rubric.item(item_id)
+        answer = queries.answers_by_item(turn.session, assessment.id).get(item_id)
+        state.update(turn, step="item")
+        if item is None or answer is None or not note:
+            return [Text(say(turn.lang, "note_nothing")), *self._continue(turn, assessment)]
+        queries.save_note(turn.session, answer, note, turn.user, turn.now)
+        return [Text(say(turn.lang, "note_saved", number=item.number)),
+                *self._continue(turn, assessment)]
+
+    def cancel_note(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
+        state.update(turn, step="item")
+        return [Text(say(turn.lang, "note_cancelled")), *self._continue(turn, assessment)]
+
+    # ----- submission ----------------------------------------------------------------------
+
+    def ask_submit(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
+        return self._submit(turn, assessment, confirmed=False)
+
+    def submit(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
+        return self._submit(turn, assessment, confirmed=True)
+
+    def _submit(self, turn: Turn, assessment: Assessment, *, confirmed: bool) -> list[Reply]:
+        if not assessment.roles:
+            return self._continue(turn, assessment)
+        rubric = self.rubrics.get(assessment.rubric_version)
+        items = rubric.applicable(assessment.roles)
+        answers = queries.answers_by_item(turn.session, assessment.id)
+        missing = [i for i in items if i.id not in answers]
+        if missing:
+            listed = ", ".join(f"{i.number}.{i.title.get(turn.lang)}" for i in missing[:10])
+            if len(missing) > 10:
+                listed += " …"
+            return [Text(say(turn.lang, "missing_items", count=len(missing), items=listed)),
+                    *self._continue(turn, assessment)]
+        if not confirmed:
+            state.update(turn, step="submit")
+            return [submit_question(turn.lang, assessment.id, len(items))]
+        levels = {item_id: a.level for item_id, a in answers.items()}
+        assessment.status = "submitted"
+        assessment.submitted_at = turn.now
+        assessment.submitted_by = turn.user.id
+        assessment.score = score(rubric, assessment.roles, levels).overall
+        state.clear(turn)
+        return [Answered(f"navi:submit:{assessment.id}", say(turn.lang, "submit_yes")),
+                Text(say(turn.lang, "submitted")),
+                *result_replies(turn, assessment, rubric, self.rubrics)]
+
+    def review(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
+        rubric = self.rubrics.get(assessment.rubric_version)
+        answers = queries.answers_by_item(turn.session, assessment.id)
+        fields = [
+            (f"{i.number}. {i.title.get(turn.lang)}",
+             say(turn.lang, "level_label", n=answers[i.id].level) if i.id in answers else "—")
+            for i in rubric.applicable(assessment.roles)
+        ]
+        state.update(turn, step="submit")
+        return [Answered(f"navi:submit:{assessment.id}", say(turn.lang, "submit_review")),
+                Fields(title=say(turn.lang, "submit_review"), fields=fields,
+                       footer=say(turn.lang, "review_hint"))]
+
+    def _submitted(self, turn: Turn, assessment: Assessment) -> list[Reply]:
+        state.clear(turn)
+        org = assessment.organisation
+        when = fmt_date(assessment.submitted_at, turn.lang) if assessment.submitted_at else ""
+        rubric = self.rubrics.get(assessment.rubric_version)
+        return [Text(say(turn.lang, "already_submitted", org=org.name,
+                         round=assessment.round.name, when=when)),
+                *result_replies(turn, assessment, rubric, self.rubrics)]
+
+
+def item_unknown(lang: str, typed: str, rubric: Rubric) -> str:
+    """「項目 999 はありません。項目は 1〜36 です。」 (the number shown as typed, kept short)."""
+    shown = typed if len(typed) <= 8 else typed[:8] + "…"
+    last = max((i.number for i in rubric.items), default=0)
+    return say(lang, "item_unknown", number=shown, last=last)
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdecimal() and len(text) <= 6 else None
+
+
+def _next_unanswered(items: list[Item], answers: dict, after: Item | None,
+                     exclude: Item | None = None) -> Item | None:
+    """First unanswered item after `after` in rubric order, wrapping round to the start."""
+    start = items.index(after) + 1 if after is not None and after in items else 0
+    for item in items[start:] + items[:start]:
+        if item.id not in answers and item is not exclude:
+            return item
+    return None
