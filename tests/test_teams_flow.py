@@ -152,6 +152,8 @@ async def test_secretariat_link_without_email(database_url, database):
 
 async def test_channel_mention_reaches_the_router_and_replies_in_the_thread(database_url,
                                                                              database):
+    """Issue 13: the Navi's questions are confidential, so the card goes to the person's 1:1
+    chat and the thread gets only a short note (it used to get the card itself)."""
     seed_member(database)
     channel = "19:general@thread.tacv2"
     thread = f"{channel};messageid=1700000000000"
@@ -161,9 +163,11 @@ async def test_channel_mention_reaches_the_router_and_replies_in_the_thread(data
                                    conversation=thread, conversation_type="channel")
         assert response.status == 200
         card = stack.fake.last_card()
-        assert card.conversation == thread
+        assert card.conversation == CONV  # the 1:1 chat, not the thread
         assert card.buttons[0][0].startswith("はい")
-        reply_call = stack.fake.called("POST", "/activities/")[-1]
+        [note] = stack.fake.sent(thread)
+        assert note.buttons == [] and "個別メッセージ（DM）でお送りしました" in note.text
+        reply_call = stack.fake.called("POST", f"{thread}/activities/")[-1]
         assert reply_call.body["replyToId"].startswith("in-")  # a reply in the thread
         with database.transaction() as session:
             ref = session.scalar(select(TeamsReference).where(TeamsReference.kind == "channel"))

@@ -1,40 +1,51 @@
 """POST /api/messages: Bot Framework activities from Teams → the neutral router → Teams.
 
 Each request is checked before anything happens, in this order, and refused with a 4xx that
-changes nothing: JSON content type (415), a JSON object with a `type` (400), a token the Bot
-Framework signed for this bot when MICROSOFT_APP_ID is set (401), a service URL the bot may call
-(400), and for the activity types it acts on, the fields a turn needs (400). Only then does
-botbuilder's CloudAdapter run the turn: remember the conversation reference, look the user up,
-run the router in a worker thread and deliver its replies before answering 200, so Teams sees
-errors and tests see replies.
+changes nothing: JSON content type (415), the raw JSON — size, depth, the types of the fields a
+turn reads — before msrest can coerce them (bot/teams/edge.py, 400/413), a token the Bot
+Framework signed for this bot when MICROSOFT_APP_ID is set (bot/teams/tokens.py: 401, or 503
+while the signing keys cannot be fetched), a service URL the bot may call (400), and for the
+activity types it acts on, the fields a turn needs (400). Only then does botbuilder's
+CloudAdapter run the turn: remember the conversation reference, look the user up, run the
+router in a worker thread and deliver its replies — confidential ones in the person's 1:1 chat
+(bot/teams/direct.py).
 
-Token validation runs in a worker thread: the SDK fetches signing keys with blocking `requests`
-calls, which must not stall the server's event loop (Slack shares it).
+Teams waits for the answer to its POST, so a turn gets ANSWER_WITHIN seconds: a turn that is
+still delivering then (a throttled connector asking to wait 20 s) is answered 200 and finishes
+in the background, bounded by TURN_DEADLINE, its failure logged. Invoke activities get an invoke
+response: `adaptiveCard/action` (Action.Execute) runs like a button click; others a plain 200.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import weakref
 from collections.abc import Callable
 from datetime import datetime
 
-import requests
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
+from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
 from sqlalchemy import select
 
-from bot.teams import conversations, ingress
+from bot.teams import conversations, edge, ingress
 from bot.teams.connector import build_authentication
 from bot.teams.delivery import Delivery
+from bot.teams.direct import DirectChat, split, unwrap
 from bot.teams.guard import ServiceUrlNotAllowed, describe
 from bot.teams.identity import Identity
 from bot.teams.settings import TeamsSettings
 from bot.teams.texts import text as say_teams
+from bot.teams.tokens import (
+    DEFAULT_METADATA,
+    KeysUnavailable,
+    SigningKeys,
+    TokenRefused,
+    TokenValidator,
+)
 from handlers.messages import say
 from handlers.router import Router
 from handlers.text import guess_lang, locale_to_lang
@@ -46,8 +57,13 @@ log = logging.getLogger(__name__)
 
 PATH = "/api/messages"
 HANDLED = frozenset({ActivityTypes.message, ActivityTypes.conversation_update,
-                     "installationUpdate"})  # the activity types a turn acts on
-AUTH_TIMEOUT = 15.0  # seconds for token validation, signing-key download included
+                     "installationUpdate", ActivityTypes.invoke})  # the types a turn acts on
+ANSWER_WITHIN = 2.5  # seconds before Teams gets its 200 while delivery goes on
+TURN_DEADLINE = 180.0  # seconds a turn may take in all, connector retries included
+CARD_ACTION = "adaptiveCard/action"
+INVOKE_DONE = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+               "value": "OK"}
+_REFUSED, _FAILED = object(), object()
 
 
 class TeamsBot:
@@ -65,6 +81,13 @@ class TeamsBot:
         self.policy = self.auth.policy
         self.identity = Identity(self.db, self.clock)
         self.delivery = Delivery(self.db, self.clock)
+        self.direct = DirectChat(self.adapter, self.db, self.delivery, self.clock,
+                                 settings.microsoft_app_id)
+        self.keys = SigningKeys(settings.microsoft_openid_metadata_url or DEFAULT_METADATA)
+        self.tokens = (TokenValidator(settings.microsoft_app_id, self.keys)
+                       if settings.auth_enabled and settings.microsoft_app_id else None)
+        self.answer_within = ANSWER_WITHIN
+        self.background: set[asyncio.Task] = set()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
 
@@ -73,6 +96,8 @@ class TeamsBot:
     def mount(self, app: web.Application) -> None:
         app.router.add_post(PATH, self.handle)
         app.on_startup.append(self._announce)
+        app.on_shutdown.append(self._drain)
+        app.on_cleanup.append(self._stop)
 
     @property
     def mode(self) -> str:
@@ -83,25 +108,33 @@ class TeamsBot:
             log.warning("%s", line)
         if self.settings.auth_enabled:
             log.info("teams: POST %s, app type %s", PATH, self.settings.app_type)
+        if self.tokens is not None:
+            self.keys.start()  # fetched now and refreshed off the request path
+
+    async def _drain(self, _app: web.Application | None = None, timeout: float = 10.0) -> None:
+        """Let background deliveries finish for a while on shutdown, then cancel them."""
+        if self.background:
+            _done, pending = await asyncio.wait(set(self.background), timeout=timeout)
+            for task in pending:
+                task.cancel()
+
+    async def _stop(self, _app: web.Application) -> None:
+        await self.keys.stop()
 
     # ----- HTTP -----------------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":
             return _error(415, "Content-Type must be application/json")
-        try:
-            data = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "body is not JSON")
-        if not isinstance(data, dict) or not isinstance(data.get("type"), str) or not data["type"]:
-            return _error(400, "not an activity: 'type' missing")
-        if data.get("text") is not None and not isinstance(data["text"], str):
-            # checked on the raw JSON: msrest would coerce [] or 5 into a string turn
-            return _error(400, "text is not a string")
+        if (request.content_length or 0) > edge.MAX_BODY:
+            return _refuse(edge.Refusal(413, "body too large"))
+        data = edge.decode(await request.read())
+        if isinstance(data, edge.Refusal):
+            return _refuse(data)
         try:
             activity = Activity().deserialize(data)
         except Exception:  # msrest raises several kinds for ill-typed fields
-            return _error(400, "activity fields have the wrong types")
+            return _refuse(edge.Refusal(400, "activity fields have the wrong types"))
 
         status = await self._authenticate(activity, request.headers.get("Authorization", ""))
         if isinstance(status, web.Response):
@@ -111,34 +144,64 @@ class TeamsBot:
                         describe(str(activity.service_url)))
             return _error(400, "serviceUrl is not an allowed Teams / Bot Framework host")
         if activity.type in HANDLED and (found := ingress.problems(activity)):
-            return _error(400, "; ".join(found))
+            return _refuse(edge.Refusal(400, "; ".join(found)))
+        return await self._answer(status, activity)
 
-        try:
-            invoke = await self.adapter.process_activity(status, activity, self.on_turn)
-        except ServiceUrlNotAllowed:
+    async def _answer(self, status: AuthenticateRequestResult,
+                      activity: Activity) -> web.Response:
+        """Run the turn; answer when it is done or after ANSWER_WITHIN, whichever is first."""
+        task = asyncio.ensure_future(self._turn(status, activity))
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+        done, _ = await asyncio.wait({task}, timeout=self.answer_within)
+        if task not in done:
+            log.info("teams: answered before delivery ended; it goes on in the background")
+            if activity.type == ActivityTypes.invoke:
+                return web.json_response(INVOKE_DONE)
+            return web.Response(status=200)
+        result = task.result()
+        if result is _REFUSED:
             return _error(400, "serviceUrl is not an allowed Teams / Bot Framework host")
-        if invoke is not None:
-            return web.json_response(invoke.body, status=invoke.status)
+        if result is _FAILED:
+            return _error(503, "the turn could not be started; try again")
+        if isinstance(result, InvokeResponse):
+            return web.json_response(result.body, status=result.status)
         return web.Response(status=200)
 
-    async def _authenticate(self, activity: Activity, header: str):
-        """The SDK's AuthenticateRequestResult, or the 401/503 response to send instead."""
+    async def _turn(self, status: AuthenticateRequestResult, activity: Activity) -> object:
         try:
-            if header:
-                work = self.auth.authenticate_request(activity, header)
-                return await asyncio.wait_for(asyncio.to_thread(asyncio.run, work), AUTH_TIMEOUT)
+            return await asyncio.wait_for(
+                self.adapter.process_activity(status, activity, self.on_turn), TURN_DEADLINE)
+        except ServiceUrlNotAllowed:
+            return _REFUSED
+        except TimeoutError:
+            log.warning("teams: a turn was still delivering after %.0fs; given up",
+                        TURN_DEADLINE)
+            return None
+        except Exception as exc:  # the connector client could not be made (credentials...)
+            log.warning("teams: a turn could not run (%s)", type(exc).__name__)
+            return _FAILED
+
+    async def _authenticate(self, activity: Activity, header: str):
+        """An AuthenticateRequestResult, or the 401/503 response to send instead."""
+        if self.tokens is None:  # no app id: local tests only, nobody is checked
             # None, not "": the SDK's parameterised path only treats None as "no header"
             return await self.auth.authenticate_request(activity, None)
-        except PermissionError as exc:  # the SDK's "not authorised" (an OSError subclass)
-            log.info("teams: refused a request: %s (%s)", exc.__class__.__name__, exc)
+        try:
+            identity = await self.tokens.validate(header, service_url=activity.service_url,
+                                                  channel_id=activity.channel_id)
+        except TokenRefused as exc:
+            log.info("teams: refused a request: %s", exc)
             return _error(401, "unauthorized")
-        except (requests.RequestException, OSError, TimeoutError) as exc:
-            log.warning("teams: could not check a token (%s): signing keys not reachable",
-                        type(exc).__name__)
+        except KeysUnavailable:
+            log.warning("teams: could not check a token: signing keys not reachable")
             return _error(503, "token could not be checked now")
-        except Exception as exc:  # PermissionError, jwt errors, unknown key id...: not ours
-            log.info("teams: refused a request: %s", type(exc).__name__)
-            return _error(401, "unauthorized")
+        result = AuthenticateRequestResult()
+        result.claims_identity = identity
+        result.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+        result.caller_id = CallerIdConstants.public_azure_channel
+        result.connector_factory = self.auth.create_connector_factory(identity)
+        return result
 
     # ----- turns ----------------------------------------------------------------------------------
 
@@ -148,6 +211,23 @@ class TeamsBot:
             await self._on_message(context)
         elif activity.type in (ActivityTypes.conversation_update, "installationUpdate"):
             await self._on_install(context)
+        elif activity.type == ActivityTypes.invoke:
+            await self._on_invoke(context)
+
+    async def _on_invoke(self, context: TurnContext) -> None:
+        """Action.Execute of a card runs as a click (its data is what Action.Submit sends);
+        any other invoke is acknowledged: the bot offers no task modules or extensions."""
+        activity = context.activity
+        if activity.name == CARD_ACTION:
+            value = activity.value if isinstance(activity.value, dict) else {}
+            action = value.get("action") if isinstance(value.get("action"), dict) else {}
+            data = action.get("data")
+            activity.value = data if isinstance(data, dict) else {"unreadable": True}
+            await self._on_message(context)
+        else:
+            log.info("teams: invoke %r not offered; acknowledged", str(activity.name)[:60])
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                             value=InvokeResponse(status=200, body=INVOKE_DONE)))
 
     async def _on_message(self, context: TurnContext) -> None:
         activity = context.activity
@@ -166,7 +246,23 @@ class TeamsBot:
             msg = ingress.to_incoming(activity, email=profile.email, name=profile.name,
                                       action=action)
             replies, lang = await asyncio.to_thread(self._handle, msg)
-            await self.delivery.send(context, replies, lang)
+            await self._deliver(context, replies, lang)
+
+    async def _deliver(self, context: TurnContext, replies: list[Reply], lang: Lang) -> None:
+        """Public replies where the turn came from; confidential ones in the 1:1 chat, the
+        channel getting only the router's note (or, failing the DM, a request to write)."""
+        if ingress.conversation_type(context.activity) == "personal":
+            shown, private = unwrap(replies), []
+        else:
+            shown, private = split(replies)
+        for wrapped in private:
+            reached = await self.direct.deliver(context, wrapped.replies, lang)
+            note = wrapped.note if reached else say_teams(lang, "dm_failed")
+            shown.append(Text(note, public=True))
+        outcome = await self.delivery.send(context, shown, lang)
+        if outcome.status != "ok":
+            log.warning("teams: reply not delivered (%s %s) after %d sent", outcome.status,
+                        outcome.detail, outcome.sent)
 
     def _handle(self, msg: Incoming) -> tuple[list[Reply], Lang]:
         replies = self.router.handle(msg)
@@ -220,6 +316,11 @@ class TeamsBot:
                                                  text=say(lang, "internal_error")))
         except Exception as exc:  # the connector itself may be what failed
             log.info("teams: could not report the failure (%s)", type(exc).__name__)
+
+
+def _refuse(refusal: edge.Refusal) -> web.Response:
+    log.info("teams: refused a request (%d): %s", refusal.status, refusal.reason)
+    return _error(refusal.status, refusal.reason)
 
 
 def _error(status: int, reason: str) -> web.Response:

@@ -15,6 +15,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "このボタンの内容を読み取れませんでした。もう一度メッセージでお試しください。",
         "I could not read that button. Please try again with a message.",
     ),
+    "dm_failed": (
+        "この内容は個別にお送りする必要がありますが、個別チャットを開けませんでした。"
+        "ボットに直接メッセージを送ってから、もう一度お試しください。",
+        "This answer is only shown in a direct chat, and I could not open one with you. "
+        "Please send me a direct message, then try again.",
+    ),
     "welcome": (
         "AIガバナンスナビ Bot です。「ナビを始める」で自己診断を始め、「ヘルプ」で使い方を表示します。",
         "This is the AI Governance Navi bot. Send \"start navi\" to begin the self-assessment, "

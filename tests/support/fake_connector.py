@@ -4,9 +4,11 @@ Teams would reject, and a stack that runs the real /api/messages endpoint in fro
 * `FakeConnector` — aiohttp on 127.0.0.1: the Connector REST API the bot calls (send, reply,
   update an activity, member info), recording every call; checks each posted activity the way
   Teams would (≤ 28 KB, Adaptive Card schema ≤ 1.5, Action.Submit with our data); can be told to
-  answer 429 / 412 / 502 / 504 / 403 a number of times. It also publishes an OpenID
-  configuration and signing keys, so tokens can be validated without leaving the machine, and
-  signs test tokens with them (`token()`), or with a key it does not publish (`forged_token()`).
+  answer 429 / 412 / 502 / 504 / 403 a number of times. It creates 1:1 conversations
+  (POST /v3/conversations, as a bot does proactively) and records them in `created`. It also
+  publishes an OpenID configuration and signing keys, so tokens can be validated without leaving
+  the machine (`hang_keys` makes that endpoint hang; `key_fetches` counts the calls), and signs
+  test tokens with them (`token()`), or with a key it does not publish (`forged=True`).
 * `TeamsStack` — the fake plus our app (`add_teams_routes`) on free ports, with helpers that post
   what Teams posts: personal messages, channel @mentions and Action.Submit clicks built from the
   card the bot actually sent.
@@ -16,6 +18,7 @@ Reusable by later issues (reminders, broadcasts): import `teams_stack` from here
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import json
@@ -189,11 +192,16 @@ class FakeConnector:
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = "fake-key-1"
+        self.created: list[dict] = []  # create_conversation bodies
+        self.create_status: int | None = None  # answer create_conversation with this error
+        self.hang_keys = False
+        self.key_fetches = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
 
     async def start(self) -> FakeConnector:
         app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
         app.router.add_route("*", "/v3/conversations/{conv}/activities", self._send)
         app.router.add_route("*", "/v3/conversations/{conv}/activities/{activity}",
                              self._activity)
@@ -264,7 +272,8 @@ class FakeConnector:
         body = json.loads(raw) if raw else None
         call = Call(request.method, request.path, body, dict(request.headers))
         self.calls.append(call)
-        if isinstance(body, dict) and request.method in ("POST", "PUT"):
+        is_activity = request.path.rstrip("/") != "/v3/conversations"
+        if isinstance(body, dict) and request.method in ("POST", "PUT") and is_activity:
             for problem in activity_problems(body, len(raw)):
                 self.problems.append(f"{request.method} {request.path}: {problem}")
         return call, body
@@ -312,11 +321,38 @@ class FakeConnector:
         return web.json_response({"error": {"code": "MemberNotFoundInConversation"}},
                                  status=404)
 
+    async def _create(self, request: web.Request) -> web.Response:
+        """A 1:1 chat with the one member named: the same id Teams' personal chat has here."""
+        call, body = await self._record(request)
+        if (failed := self._failure(request)) is not None:
+            call.status = failed.status
+            return failed
+        if self.create_status is not None:
+            call.status = self.create_status
+            return web.json_response({"error": {"code": "Forbidden"}}, status=self.create_status)
+        body = body or {}
+        members = body.get("members") or []
+        tenant = (body.get("tenantID") or body.get("tenantId")
+                  or ((body.get("channelData") or {}).get("tenant") or {}).get("id"))
+        if body.get("isGroup") or len(members) != 1 or tenant != TENANT:
+            return web.json_response({"error": {"code": "BadArgument"}}, status=400)
+        member = members[0]
+        aad = member.get("aadObjectId") or str(member.get("id", "")).removeprefix("29:")
+        self.created.append(body)
+        return web.json_response({"id": f"a:personal-{aad}"}, status=201)
+
+    async def _hang(self) -> None:
+        while self.hang_keys:
+            await asyncio.sleep(0.05)
+
     async def _openid(self, request: web.Request) -> web.Response:
+        self.key_fetches += 1
+        await self._hang()
         return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/openid/keys",
                                   "id_token_signing_alg_values_supported": ["RS256"]})
 
     async def _keys(self, request: web.Request) -> web.Response:
+        await self._hang()
         numbers = self._key.public_key().public_numbers()
         return web.json_response({"keys": [{
             "kty": "RSA", "use": "sig", "kid": self.kid, "alg": "RS256",
@@ -360,15 +396,26 @@ class TeamsStack:
     # ----- raw requests ---------------------------------------------------------------------------
 
     async def post_raw(self, data: bytes, *, content_type: str = "application/json",
-                       headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
+                       headers: dict[str, str] | None = None,
+                       settle: bool = True) -> aiohttp.ClientResponse:
+        """POST as Teams does; with `settle`, also wait for a turn the endpoint answered
+        early to finish delivering (a slow machine may pass the answer deadline)."""
         async with self.session.post(self.url, data=data, headers={
                 "Content-Type": content_type, **(headers or {})}) as response:
             await response.read()
-            return response
+        if settle:
+            await self.settle()
+        return response
 
-    async def post(self, activity: dict, *, token: str | None = None) -> aiohttp.ClientResponse:
+    async def settle(self, timeout: float = 60.0) -> None:
+        """Wait until no turn is delivering in the background."""
+        if self.bot.background:
+            await asyncio.wait(set(self.bot.background), timeout=timeout)
+
+    async def post(self, activity: dict, *, token: str | None = None,
+                   settle: bool = True) -> aiohttp.ClientResponse:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return await self.post_raw(json.dumps(activity).encode(), headers=headers)
+        return await self.post_raw(json.dumps(activity).encode(), headers=headers, settle=settle)
 
     # ----- activities as Teams sends them ---------------------------------------------------------
 
@@ -400,8 +447,9 @@ class TeamsStack:
             data["replyToId"] = reply_to
         return data
 
-    async def say(self, aad: str, text: str, **kw: Any) -> aiohttp.ClientResponse:
-        return await self.post(self.activity(aad, text=text, **kw))
+    async def say(self, aad: str, text: str, *, settle: bool = True,
+                  **kw: Any) -> aiohttp.ClientResponse:
+        return await self.post(self.activity(aad, text=text, **kw), settle=settle)
 
     async def click(self, aad: str, card: Posted, label: str, **kw: Any) -> aiohttp.ClientResponse:
         """Press the button whose title starts with `label` on a card the bot sent."""
