@@ -14,9 +14,9 @@ from store.models import (
     ConversationState,
     Organisation,
     OrgDomain,
-    Round,
     User,
 )
+from store.rounds import current_round  # noqa: F401  re-export: the round lookups live there
 
 
 def get_or_create_user(
@@ -35,7 +35,7 @@ def get_or_create_user(
 def get_or_create_state(session: Session, user: User, now: datetime) -> ConversationState:
     conv = session.scalar(select(ConversationState).where(ConversationState.user_id == user.id))
     if conv is None:
-        conv = ConversationState(user_id=user.id, state="idle", data={}, updated_at=now)
+        conv = ConversationState(user_id=user.id, data={}, updated_at=now)
         session.add(conv)
         session.flush()
     return conv
@@ -58,16 +58,6 @@ def org_by_email(session: Session, email: str) -> Organisation | None:
         return None
     best = max(row, key=lambda d: len(d.domain))  # the most specific domain wins
     return best.organisation
-
-
-def current_round(session: Session, now: datetime) -> Round | None:
-    """The open round members answer now: status open, already opened, latest first."""
-    return session.scalar(
-        select(Round)
-        .where(Round.status == "open", Round.opens_at <= now)
-        .order_by(Round.opens_at.desc(), Round.id.desc())
-        .limit(1)
-    )
 
 
 def assessment_for(session: Session, org_id: int, round_id: int) -> Assessment | None:

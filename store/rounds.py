@@ -1,4 +1,9 @@
-"""Queries about rounds and who takes part in them (the CLI, chat and the worker share them)."""
+"""Queries about rounds and who takes part in them (the CLI, chat and the worker share them).
+
+The one owner of the rules about rounds that several features need: which round is open now
+(`current_round`), which one a reference names (`round_by_ref`), which one counts as the
+previous (`previous_round`), and which companies are expected to answer (`PARTICIPATING_CLASSES`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Answer, Assessment, Organisation, Round, User
@@ -15,8 +20,26 @@ from store.models import Answer, Assessment, Organisation, Round, User
 PARTICIPATING_CLASSES = ("regular", "smb")
 
 
+MAX_ID_DIGITS = 9  # ids are 32-bit integers; a longer "number" is not one
+
+# Round order, newest first: by the moment a round opens, then by its number (creation order).
+NEWEST_FIRST = (Round.opens_at.desc(), Round.id.desc())
+
+
 def all_rounds(session: Session) -> list[Round]:
-    return list(session.scalars(select(Round).order_by(Round.opens_at.desc(), Round.id.desc())))
+    return list(session.scalars(select(Round).order_by(*NEWEST_FIRST)))
+
+
+def current_round(session: Session, now: datetime) -> Round | None:
+    """The open round members answer now: status open, already opened, newest first."""
+    return session.scalar(select(Round).where(Round.status == "open", Round.opens_at <= now)
+                          .order_by(*NEWEST_FIRST).limit(1))
+
+
+def latest_opened(session: Session, now: datetime) -> Round | None:
+    """The newest round that has opened, whatever its status (the report's default)."""
+    return session.scalar(select(Round).where(Round.opens_at <= now)
+                          .order_by(*NEWEST_FIRST).limit(1))
 
 
 def live_rounds(session: Session) -> list[Round]:
@@ -25,15 +48,26 @@ def live_rounds(session: Session) -> list[Round]:
                                 .order_by(Round.opens_at, Round.id)))
 
 
-def round_by_ref(session: Session, ref: str) -> Round | None:
-    """A round by its number ("3", "#3") or its exact name."""
-    ref = ref.strip()
-    number = ref.removeprefix("#")
-    if number.isdigit():
-        found = session.get(Round, int(number))
+def round_number(text: str) -> int | None:
+    """"3" or "#3" (full-width digits too) → 3; anything else, or a number no round id can be
+    (PostgreSQL would refuse it), → None."""
+    number = text.strip().removeprefix("#")
+    if not number.isdecimal() or len(number) > MAX_ID_DIGITS:
+        return None
+    return int(number)
+
+
+def round_by_ref(session: Session, ref: str | int) -> Round | None:
+    """A round by its number ("3", "#3") or its exact name; a name two rounds share names
+    neither (the caller asks for the number rather than guess)."""
+    ref = str(ref).strip()
+    number = round_number(ref)
+    if number is not None:
+        found = session.get(Round, number)
         if found is not None:
             return found
-    return session.scalar(select(Round).where(Round.name == ref))
+    named = list(session.scalars(select(Round).where(Round.name == ref).limit(2)))
+    return named[0] if len(named) == 1 else None
 
 
 def overlapping(session: Session, opens_at: datetime, deadline_at: datetime,
@@ -93,14 +127,32 @@ def secretariat_users(session: Session, admin_keys: Iterable[str],
     return [u for u in rows if u.is_admin or u.key in keys]
 
 
+def previous_round(session: Session, rnd: Round, *,
+                   submitted_by: int | None = None) -> Round | None:
+    """The one rule for "the previous round" (round report, a company's progress, carry-over).
+
+    Rounds are ordered by the moment they open; two that open at the same moment (opening days
+    have no time of day, so two rounds opened for the same day) are ordered by their number,
+    i.e. the order they were created. The previous round is the nearest one before `rnd` in
+    that order, of the same kind: a trial (sample) round is never compared with a real one.
+    With `submitted_by`, only rounds in which that company submitted count: its previous round.
+    """
+    earlier = or_(Round.opens_at < rnd.opens_at,
+                  and_(Round.opens_at == rnd.opens_at, Round.id < rnd.id))
+    query = select(Round).where(earlier, Round.id != rnd.id, Round.is_sample == rnd.is_sample)
+    if submitted_by is not None:
+        query = query.join(Assessment, Assessment.round_id == Round.id).where(
+            Assessment.org_id == submitted_by, Assessment.status == "submitted")
+    return session.scalar(query.order_by(*NEWEST_FIRST).limit(1))
+
+
 def previous_submitted(session: Session, assessment: Assessment) -> Assessment | None:
-    """The company's latest submitted assessment from a round that opened before this one's."""
+    """The company's submitted assessment in its previous round (the rule: `previous_round`)."""
     current = session.get(Round, assessment.round_id)
     if current is None:
         return None
-    return session.scalar(
-        select(Assessment).join(Round, Round.id == Assessment.round_id)
-        .where(Assessment.org_id == assessment.org_id, Assessment.status == "submitted",
-               Assessment.round_id != assessment.round_id, Round.opens_at < current.opens_at)
-        .order_by(Round.opens_at.desc(), Assessment.submitted_at.desc())
-        .limit(1))
+    before = previous_round(session, current, submitted_by=assessment.org_id)
+    if before is None:
+        return None
+    return session.scalar(select(Assessment).where(Assessment.org_id == assessment.org_id,
+                                                   Assessment.round_id == before.id))

@@ -24,8 +24,8 @@ SHEETS = ["概要 Summary", "回答 Answers", "1 ルール・プロセスの明�
 
 
 @pytest.fixture(autouse=True)
-def _env(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
+def _env(monkeypatch):
+    """The CLI reads its settings from the environment: no threshold from the caller's shell."""
     monkeypatch.delenv("AIGA_BENCHMARK_MIN_COMPANIES", raising=False)
 
 

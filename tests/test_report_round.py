@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from handlers.results.report import build_round_report, resolve_round, round_report_replies
 from handlers.types import Image, plain_text
 from store import audit
@@ -14,11 +12,6 @@ from tests.support import factories as f
 
 RUBRICS = f.progress_rubrics()
 scenario = f.report_scenario
-
-
-@pytest.fixture(autouse=True)
-def _charts(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
 
 
 def test_figures_of_the_round(database):

@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import pytest
 
+from bot.settings import SettingsError, load_settings
+from handlers import config
 from handlers.navi.scoring import figures, mean, percentile_rank, round2
 from handlers.results.benchmark import (
     BenchmarkConfigError,
@@ -104,12 +106,29 @@ def test_item_cells_count_only_the_companies_the_item_applies_to():
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("", 5), ("3", 3), (" 7 ", 7), ("12", 12)])
-def test_threshold_setting(raw, expected):
-    assert min_companies({"AIGA_BENCHMARK_MIN_COMPANIES": raw}) == expected
-    assert min_companies({}) == 5
+def test_threshold_setting(raw, expected, monkeypatch):
+    """From the environment through Settings into the handlers' configuration."""
+    monkeypatch.setenv("AIGA_BENCHMARK_MIN_COMPANIES", raw)
+    config.configure(config.HandlerConfig(
+        benchmark_min_companies=load_settings().aiga_benchmark_min_companies or 5))
+    assert min_companies() == expected
+    config.configure(config.HandlerConfig())
+    assert min_companies() == 5
 
 
 @pytest.mark.parametrize("raw", ["2", "0", "-5", "abc", "4.5", "five"])
-def test_threshold_below_three_or_not_a_number_is_refused(raw):
-    with pytest.raises(BenchmarkConfigError, match="AIGA_BENCHMARK_MIN_COMPANIES"):
-        min_companies({"AIGA_BENCHMARK_MIN_COMPANIES": raw})
+def test_threshold_below_three_or_not_a_number_is_refused(raw, monkeypatch):
+    monkeypatch.setenv("AIGA_BENCHMARK_MIN_COMPANIES", raw)
+    with pytest.raises(SettingsError, match="AIGA_BENCHMARK_MIN_COMPANIES"):
+        load_settings()
+
+
+@pytest.mark.parametrize("value", [2, 0, -5])
+def test_the_configuration_refuses_a_threshold_below_the_floor(value):
+    with pytest.raises(ValueError, match="at least 3"):
+        config.HandlerConfig(benchmark_min_companies=value)
+    bypassed = config.HandlerConfig()
+    object.__setattr__(bypassed, "benchmark_min_companies", value)
+    config.configure(bypassed)
+    with pytest.raises(BenchmarkConfigError, match="at least 3"):
+        min_companies()  # never loosened, even when a bad value got past the check

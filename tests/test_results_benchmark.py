@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from handlers import config
 from handlers.results import benchmark as bm
 from handlers.results.view import benchmark_replies, result_replies
 from handlers.types import Fields, plain_text
@@ -19,10 +21,9 @@ MINI = RUBRICS.get("0.9")
 ALL = [i.id for i in MINI.items]
 
 
-@pytest.fixture(autouse=True)
-def _charts_and_threshold(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
-    monkeypatch.delenv("AIGA_BENCHMARK_MIN_COMPANIES", raising=False)
+def threshold(n: int) -> None:
+    """Configure the publication threshold as Settings would (conftest restores it)."""
+    config.configure(replace(config.current(), benchmark_min_companies=n))
 
 
 def setup_round(session, levels: list[int], *, status: str = "closed", past_deadline=True):
@@ -184,12 +185,12 @@ def test_too_few_once_small_groups_are_left_out(database):
         assert "5社以上" in text and "会員平均" not in text.replace("会員平均は", "")
 
 
-def test_each_cell_is_checked_again_when_the_threshold_is_raised(database, monkeypatch):
-    monkeypatch.setenv("AIGA_BENCHMARK_MIN_COMPANIES", "3")
+def test_each_cell_is_checked_again_when_the_threshold_is_raised(database):
+    threshold(3)
     with database.transaction() as s:
         _rnd, companies = mixed_roles_round(s, [(f.BOTH, 3), (("user",), 3)])
         assert "16. 項目16: 3点 ｜ 会員平均 3.00" in bench_text(s, companies[0])  # frozen
-        monkeypatch.setenv("AIGA_BENCHMARK_MIN_COMPANIES", "4")
+        threshold(4)
         replies = benchmark_replies(f.turn(s, f.user(s, "console:a", companies[0])), None,
                                     RUBRICS)
         items = dict(replies[1].fields)
@@ -199,12 +200,16 @@ def test_each_cell_is_checked_again_when_the_threshold_is_raised(database, monke
         assert "会員平均 3.00" in areas["各リスク領域への対策"]  # all six have a risk item
 
 
-def test_threshold_is_configurable_but_never_below_three(database, monkeypatch):
-    monkeypatch.setenv("AIGA_BENCHMARK_MIN_COMPANIES", "3")
+def test_threshold_is_configurable_but_never_below_three(database):
+    threshold(3)
     with database.transaction() as s:
         _rnd, companies = setup_round(s, [1, 2, 3])
         assert "会員平均 2.00" in bench_text(s, companies[0])
-    monkeypatch.setenv("AIGA_BENCHMARK_MIN_COMPANIES", "2")
+    with pytest.raises(ValueError, match="at least 3"):
+        threshold(2)  # refused where the configuration is built
+    bypassed = config.current()
+    object.__setattr__(bypassed, "benchmark_min_companies", 2)  # a value that got past it
+    config.configure(bypassed)
     with database.transaction() as s:
         rnd2 = f.round_(s, "別ラウンド", deadline=f.NOW - timedelta(days=1), status="closed")
         a, b = f.org(s, "A社"), f.org(s, "B社")

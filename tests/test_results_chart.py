@@ -15,11 +15,6 @@ AREAS = ["ルール・プロセスの明文化", "周知徹底・人材育成", 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(autouse=True)
-def _chart_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
-
-
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height from the IHDR chunk."""
     data = path.read_bytes()

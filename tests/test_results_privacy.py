@@ -9,8 +9,6 @@ from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
-import pytest
-
 from bot.console import run_console
 from handlers.results.report import round_report_replies
 from handlers.results.view import benchmark_replies, org_result_replies, result_replies
@@ -26,12 +24,6 @@ MINI = RUBRICS.get("0.9")
 ALL = [i.id for i in MINI.items]
 B_LEVELS = {"policy": 4, "usage": 4, "cases": 1, "owner": 4, "data-ip": 4, "use-ip": 4,
             "monitoring": 4}  # B's own figures: overall 25/7 = 3.57, awareness 1.00
-
-
-@pytest.fixture(autouse=True)
-def _env(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
-    monkeypatch.delenv("AIGA_BENCHMARK_MIN_COMPANIES", raising=False)
 
 
 def two_companies(database, *, members: int = 0, over: bool = False) -> tuple[int, int]:

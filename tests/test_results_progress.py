@@ -7,14 +7,13 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-import pytest
-
 from handlers.navi.scoring import Figures
 from handlers.results.benchmark import company_figures
-from handlers.results.progress import compare, previous_submitted
+from handlers.results.progress import compare
 from handlers.results.view import result_replies
 from handlers.types import Image, plain_text
 from store import queries
+from store.rounds import previous_submitted
 from tests.support import factories as f
 
 RUBRICS = f.progress_rubrics()
@@ -22,11 +21,6 @@ V09, V10 = RUBRICS.get("0.9"), RUBRICS.get("1.0")
 THEN = {"policy": 2, "cases": 3, "owner": 1, "data-ip": 2, "monitoring": 4}  # developer
 NOW_LEVELS = {"policy": 3, "usage": 2, "cases": 3, "owner": 2, "data-ip": 1, "use-ip": 4,
               "bias": 2, "monitoring": 4}  # developer and user
-
-
-@pytest.fixture(autouse=True)
-def _charts(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIGA_CHART_DIR", str(tmp_path / "charts"))
 
 
 def two_rounds(session):

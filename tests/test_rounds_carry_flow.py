@@ -1,17 +1,15 @@
 """A new round through the real Router: the previous round's answers are offered item by item
 ("前回と同じ"), only for items the new rubric version keeps; the round chat commands and the
-mute button are routed. Runs once the wiring from the issue 6 report is merged."""
+mute button are routed (the wiring is merged: no skip, so a broken wire fails here)."""
 
 from __future__ import annotations
 
-import inspect
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from handlers.dates import TOKYO
-from handlers.navi.flow import NaviFlow
 from handlers.router import Router
 from store import reminders as rstore
 from store.models import Answer, User
@@ -19,10 +17,6 @@ from tests.support import factories
 from tests.support.chat import Chat
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=TOKYO)
-WIRED = ("carry_over_offer" in inspect.getsource(NaviFlow)
-         and "round:" in inspect.getsource(Router))
-pytestmark = pytest.mark.skipif(not WIRED, reason="navi/router wiring for issue 6 not merged "
-                                "yet (see the issue 6 report)")
 
 
 @pytest.fixture

@@ -9,16 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.dates import TOKYO
-from handlers.rounds.commands import (
-    RoundError,
-    carry_over_offer,
-    counts,
-    extend_round,
-    handle_round,
-    open_round,
-    participation,
-    round_command,
-)
+from handlers.rounds.carry_over import carry_over_offer
+from handlers.rounds.commands import handle_round, round_command
+from handlers.rounds.participation import counts, participation
+from handlers.rounds.service import RoundError, extend_round, open_round
 from handlers.types import Fields, plain_text
 from rubrics import registry
 from store import reminders as rstore

@@ -5,18 +5,15 @@ clicked in the real server (mute → recorded and shown; resume → the Navi con
 from __future__ import annotations
 
 import asyncio
-import inspect
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.notify import Target
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO, now_tokyo
-from handlers.rounds.commands import open_round
-from handlers.router import Router
+from handlers.rounds.service import open_round
 from rubrics import registry
 from store import reminders as rstore
 from store.models import User
@@ -70,11 +67,6 @@ def test_every_round_message_is_valid_block_kit(database):
     assert "未提出 1 社" in fake.posts("DUADMIN")[0]["text"]
 
 
-ROUTER_WIRED = "round:" in inspect.getsource(Router)
-
-
-@pytest.mark.skipif(not ROUTER_WIRED, reason="router wiring for 'round:' actions and round "
-                    "commands not merged yet (see the issue 6 report)")
 def test_reminder_buttons_work_in_the_real_server(database_url, database):
     now = now_tokyo()
     round_id = seed(database, opens=(now - timedelta(days=20)).date(),

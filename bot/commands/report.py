@@ -13,9 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.settings import load_settings
+from bot.settings import SettingsError, load_settings
 from handlers.dates import now_tokyo
-from handlers.results.benchmark import BenchmarkConfigError, min_companies
 from store.db import Database
 
 
@@ -34,25 +33,27 @@ def cli_actor() -> str:
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
+        # $USER is the operating-system account that ran the command, not a setting of the
+        # bot, so it is read here and not through Settings.
         user = os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
     return f"cli:{user}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from handlers.results.messages import say
     from handlers.results.report import export_round_report, report_text, resolve_round
+    from handlers.results.texts import say
     from store import audit
 
-    try:
-        min_companies()  # a bad threshold is reported here, before anything is written
-    except BenchmarkConfigError as exc:
-        print(f"setting {exc}", file=sys.stderr)
+    try:  # a bad setting (the benchmark threshold too) is reported before anything is written
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
         return 2
     for path in (args.xlsx, args.csv):
         if path is not None and path.is_dir():
             print(f"{path} is a folder; give a file name", file=sys.stderr)
             return 2
-    db = Database(load_settings().database_url)
+    db = Database(settings.database_url)
     now = now_tokyo()
     planned = [p for p in (args.xlsx, args.csv) if p is not None]
     new_files = [p for p in planned if not p.exists()]

@@ -24,20 +24,19 @@ from handlers.dates import fmt_date, fmt_datetime, now_tokyo
 
 
 def _policy():
-
     return load_settings().policy()
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from handlers.rounds.commands import open_round, parse_day
+    from handlers.rounds.service import open_round, parse_day
     from rubrics import registry
 
     policy = _policy()
 
     def action(session: Session) -> str:
         rnd = open_round(session, registry(), rubric_version=args.rubric,
-                         opens=parse_day(args.opens, "開始日", "opening day"),
-                         deadline=parse_day(args.deadline, "締切", "deadline"),
+                         opens=parse_day(args.opens, "opens"),
+                         deadline=parse_day(args.deadline, "deadline"),
                          name=args.name, now=now_tokyo(), policy=policy)
         return (f"opened #{rnd.id} {rnd.name} (ver{rnd.rubric_version}): "
                 f"{fmt_date(rnd.opens_at, 'en')} – {fmt_datetime(rnd.deadline_at, 'en')}\n"
@@ -46,7 +45,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from handlers.rounds.commands import counts, participation, phase
+    from handlers.rounds.participation import counts, participation
+    from handlers.rounds.service import phase
     from rubrics import registry
     from store.rounds import all_rounds
 
@@ -65,7 +65,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from handlers.rounds.commands import counts, find_round, participation, phase
+    from handlers.rounds.participation import counts, participation
+    from handlers.rounds.service import find_round, phase
     from rubrics import registry
 
     def action(session: Session) -> str:
@@ -83,13 +84,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
-    from handlers.rounds.commands import extend_round, find_round, parse_day
+    from handlers.rounds.service import extend_round, find_round, parse_day
 
     policy = _policy()
 
     def action(session: Session) -> str:
         rnd = find_round(session, args.round)
-        extend_round(session, rnd, parse_day(args.deadline, "締切", "deadline"), now_tokyo(),
+        extend_round(session, rnd, parse_day(args.deadline, "deadline"), now_tokyo(),
                      policy)
         return (f"extended #{rnd.id} {rnd.name} to {fmt_datetime(rnd.deadline_at, 'en')}; "
                 "pending reminders re-planned, nothing already sent is sent again\n"
@@ -98,7 +99,7 @@ def cmd_extend(args: argparse.Namespace) -> int:
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    from handlers.rounds.commands import close_round, find_round
+    from handlers.rounds.service import close_round, find_round
 
     def action(session: Session) -> str:
         rnd = close_round(session, find_round(session, args.round), now_tokyo())
@@ -107,13 +108,13 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_mutes(args: argparse.Namespace) -> int:
-    from handlers.rounds.commands import find_round
+    from handlers.rounds.service import find_round
 
     return run_in_transaction(lambda session: _mutes(session, find_round(session, args.round)))
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
-    from handlers.rounds.commands import find_round
+    from handlers.rounds.service import find_round
 
     return run_in_transaction(lambda session: _failures(session, find_round(session, args.round)))
 
@@ -128,14 +129,14 @@ def _schedule(session: Session, round_id: int) -> str:
 
 
 def _mutes(session: Session, rnd) -> str:
-    from handlers.rounds.commands import mute_lines
+    from handlers.rounds.participation import mute_lines
 
     lines = mute_lines(session, rnd)
     return f"muted reminders ({len(lines)}):" + "".join(f"\n  {x}" for x in lines)
 
 
 def _failures(session: Session, rnd) -> str:
-    from handlers.rounds.commands import problem_lines, unreachable_lines
+    from handlers.rounds.participation import problem_lines, unreachable_lines
 
     failures, missed = problem_lines(session, rnd, "en")
     nobody = unreachable_lines(session, rnd)

@@ -25,8 +25,7 @@ The privacy rule (also in the README section "Results, benchmark and round repor
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -37,6 +36,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from handlers import config
+from handlers.config import BENCHMARK_DEFAULT, BENCHMARK_FLOOR
 from handlers.navi.scoring import Figures, exact_mean, figures, percentile_rank, round2
 from rubrics.loader import Rubric
 from store import audit, queries
@@ -44,33 +45,25 @@ from store.models import Assessment, Organisation, Round
 
 log = logging.getLogger(__name__)
 
-ENV_MIN_COMPANIES = "AIGA_BENCHMARK_MIN_COMPANIES"
-DEFAULT_MIN_COMPANIES = 5
-FLOOR_MIN_COMPANIES = 3  # below this an average of the others is one subtraction from a company
+# The threshold's default and floor live in handlers/config.py. Re-export for bot/settings.py's
+# validator only: remove once it imports BENCHMARK_FLOOR from handlers.config.
+FLOOR_MIN_COMPANIES = BENCHMARK_FLOOR
 
 RubricLookup = Callable[[str], Rubric]
 Status = Literal["published", "open", "too_few", "not_participant", "config_error"]
 
 
 class BenchmarkConfigError(ValueError):
-    """AIGA_BENCHMARK_MIN_COMPANIES is not a whole number of at least 3."""
+    """The configured threshold is below the floor (only a bypassed HandlerConfig can be)."""
 
 
-def min_companies(environ: Mapping[str, str] | None = None) -> int:
-    """The publication threshold from the environment; a bad value raises, never loosens it."""
-    raw = (os.environ if environ is None else environ).get(ENV_MIN_COMPANIES, "").strip()
-    if not raw:
-        return DEFAULT_MIN_COMPANIES
-    try:
-        value = int(raw)
-    except ValueError:
+def min_companies() -> int:
+    """The publication threshold from the deployment's configuration (bot/settings.py reads
+    AIGA_BENCHMARK_MIN_COMPANIES); a value below the floor raises, never loosens the rule."""
+    value = config.current().benchmark_min_companies
+    if not isinstance(value, int) or value < BENCHMARK_FLOOR:
         raise BenchmarkConfigError(
-            f"{ENV_MIN_COMPANIES} must be a whole number of at least {FLOOR_MIN_COMPANIES}"
-        ) from None
-    if value < FLOOR_MIN_COMPANIES:
-        raise BenchmarkConfigError(
-            f"{ENV_MIN_COMPANIES} must be at least {FLOOR_MIN_COMPANIES} (got {value})"
-        )
+            f"the benchmark threshold must be a whole number of at least {BENCHMARK_FLOOR}")
     return value
 
 
@@ -139,7 +132,7 @@ class Outcome:
 
     status: Status
     benchmark: Benchmark | None = None
-    threshold: int = DEFAULT_MIN_COMPANIES
+    threshold: int = BENCHMARK_DEFAULT
 
 
 # ----- publication ---------------------------------------------------------------------------

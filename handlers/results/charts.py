@@ -15,11 +15,12 @@ import os
 import tempfile
 import textwrap
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-ENV_CHART_DIR = "AIGA_CHART_DIR"
-DEFAULT_CHART_DIR = Path("var") / "charts"
+from handlers import config
+
 SCALE_MAX = 4  # levels run from 1 to 4
 STYLES = (  # colour, line style, fill alpha — first series is the company itself
     ("#1f4e9c", "-", 0.25),
@@ -36,9 +37,14 @@ class Series:
     values: tuple[float | None, ...]
 
 
+def as_float(value: Decimal | None) -> float | None:
+    """A figure as a chart point; None stays a gap."""
+    return None if value is None else float(value)
+
+
 def chart_dir() -> Path:
     """Absolute, so the path in an Image reply works whatever folder the adapter runs in."""
-    return Path(os.environ.get(ENV_CHART_DIR) or DEFAULT_CHART_DIR).resolve()
+    return Path(config.current().chart_dir).resolve()
 
 
 @cache

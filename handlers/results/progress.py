@@ -1,5 +1,7 @@
 """Progress: how a company's result changed since its previous submitted round.
 
+Which round that is, is decided in one place: store/rounds.py `previous_round`.
+
 Items are matched by id, which stays the same across rubric versions; an item the earlier
 version did not have is "new", one the company was not asked last time (its roles changed) is
 "not answered before". Each change is the difference of the two figures shown (both already
@@ -12,12 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from handlers.navi.scoring import Figures, round2
 from rubrics.loader import Item, Rubric
-from store.models import Assessment, Round
+from store.models import Assessment
 
 ItemStatus = Literal["up", "down", "same", "new_item", "not_before"]
 
@@ -55,24 +54,6 @@ class Progress:
     areas: dict[str, Change]  # by area id, in the current rubric's order
     items: list[ItemChange]  # current applicable items, rubric order
     removed: list[str]  # item ids answered last time that the current rubric no longer has
-
-
-def previous_submitted(session: Session, assessment: Assessment) -> Assessment | None:
-    """The company's submitted assessment in the latest round that opened before this one."""
-    current = assessment.round
-    return session.scalar(
-        select(Assessment)
-        .join(Round, Assessment.round_id == Round.id)
-        .where(
-            Assessment.org_id == assessment.org_id,
-            Assessment.status == "submitted",
-            Assessment.id != assessment.id,
-            (Round.opens_at < current.opens_at)
-            | ((Round.opens_at == current.opens_at) & (Round.id < current.id)),
-        )
-        .order_by(Round.opens_at.desc(), Round.id.desc())
-        .limit(1)
-    )
 
 
 def compare(previous: Assessment, now_rubric: Rubric, now: Figures, then_rubric: Rubric,

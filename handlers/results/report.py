@@ -22,16 +22,15 @@ from sqlalchemy.orm import Session
 from handlers.context import Turn
 from handlers.navi.scoring import Figures, exact_mean, round2
 from handlers.results.benchmark import company_figures, submitted_in
-from handlers.results.messages import fmt, fmt_delta, say
+from handlers.results.texts import fmt, fmt_delta, say
 from handlers.types import Fields, Image, Reply, Text
 from rubrics.loader import Area, Item, Rubric, RubricRegistry, registry
-from store import audit, queries
+from store import audit, queries, rounds
 from store.models import Answer, Assessment, Organisation, Round
 
 log = logging.getLogger(__name__)
 
 LOWEST_COUNT = 5  # items named as the industry's focus
-PARTICIPATING_CLASSES = ("regular", "smb")  # expected to answer every round
 
 
 @dataclass(frozen=True)
@@ -113,31 +112,11 @@ class RoundReport:
 
 
 def resolve_round(session: Session, ref: str | int | None, now: datetime) -> Round | None:
-    """A round by id ("3", "#3") or exact name; None or "" means the open round, else the
-    latest one already opened."""
+    """A round by id ("3", "#3") or exact name (store/rounds.py `round_by_ref`); None or ""
+    means the open round, else the latest one already opened."""
     if ref is None or (isinstance(ref, str) and not ref.strip()):
-        current = queries.current_round(session, now)
-        if current is not None:
-            return current
-        return session.scalar(select(Round).where(Round.opens_at <= now)
-                              .order_by(Round.opens_at.desc(), Round.id.desc()).limit(1))
-    number = str(ref).strip().removeprefix("#")
-    if number.isdigit():
-        found = session.get(Round, int(number))
-        if found is not None:
-            return found
-    names = list(session.scalars(select(Round).where(Round.name == str(ref).strip())))
-    return names[0] if len(names) == 1 else None  # two rounds of one name: ask for the id
-
-
-def previous_round(session: Session, rnd: Round) -> Round | None:
-    return session.scalar(
-        select(Round)
-        .where((Round.opens_at < rnd.opens_at) | ((Round.opens_at == rnd.opens_at)
-                                                  & (Round.id < rnd.id)))
-        .order_by(Round.opens_at.desc(), Round.id.desc())
-        .limit(1)
-    )
+        return rounds.current_round(session, now) or rounds.latest_opened(session, now)
+    return rounds.round_by_ref(session, ref)
 
 
 # ----- figures -------------------------------------------------------------------------------
@@ -149,7 +128,7 @@ def build_round_report(session: Session, rnd: Round,
     rubric = rubric_for(rnd.rubric_version)
     companies = _companies(session, rnd, rubric_for)
     rows = [c.figures for c in companies if c.figures is not None]
-    before = previous_round(session, rnd)
+    before = rounds.previous_round(session, rnd)
     then: _Means | None = None
     then_rubric: Rubric | None = None
     if before is not None:
@@ -196,21 +175,17 @@ def _means(session: Session, rnd: Round, rubric_for: Callable[[str], Rubric]) ->
     )
 
 
-def _assessments(session: Session, rnd: Round) -> list[Assessment]:
-    return list(session.scalars(select(Assessment).where(Assessment.round_id == rnd.id)))
-
-
 def _companies(session: Session, rnd: Round,
                rubric_for: Callable[[str], Rubric]) -> list[Company]:
     """Every registered member company (regular and SMB; expert members are individuals and
     count only if they took part). Trial companies count only in a trial (sample) round."""
-    by_org = {a.org_id: a for a in _assessments(session, rnd)}
+    by_org = rounds.assessments_by_org(session, rnd.id)
     orgs = session.scalars(select(Organisation).where(Organisation.is_sample == rnd.is_sample)
                            .order_by(Organisation.name))
     companies = []
     for org in orgs:
         assessment = by_org.get(org.id)
-        if assessment is None and org.membership_class not in PARTICIPATING_CLASSES:
+        if assessment is None and org.membership_class not in rounds.PARTICIPATING_CLASSES:
             continue
         answers = queries.answers_by_item(session, assessment.id) if assessment else {}
         figs = None
@@ -228,7 +203,7 @@ def round_report_replies(turn: Turn, round_id: int | None,
     """「レポート」: the round report for the secretariat; members get a polite refusal."""
     lang = turn.lang
     if not turn.is_admin:
-        return [Text(say(lang, "admin_only"))]
+        return [Text(say(lang, "report_admin_only"))]
     rnd = resolve_round(turn.session, round_id, turn.now)
     if rnd is None:
         key = "no_rounds" if round_id is None else "round_unknown"
@@ -319,27 +294,23 @@ def report_chart(lang: str, report: RoundReport) -> Image | None:
 
     labels = [area.name.get(lang) for area, _ in report.areas]
     series = [charts.Series(say(lang, "this_round", round=report.round.name),
-                            tuple(_float(stat.mean) for _, stat in report.areas))]
+                            tuple(charts.as_float(stat.mean) for _, stat in report.areas))]
     if report.previous_round is not None:
         series.append(charts.Series(
             say(lang, "previous_label", round=report.previous_round.name),
-            tuple(_float(stat.previous) for _, stat in report.areas)))
+            tuple(charts.as_float(stat.previous) for _, stat in report.areas)))
     item_labels = [f"{s.item.number}. {s.item.title.get(lang)}" for s in report.items]
     try:
         path = charts.bar_chart(labels, series, item_labels,
-                                [_float(s.stat.mean) for s in report.items],
+                                [charts.as_float(s.stat.mean) for s in report.items],
                                 say(lang, "bar_title"), say(lang, "bar_items_title"),
-                                reference=_float(report.overall.mean))
+                                reference=charts.as_float(report.overall.mean))
     except (ImportError, OSError) as exc:
         log.error("report chart not drawn: %s", exc)
         return None
     alt = "; ".join(f"{label} {fmt(v)}" for label, v in zip(labels, series[0].values,
                                                             strict=True))
     return Image(path=str(path), alt=alt, title=say(lang, "bar_caption"))
-
-
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
 
 
 # ----- export (CLI) --------------------------------------------------------------------------

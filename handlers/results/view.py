@@ -16,12 +16,13 @@ from handlers.context import Turn
 from handlers.dates import fmt_date
 from handlers.navi.scoring import Figures, round2, score
 from handlers.results import benchmark as bm
-from handlers.results.messages import fmt, fmt_delta, say
-from handlers.results.progress import Progress, compare, previous_submitted
+from handlers.results.progress import Progress, compare
+from handlers.results.texts import fmt, fmt_delta, say
 from handlers.types import Fields, Image, Reply, Text
 from rubrics.loader import Rubric, RubricError, RubricRegistry, registry
 from store import queries
 from store.models import Assessment, Organisation, Round
+from store.rounds import previous_submitted
 
 log = logging.getLogger(__name__)
 
@@ -284,16 +285,16 @@ def _radar(turn: Turn, assessment: Assessment, rubric: Rubric, mine: Figures,
     rnd: Round = assessment.round
     labels = [a.name.get(lang) for a in rubric.areas]
     series = [charts.Series(say(lang, "series_company", round=rnd.name),
-                            tuple(_float(round2(mine.areas.get(a.id))) for a in rubric.areas))]
+                            tuple(charts.as_float(round2(mine.areas.get(a.id))) for a in rubric.areas))]
     if bench is not None:
         cells = [bench.area(a.id) for a in rubric.areas]
         series.append(charts.Series(
             say(lang, "series_members", n=bench.population),
-            tuple(_float(c.mean) if bench.shown(c) else None for c in cells)))
+            tuple(charts.as_float(c.mean) if bench.shown(c) else None for c in cells)))
     if isinstance(progress, Progress):
         series.append(charts.Series(
             say(lang, "series_previous", round=progress.previous.round.name),
-            tuple(_float(progress.areas[a.id].before) for a in rubric.areas)))
+            tuple(charts.as_float(progress.areas[a.id].before) for a in rubric.areas)))
     title = say(lang, "radar_title", org=assessment.organisation.name)
     try:
         path = charts.radar_chart(labels, series, title)
@@ -304,7 +305,3 @@ def _radar(turn: Turn, assessment: Assessment, rubric: Rubric, mine: Figures,
         f"{label} {fmt(None if v is None else Decimal(str(v)))}"
         for label, v in zip(labels, s.values, strict=True)) for s in series)
     return Image(path=str(path), alt=alt, title=say(lang, "radar_caption"))
-
-
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 import jpholiday
 
 from handlers.dates import TOKYO, fmt_date, fmt_datetime
+from handlers.rounds.texts import say
 from handlers.types import Choice, Lang, Question, Reply, Text
 
 DEFAULT_DAYS = (14, 7, 3, 1, 0)
@@ -152,44 +153,29 @@ class Progress:
     total: int
 
     def label(self, lang: Lang) -> str:
-        if self.state == "submitted":
-            return "提出済み" if lang == "ja" else "submitted"
-        if self.state == "not_started":
-            return (f"未着手（0/{self.total}）" if lang == "ja"
-                    else f"not started (0/{self.total})")
-        return (f"{self.answered}/{self.total} 回答済み" if lang == "ja"
-                else f"{self.answered}/{self.total} answered")
+        if self.state in ("submitted", "not_started"):
+            return say(lang, f"progress_{self.state}", total=self.total)
+        return say(lang, "progress_in_progress", answered=self.answered, total=self.total)
 
 
 def days_left_text(now: datetime, deadline_at: datetime, lang: Lang) -> str:
     days = (deadline_at.astimezone(TOKYO).date() - now.astimezone(TOKYO).date()).days
     if days <= 0:
-        return "本日締切" if lang == "ja" else "due today"
-    if lang == "ja":
-        return f"あと{days}日"
-    return f"{days} day{'s' if days != 1 else ''} left"
+        return say(lang, "due_today")
+    return say(lang, "days_left_one" if days == 1 else "days_left", days=days)
 
 
 def mute_choice(round_id: int, lang: Lang) -> Choice:
-    return Choice("このラウンドのリマインドを停止" if lang == "ja"
-                  else "Mute reminders for this round", f"round:mute:{round_id}")
+    return Choice(say(lang, "mute_choice"), f"round:mute:{round_id}")
 
 
 def announce_replies(lang: Lang, *, round_name: str, rubric_name: str, deadline_at: datetime,
                      items: int) -> list[Reply]:
     deadline = fmt_date(deadline_at, lang)
-    if lang == "ja":
-        title = f"自己診断ラウンド「{round_name}」を開始しました"
-        body = (f"{rubric_name}（{items}項目）で各社の自己診断をお願いします。"
-                f"締切は {deadline} です。回答は会社単位で、同じ会社の方が続きから回答できます。")
-        start = "ナビを始める"
-    else:
-        title = f"The self-assessment round '{round_name}' is open"
-        body = (f"Please complete {rubric_name} ({items} items) for your company by {deadline}. "
-                "Answers belong to the company: colleagues can continue where you stopped.")
-        start = "Start the Navi"
-    return [Question(title=title, body=body,
-                     choices=[Choice(start, "navi:start", style="primary")],
+    return [Question(title=say(lang, "announce_title", round=round_name),
+                     body=say(lang, "announce_body", rubric=rubric_name, items=items,
+                              deadline=deadline),
+                     choices=[Choice(say(lang, "start_navi"), "navi:start", style="primary")],
                      key=f"round:announce:{round_name}"[:200])]
 
 
@@ -198,19 +184,12 @@ def reminder_replies(lang: Lang, *, round_id: int, round_name: str, deadline_at:
     """「20/36 回答済み」, the days left, a button to resume (or start) and one to mute."""
     deadline, left = fmt_date(deadline_at, lang), days_left_text(now, deadline_at, lang)
     started = progress.state != "not_started"
-    if lang == "ja":
-        title = f"【リマインド】「{round_name}」の締切は {deadline}（{left}）です"
-        body = (f"{progress.org_name}: {progress.label(lang)}。"
-                + ("続きから回答できます。" if started else "まだ回答が始まっていません。"))
-        go = "続きから回答する" if started else "ナビを始める"
-    else:
-        title = f"Reminder: '{round_name}' is due {deadline} ({left})"
-        body = (f"{progress.org_name}: {progress.label(lang)}. "
-                + ("You can continue where you stopped." if started
-                   else "Your company has not started yet."))
-        go = "Resume" if started else "Start the Navi"
+    body = say(lang, "reminder_started" if started else "reminder_not_started",
+               org=progress.org_name, progress=progress.label(lang))
+    go = say(lang, "resume_navi" if started else "start_navi")
     return [Question(
-        title=title, body=body,
+        title=say(lang, "reminder_title", round=round_name, deadline=deadline, left=left),
+        body=body,
         choices=[Choice(go, "navi:resume" if started else "navi:start", style="primary")],
         actions=[mute_choice(round_id, lang)],
         context=f"{progress.answered}/{progress.total}",
@@ -237,19 +216,15 @@ def summary_replies(lang: Lang, facts: SummaryFacts) -> list[Reply]:
     """Who did not finish, then mutes, failed deliveries and reminders that were not sent: one
     message, so the delivery is one post."""
     done = facts.companies - len(facts.unfinished)
-    deadline, as_of = fmt_date(facts.deadline_at, lang), fmt_datetime(facts.as_of, lang)
-    if lang == "ja":
-        title = (f"「{facts.round_name}」締切（{deadline}）後の状況（{as_of}時点）: "
-                 f"提出 {done}/{facts.companies} 社、未提出 {len(facts.unfinished)} 社")
-        notes = [("リマインド停止", facts.muted), ("配信できなかった宛先", facts.failures),
-                 ("送れなかったリマインド", facts.missed), ("届け先のない企業", facts.unreachable)]
-        all_done = "全社提出済みです。"
-    else:
-        title = (f"'{facts.round_name}' after the deadline ({deadline}), as of {as_of}: "
-                 f"{done}/{facts.companies} submitted, {len(facts.unfinished)} not")
-        notes = [("Muted reminders", facts.muted), ("Could not be delivered", facts.failures),
-                 ("Reminders not sent", facts.missed), ("No one to remind", facts.unreachable)]
-        all_done = "Every company has submitted."
+    title = say(lang, "summary_title", round=facts.round_name,
+                deadline=fmt_date(facts.deadline_at, lang),
+                as_of=fmt_datetime(facts.as_of, lang), done=done, companies=facts.companies,
+                unfinished=len(facts.unfinished))
+    notes = [(say(lang, "muted_label"), facts.muted),
+             (say(lang, "failures_label"), facts.failures),
+             (say(lang, "missed_label"), facts.missed),
+             (say(lang, "unreachable_label"), facts.unreachable)]
+    all_done = say(lang, "all_done")
     lines = [title]
     lines += [f"・{p.org_name}: {p.label(lang)}" for p in facts.unfinished] or [all_done]
     lines += [f"{label}: " + "; ".join(values) for label, values in notes if values]

@@ -1,14 +1,16 @@
-"""Sentences of the results, benchmark and round report features, Japanese first, then English.
+"""Every sentence of the results capability (a company's result, the member benchmark, the
+round report), Japanese first, then English, so a translator reviews them in one file.
 
-Kept apart from handlers/messages.py (shared by every feature) so this feature's wording can be
-reviewed in one place; keys not found here fall back to the shared catalogue.
+Keys not found here fall back to the shared catalogue (handlers/messages.py). The number formats
+every figure is shown with (`fmt`, `fmt_delta`) live here too: they are part of the words.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from handlers import messages
+from handlers.catalogue import Catalogue
+from handlers.messages import SHARED
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # access and refusals
@@ -22,7 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "申し訳ありませんが、ほかの会員企業の結果はお見せできません。",
         "Sorry, I can't show another member company's result.",
     ),
-    "admin_only": (
+    "report_admin_only": (  # the shared "admin_only", plus where a member's own result is
         "ラウンドレポートは事務局専用です。貴社の結果は「結果」でご覧いただけます。",
         "The round report is for the secretariat only. Say \"result\" to see your "
         "company's own result.",
@@ -173,12 +175,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+TEXTS = Catalogue(MESSAGES, parent=SHARED)
+
+
 def say(lang: str, key: str, **values: object) -> str:
-    """The message `key` in `lang`; keys of the shared catalogue work too."""
-    if key not in MESSAGES:
-        return messages.say(lang, key, **values)
-    ja, en = MESSAGES[key]
-    return (en if lang == "en" else ja).format(**values)
+    """The results sentence `key` in `lang` (shared keys work too)."""
+    return TEXTS.say(lang, key, **values)
 
 
 def fmt(value: Decimal | float | None) -> str:

@@ -1,0 +1,182 @@
+"""Every sentence of the rounds capability (secretariat commands, reminders, mute button,
+carry-over), Japanese first, then English, so a translator reviews them in one file.
+
+Keys not found here fall back to the shared catalogue (handlers/messages.py: "admin_only", …).
+"""
+
+from __future__ import annotations
+
+from handlers.catalogue import Catalogue
+from handlers.messages import SHARED
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # refusals of the round service (RoundError)
+    "what_date": ("日付", "date"),
+    "what_opens": ("開始日", "opening day"),
+    "what_deadline": ("締切", "deadline"),
+    "bad_date": (
+        "{what_ja}「{value}」を読めません。YYYY-MM-DD の形で指定してください（例: 2026-12-01）。",
+        "Cannot read the {what_en} '{value}'. Use YYYY-MM-DD, e.g. 2026-12-01.",
+    ),
+    "no_rubric": (
+        "ルーブリック ver{version} はありません（あるもの: {have}）。",
+        "There is no rubric version {version} (available: {have}).",
+    ),
+    "deadline_before_opens": (
+        "締切（{deadline}）が開始日（{opens}）より前です。",
+        "The deadline ({deadline}) is before the opening day ({opens}).",
+    ),
+    "default_name": (
+        "AIガバナンスナビ ver{version}（{year}年{month}月）",
+        "AIガバナンスナビ ver{version}（{year}年{month}月）",  # one name in both languages
+    ),
+    "name_too_long": (
+        "ラウンド名は{n}字以内にしてください。",
+        "Keep the round name within {n} characters.",
+    ),
+    "name_taken": (
+        "「{name}」という名前のラウンドは既にあります。",
+        "A round named '{name}' already exists.",
+    ),
+    "closed": ("「{name}」は終了しています。", "'{name}' is closed."),
+    "already_closed": ("「{name}」は既に終了しています。", "'{name}' is already closed."),
+    "deadline_not_later": (
+        "新しい締切は現在の締切（{current_ja}）より後の日にしてください。",
+        "The new deadline must be after the current one ({current_en}).",
+    ),
+    "round_not_found": (
+        "ラウンド「{ref}」が見つかりません（「ラウンド一覧」で番号を確認できます）。",
+        "No round '{ref}' (see 'round list' for the numbers).",
+    ),
+    "deadline_past": (
+        "締切（{end_ja}）が過去です。",
+        "The deadline ({end_en}) is in the past.",
+    ),
+    "overlap": (
+        "期間が実施中のラウンド #{id}「{name}」（締切 {deadline_ja}）と重なります。"
+        "先にそちらを終了するか、日程を変えてください。",
+        "The period overlaps round #{id} '{name}' (deadline {deadline_en}). Close it first or "
+        "choose other dates.",
+    ),
+    # phases (derived from the dates)
+    "phase_closed": ("終了", "closed"),
+    "phase_planned": ("開始前", "planned"),
+    "phase_open": ("受付中", "open"),
+    "phase_past_deadline": ("締切後（未終了）", "past deadline (not closed)"),
+    # participation
+    "progress_submitted": ("提出済み", "submitted"),
+    "progress_not_started": ("未着手（0/{total}）", "not started (0/{total})"),
+    "progress_in_progress": ("{answered}/{total} 回答済み", "{answered}/{total} answered"),
+    "late_not_sent": ("締切後のため未送信 {n} 件", "{n} deliveries not sent: past the deadline"),
+    # chat commands
+    "need_number": (
+        "ラウンドの番号を指定してください（例: round {verb} 3）。",
+        "Give the round number, e.g. round {verb} 3.",
+    ),
+    "closed_done": (
+        "#{id}「{name}」を終了しました。以後のリマインドは送りません。",
+        "Closed #{id} '{name}'. No more reminders.",
+    ),
+    "extend_usage": ("使い方: round extend 3 2027-01-31", "Usage: round extend 3 2027-01-31"),
+    "extended": (
+        "#{id}「{name}」の締切を {deadline_ja} に延長しました。"
+        "未送信のリマインドは新しい締切に合わせて組み直しました（送信済みのものは再送しません）。",
+        "Extended #{id} '{name}' to {deadline_en}. Pending reminders now follow the new "
+        "deadline; nothing already sent is sent again.",
+    ),
+    "open_usage": (
+        '使い方: round open 1.1 2026-12-01 2027-01-15 name="2026年度下期"（版・開始日・締切）',
+        'Usage: round open 1.1 2026-12-01 2027-01-15 name="FY2026 H2" (rubric, opens, '
+        'deadline)',
+    ),
+    "opened": (
+        "#{id}「{name}」（ver{rubric}）を作成しました。開始 {opens_ja}、締切 {deadline_ja}。"
+        "開始時に告知チャンネルと紐付け済みの全会員ユーザーへお知らせします。",
+        "Created #{id} '{name}' (ver{rubric}), opens {opens_en}, deadline {deadline_en}. It will "
+        "be announced in the announcement channels and to every linked member user.",
+    ),
+    "slot_open": ("告知", "announcement"),
+    "slot_summary": ("事務局へ集計", "summary"),
+    "slot_reminder": ("リマインド（{days}日前）", "reminder ({days} days before)"),
+    "schedule_title": ("配信予定", "Schedule"),
+    "list_row": (
+        "ver{rubric} · {opens_ja}〜{deadline_ja} · {phase_ja} · 提出 {submitted}/{total}"
+        "・回答中 {in_progress}・未着手 {not_started}",
+        "ver{rubric} · {opens_en} – {deadline_en} · {phase_en} · submitted {submitted}/{total}, "
+        "in progress {in_progress}, not started {not_started}",
+    ),
+    "no_rounds": ("ラウンドはまだありません。", "There are no rounds yet."),
+    "list_title": ("ラウンド {n} 件", "{n} rounds"),
+    "status_title": (
+        "#{id}「{name}」{phase_ja} · 締切 {deadline_ja} · 提出 {submitted}/{total}"
+        "・回答中 {in_progress}・未着手 {not_started}",
+        "#{id} '{name}' {phase_en} · deadline {deadline_en} · submitted {submitted}/{total}, "
+        "in progress {in_progress}, not started {not_started}",
+    ),
+    "muted_label": ("リマインド停止", "Muted reminders"),
+    "unreachable_label": ("届け先のない企業", "No one to remind"),
+    "failures_label": ("配信できなかった宛先", "Could not be delivered"),
+    "none_listed": ("なし", "none"),
+    "missed_label": ("送れなかったリマインド", "Reminders not sent"),
+    # the mute button
+    "stale_button": ("このボタンは古いか、無効です。", "That button is old or no longer valid."),
+    "muted": (
+        "「{name}」のリマインドを停止しました。事務局にも停止したことが表示されます。",
+        "Reminders for '{name}' are muted. The secretariat can see that you muted them.",
+    ),
+    "unmute_button": ("リマインドを再開する", "Unmute reminders"),
+    "unmuted": ("「{name}」のリマインドを再開しました。", "Reminders for '{name}' are back on."),
+    # carry-over of last round's answers
+    "carry_level": ("{n}点", "Level {n}"),
+    "carry_line": ("前回（{round}）の回答: {level}", "Last time ({round}): {level}"),
+    "carry_note": ("（メモ: {note}）", " (note: {note})"),
+    "carry_choice": ("前回と同じ（{level}）", "Same as last time ({level})"),
+    # reminders sent by the worker
+    "due_today": ("本日締切", "due today"),
+    "days_left_one": ("あと{days}日", "{days} day left"),
+    "days_left": ("あと{days}日", "{days} days left"),
+    "mute_choice": ("このラウンドのリマインドを停止", "Mute reminders for this round"),
+    "announce_title": (
+        "自己診断ラウンド「{round}」を開始しました",
+        "The self-assessment round '{round}' is open",
+    ),
+    "announce_body": (
+        "{rubric}（{items}項目）で各社の自己診断をお願いします。"
+        "締切は {deadline} です。回答は会社単位で、同じ会社の方が続きから回答できます。",
+        "Please complete {rubric} ({items} items) for your company by {deadline}. "
+        "Answers belong to the company: colleagues can continue where you stopped.",
+    ),
+    "start_navi": ("ナビを始める", "Start the Navi"),
+    "resume_navi": ("続きから回答する", "Resume"),
+    "reminder_title": (
+        "【リマインド】「{round}」の締切は {deadline}（{left}）です",
+        "Reminder: '{round}' is due {deadline} ({left})",
+    ),
+    "reminder_started": (
+        "{org}: {progress}。続きから回答できます。",
+        "{org}: {progress}. You can continue where you stopped.",
+    ),
+    "reminder_not_started": (
+        "{org}: {progress}。まだ回答が始まっていません。",
+        "{org}: {progress}. Your company has not started yet.",
+    ),
+    "summary_title": (
+        "「{round}」締切（{deadline}）後の状況（{as_of}時点）: "
+        "提出 {done}/{companies} 社、未提出 {unfinished} 社",
+        "'{round}' after the deadline ({deadline}), as of {as_of}: "
+        "{done}/{companies} submitted, {unfinished} not",
+    ),
+    "all_done": ("全社提出済みです。", "Every company has submitted."),
+}
+
+TEXTS = Catalogue(MESSAGES, parent=SHARED)
+
+
+def say(lang: str, key: str, **values: object) -> str:
+    """The rounds sentence `key` in `lang` (shared keys work too)."""
+    return TEXTS.say(lang, key, **values)
+
+
+def error_pair(key: str, **values: object) -> tuple[str, str]:
+    """(ja, en) of `key`, for a RoundError raised before the reader's language is known."""
+    return TEXTS.pair(key, **values)
