@@ -137,3 +137,22 @@ def mark(session: Session, message_id: int, state: str, *, only_if: str = LIVE) 
         .where(SlackMessage.id == message_id, SlackMessage.state == only_if)
         .values(state=state))
     return bool(result.rowcount)
+
+
+def claimed_at(database: Database, key: str) -> datetime | None:
+    """When `key` was claimed; None when it is not (or no longer) claimed."""
+    with database.transaction() as session:
+        return session.scalar(select(SlackDedupe.created_at).where(SlackDedupe.key == key))
+
+
+def message_state(database: Database, channel_id: str, ts: str,
+                  slack_user_id: str) -> str | None:
+    """LIVE, ANSWERED or RETIRED for a question message the bot posted to this user; None for
+    a message it did not record (not a question, or its bookkeeping failed)."""
+    with database.transaction() as session:
+        return session.scalar(
+            select(SlackMessage.state)
+            .where(SlackMessage.slack_user_id == slack_user_id[:64],
+                   SlackMessage.channel_id == channel_id[:64], SlackMessage.ts == ts[:32])
+            .order_by(SlackMessage.id.desc())
+            .limit(1))

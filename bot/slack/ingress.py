@@ -1,26 +1,49 @@
-"""The gate in front of Bolt for POST /slack/events: signature first, then shape.
+"""The gate in front of Bolt for POST /slack/events: signature, then limits, then types.
 
-Bolt verifies the signature too (kept on), but it parses the body before its middleware runs, so
-a malformed body with a valid signature would surface as a 500. Here the order is: signature and
-timestamp (401, nothing read further), then the body must be what Slack sends for an event, an
-interaction or a slash command (400 otherwise). Only then does Bolt see the request.
+Bolt parses the body before its middleware runs, and its context builder assumes Slack's shapes
+(`"team": 5` or `"authorizations": "x"` would raise there, outside any listener: a 500). So the
+order here is: signature and timestamp (401, nothing read further); size, UTF-8, JSON with a
+nesting limit and no lone surrogates (400); then the typed models of bot/slack/payloads.py
+(400). Only a body that passes everything reaches Bolt, and Bolt gets the validated fields
+re-serialised (`Accepted.body`), not the raw bytes: nothing it reads can have a wrong type.
+Bolt's own signature check is off for that reason; this module is the one that checks.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from itertools import accumulate
+from urllib.parse import parse_qs, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-MAX_VALUE = 2000  # a button value; ours are at most 150
+from bot.slack import payloads
+
+MAX_BODY = 1024 * 1024  # the server's client_max_size; Slack's bodies are far smaller
+MAX_DEPTH = 32  # Slack's deepest payloads (rich text in a clicked message) nest about 10 deep
+MAX_FIELDS = 100  # form fields of a slash command (Slack sends about 15)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # only escapes can make a lone surrogate
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
 class Rejection:
     status: int
     reason: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What Bolt gets: the validated body, re-serialised, with its content type."""
+
+    body: str
+    content_type: str
 
 
 def verify(verifier: SignatureVerifier, body: bytes, timestamp: str | None,
@@ -34,71 +57,60 @@ def verify(verifier: SignatureVerifier, body: bytes, timestamp: str | None,
     return Rejection(401, "invalid signature or stale timestamp")
 
 
-def check_shape(body: bytes, content_type: str) -> Rejection | None:
-    """None when the body looks like something Slack sends; else a 400 naming what is wrong."""
+def check(body: bytes, content_type: str) -> Accepted | Rejection:
+    """The body Bolt may see, or a 4xx naming what is wrong (never the offending value)."""
+    if len(body) > MAX_BODY:
+        return Rejection(413, "body too large")
     try:
         raw = body.decode("utf-8")
     except UnicodeDecodeError:
         return Rejection(400, "body is not UTF-8")
-    if content_type.startswith("application/json"):
-        return _check_event(_json(raw))
-    form = parse_qs(raw, keep_blank_values=True)
-    if "payload" in form:
-        return _check_interaction(_json(form["payload"][0]))
-    if "command" in form:
-        if not form.get("user_id", [""])[0] or not form["command"][0].startswith("/"):
-            return Rejection(400, "slash command without user_id or command")
-        return None
-    if "ssl_check" in form:
-        return None
+    try:
+        if content_type.startswith(JSON_TYPE):
+            return Accepted(_json_text(payloads.event_body(load_json(raw))), JSON_TYPE)
+        form = parse_qs(raw, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        if "payload" in form:
+            interaction = payloads.interaction(load_json(form["payload"][0]))
+            return Accepted(urlencode({"payload": _json_text(payloads.dump(interaction))}),
+                            FORM_TYPE)
+        if "command" in form:
+            command = payloads.command({k: v[0] for k, v in form.items()})
+            # as JSON: Bolt reads any form body containing the word "payload" as an
+            # interaction, so "/navi payload" would otherwise reach no listener
+            return Accepted(_json_text(payloads.dump(command)), JSON_TYPE)
+        if "ssl_check" in form:
+            return Accepted(urlencode({"ssl_check": "1"}), FORM_TYPE)
+    except payloads.Invalid as exc:
+        return Rejection(400, f"malformed body ({exc.where})")
+    except ValueError:  # parse_qs: too many fields
+        return Rejection(400, "malformed form body")
     return Rejection(400, "not an event, interaction or slash command")
 
 
-def _json(raw: str) -> dict | None:
+def load_json(raw: str) -> object:
+    """json.loads with a nesting limit and text that can be stored and sent (no lone
+    surrogates); Invalid otherwise. Linear time: the depth is measured on valid JSON only."""
     try:
         value = json.loads(raw)
+    except RecursionError:  # deeper than the interpreter allows: far past MAX_DEPTH
+        raise payloads.Invalid("nesting too deep") from None
     except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+        raise payloads.Invalid("JSON") from None
+    if raw.count("[") + raw.count("{") > MAX_DEPTH and depth(raw) > MAX_DEPTH:
+        raise payloads.Invalid("nesting too deep")
+    if _SURROGATE.search(raw):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise payloads.Invalid("text is not valid Unicode") from None
+    return value
 
 
-def _check_event(body: dict | None) -> Rejection | None:
-    if body is None:
-        return Rejection(400, "malformed JSON")
-    kind = body.get("type")
-    if kind == "url_verification":
-        return None if isinstance(body.get("challenge"), str) else Rejection(400, "no challenge")
-    if kind == "event_callback":
-        event = body.get("event")
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            return Rejection(400, "event_callback without an event")
-        if not isinstance(body.get("event_id"), str):
-            return Rejection(400, "event_callback without event_id")
-        return None
-    return Rejection(400, "unknown body type")
+def depth(valid_json: str) -> int:
+    """Deepest nesting of arrays and objects, counted outside strings (C-speed steps only)."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", valid_json))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
-def _check_interaction(payload: dict | None) -> Rejection | None:
-    if payload is None:
-        return Rejection(400, "malformed payload JSON")
-    user = payload.get("user")
-    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
-        return Rejection(400, "interaction without a user")
-    kind = payload.get("type")
-    if kind == "block_actions":
-        actions = payload.get("actions")
-        if not isinstance(actions, list) or not actions:
-            return Rejection(400, "block_actions without actions")
-        for action in actions:
-            if not isinstance(action, dict) or not isinstance(action.get("action_id"), str):
-                return Rejection(400, "action without action_id")
-            value = action.get("value")
-            if value is not None and (not isinstance(value, str) or len(value) > MAX_VALUE):
-                return Rejection(400, "action value is not a short string")
-        return None
-    if kind in ("view_submission", "view_closed"):
-        view = payload.get("view")
-        if not isinstance(view, dict) or not isinstance(view.get("id"), str):
-            return Rejection(400, "view interaction without a view")
-        return None
-    return Rejection(400, "unsupported interaction type")
+def _json_text(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
