@@ -9,14 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.dates import TOKYO
-from handlers.events.service import (
-    ALL_HANDS_AGENDA,
-    EventPolicy,
-    ensure_occurrences,
-    nth_weekday,
-    occurrence_day,
-    rule_occurrences,
-)
+from handlers.events.recurrence import nth_weekday, occurrence_day, rule_occurrences
+from handlers.events.reminders import EventPolicy
+from handlers.events.service import ensure_occurrences
+from handlers.events.values import ALL_HANDS_AGENDA
 from handlers.rounds.reminders import ReminderPolicy
 from handlers.router import Router
 from store.events import Event, EventRsvp, EventRule

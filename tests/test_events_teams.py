@@ -12,7 +12,8 @@ from bot.notify import Target
 from bot.teams.notify import TeamsNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO
-from handlers.events.service import EventPolicy, cancel_event, create_event, edit_event
+from handlers.events.reminders import EventPolicy
+from handlers.events.service import cancel_event, create_event, edit_event
 from store.events import Event
 from store.teams import TeamsDelivery
 from tests.support import fake_connector as fc
@@ -24,11 +25,6 @@ AAD = "aad-teams-admin"
 
 def at(m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
     return datetime(2026, m, d, hh, mm, tzinfo=TOKYO)
-
-
-@pytest.fixture(autouse=True)
-def ics_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIGA_ICS_DIR", str(tmp_path / "ics"))
 
 
 def deliverer(database, stack, now: datetime) -> tuple[Deliverer, TeamsNotifier]:

@@ -20,10 +20,12 @@ from handlers.dates import fmt_datetime, now_tokyo
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from handlers.events import service as svc
+    from handlers.events.broadcasts import create_broadcast
+    from handlers.events.values import parse_when
+
     def action(session: Session) -> str:
-        at = svc.parse_when(args.at, "送信日時", "send time") if args.at else None
-        row = svc.create_broadcast(session, text=args.text, link=args.link, dm=args.dm, at=at,
+        at = parse_when(args.at, "send") if args.at else None
+        row = create_broadcast(session, text=args.text, link=args.link, dm=args.dm, at=at,
                                    now=now_tokyo())
         return (f"broadcast #{row.id} scheduled for {fmt_datetime(row.send_at, 'en')} "
                 f"({'channels and DMs' if row.dm else 'channels'}); the worker sends it")
@@ -31,18 +33,19 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from handlers.events import service as svc
+    from handlers.events.broadcasts import broadcast_report, find_broadcast
+
     def action(session: Session) -> str:
-        report = svc.broadcast_report(session, svc.find_broadcast(session, args.broadcast))
+        report = broadcast_report(session, find_broadcast(session, args.broadcast))
         return "\n".join(report.lines("en"))
     return run_in_transaction(action)
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from handlers.events import service as svc
+    from handlers.events.broadcasts import cancel_broadcast, find_broadcast
+
     def action(session: Session) -> str:
-        row = svc.cancel_broadcast(session, svc.find_broadcast(session, args.broadcast),
-                                   now_tokyo())
+        row = cancel_broadcast(session, find_broadcast(session, args.broadcast), now_tokyo())
         return f"cancelled broadcast #{row.id}"
     return run_in_transaction(action)
 

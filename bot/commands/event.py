@@ -24,8 +24,6 @@ from bot.commands import run_in_transaction
 from bot.settings import load_settings
 from handlers.dates import fmt_datetime, now_tokyo
 
-WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-
 
 def _policy():
     from bot.worker import load_event_policy
@@ -34,8 +32,7 @@ def _policy():
 
 
 def _line(session: Session, event) -> str:
-    from handlers.events.messages import title
-    from handlers.events.service import when_line
+    from handlers.events.messages import title, when_line
     from store.events import rsvp_counts
 
     counts = rsvp_counts(session, event.id)
@@ -55,13 +52,14 @@ def _schedule(session: Session, subject: str) -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from handlers.events import service as svc
+    from handlers.events.values import parse_end, parse_kind, parse_when
     policy = _policy()
 
     def action(session: Session) -> str:
-        start = svc.parse_when(args.start, "開始日時", "start")
+        start = parse_when(args.start, "start")
         event = svc.create_event(
-            session, kind=svc.parse_kind(args.kind), title=args.title, title_en=args.title_en,
-            start=start, end=svc.parse_end(args.end, start), now=now_tokyo(), place=args.place,
+            session, kind=parse_kind(args.kind), title=args.title, title_en=args.title_en,
+            start=start, end=parse_end(args.end, start), now=now_tokyo(), place=args.place,
             url=args.url, organiser=args.organiser, policy=policy,
             agenda=args.agenda.split(";") if args.agenda is not None else None)
         return f"created {_line(session, event)}\n{_schedule(session, event.subject)}"
@@ -96,12 +94,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     from handlers.events import service as svc
+    from handlers.events.values import parse_end, parse_when
     policy = _policy()
 
     def action(session: Session) -> str:
         event = svc.find_event(session, args.event)
-        start = svc.parse_when(args.start, "開始日時", "start") if args.start else None
-        end = svc.parse_end(args.end, start or event.starts_at) if args.end else None
+        start = parse_when(args.start, "start") if args.start else None
+        end = parse_end(args.end, start or event.starts_at) if args.end else None
         svc.edit_event(session, event, now_tokyo(), start=start, end=end, title=args.title,
                        place=args.place, url=args.url, policy=policy,
                        agenda=args.agenda.split(";") if args.agenda is not None else None)
@@ -128,14 +127,15 @@ def cmd_announce(args: argparse.Namespace) -> int:
 
 def cmd_rule_add(args: argparse.Namespace) -> int:
     from handlers.events import service as svc
+    from handlers.events.values import parse_weekday, refusal
     from store.events import upcoming
 
     policy = _policy()
 
     def action(session: Session) -> str:
-        weekday = WEEKDAYS.get(args.weekday.lower()[:3])
+        weekday = parse_weekday(args.weekday)
         if weekday is None:
-            raise svc.EventError("曜日は mon…sun で指定してください。", "Weekday: mon…sun.")
+            raise refusal("err_weekday")
         now = now_tokyo()
         rule = svc.create_rule(session, kind=args.kind, title=args.title, title_en=args.title_en,
                                nth=args.nth, weekday=weekday, start_time=args.time,
@@ -158,14 +158,10 @@ def cmd_rule_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rule_stop(args: argparse.Namespace) -> int:
-    from handlers.events.service import EventError
-    from store.events import EventRule
+    from handlers.events.service import stop_rule
 
     def action(session: Session) -> str:
-        rule = session.get(EventRule, args.rule)
-        if rule is None:
-            raise EventError("そのルールはありません。", "No such rule.")
-        rule.active, rule.updated_at = False, now_tokyo()
+        rule = stop_rule(session, args.rule, now_tokyo())
         return f"stopped rule #{rule.id}; events already created stay"
     return run_in_transaction(action)
 

@@ -1,25 +1,27 @@
-"""What event and broadcast messages say (ja / en) and the .ics calendar file.
+"""What event messages say when the worker delivers them, and the lines they are built from.
 
-Pure functions of plain values plus `ics_file`, which writes a file under AIGA_ICS_DIR
-(default var/ics) for the adapters to upload.
+Pure functions of plain values: the announcement, reminders, a change, a cancellation, the
+original announcement after either, a member's Stand-Up proposal, and the list of upcoming
+events. Every word is in handlers/events/texts.py. Broadcasts are composed in
+handlers/events/broadcasts.py and the calendar file written by handlers/events/ics.py; both are
+re-exported here for the worker and the HTTP server, which import this module as `em`.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import datetime
-from pathlib import Path
-
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
-
-from handlers.dates import TOKYO, fmt_datetime
-from handlers.events.service import BroadcastReport, kind_label, status_label, when_line
+from handlers.dates import TOKYO, fmt_date, fmt_datetime
+from handlers.events.broadcasts import broadcast_replies, report_replies
+from handlers.events.texts import say
+from handlers.events.values import kind_label, status_label
 from handlers.types import Choice, Fields, File, Lang, Question, Reply, Text
-from store.events import CANCELLED, Broadcast, Event
+from store.events import CANCELLED, Event
+
+__all__ = ["agenda_lines", "announce_replies", "broadcast_replies", "cancel_replies",
+           "change_replies", "detail_body", "lead_time", "proposal_replies", "reminder_replies",
+           "report_replies", "rsvp_actions", "superseded_original", "title", "upcoming_fields",
+           "when_line"]  # broadcast_replies / report_replies: re-exported from broadcasts.py
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-ICS_MIME = "text/calendar"
 
 
 def title(event: Event, lang: Lang) -> str:
@@ -30,6 +32,15 @@ def title(event: Event, lang: Lang) -> str:
     return name if label.lower() in name.lower() else f"{label}｜{name}"
 
 
+def when_line(event: Event, lang: str) -> str:
+    """「2026年12月17日(木) 12:00〜13:00」 (the end's date only when it is another day)."""
+    start, end = event.starts_at.astimezone(TOKYO), event.ends_at.astimezone(TOKYO)
+    tail = f"{end:%H:%M}" if start.date() == end.date() else fmt_datetime(end, lang)
+    if lang == "en":
+        return f"{fmt_date(start, 'en')} {start:%H:%M}–{tail} (JST)"
+    return f"{fmt_date(start, 'ja')} {start:%H:%M}〜{tail}"
+
+
 def agenda_lines(event: Event) -> list[str]:
     return [f"{CIRCLED[i] if i < len(CIRCLED) else f'{i + 1}.'}{item}"
             for i, item in enumerate(event.agenda or [])]
@@ -37,111 +48,89 @@ def agenda_lines(event: Event) -> list[str]:
 
 def detail_body(event: Event, lang: Lang) -> str:
     """When, where, organiser, agenda: the body of every event message."""
-    def t(ja: str, en: str) -> str:
-        return en if lang == "en" else ja
-
-    lines = [f"{t('日時', 'When')}: {when_line(event, lang)}"]
-    where = " ".join(x for x in (event.place, event.url) if x) or t("追ってお知らせします", "TBA")
-    lines.append(f"{t('場所', 'Where')}: {where}")
+    where = " ".join(x for x in (event.place, event.url) if x) or say(lang, "tba")
+    lines = [say(lang, "line_when", value=when_line(event, lang)),
+             say(lang, "line_where", value=where)]
     if event.organiser:
-        lines.append(f"{t('主催', 'Organiser')}: {event.organiser}")
+        lines.append(say(lang, "line_organiser", value=event.organiser))
     if event.summary:
-        lines.append(f"{t('概要', 'Summary')}: {event.summary}")
+        lines.append(say(lang, "line_summary", value=event.summary))
     if event.agenda:
-        lines.append(f"{t('議題', 'Agenda')}:")
+        lines.append(say(lang, "line_agenda"))
         lines += agenda_lines(event)
     return "\n".join(lines)
 
 
 def rsvp_actions(event: Event, lang: Lang) -> list[Choice]:
-    return [Choice("参加" if lang == "ja" else "Attend", f"event:rsvp:{event.id}:yes",
-                   style="primary"),
-            Choice("不参加" if lang == "ja" else "Not attending", f"event:rsvp:{event.id}:no")]
+    return [Choice(say(lang, "rsvp_attend"), f"event:rsvp:{event.id}:yes", style="primary"),
+            Choice(say(lang, "rsvp_not_attending"), f"event:rsvp:{event.id}:no")]
 
 
-def announce_replies(event: Event, lang: Lang, ics: File | None) -> list[Reply]:
-    head = "【お知らせ】" if lang == "ja" else "[Event] "
-    replies: list[Reply] = [Question(
-        title=head + title(event, lang), body=detail_body(event, lang),
-        actions=rsvp_actions(event, lang),
-        context=("参加・不参加をボタンでお知らせください（後から変更できます）。" if lang == "ja"
-                 else "Let us know with the buttons (you can change your answer later)."),
-        key=f"event:{event.id}")]
+def _with_ics(replies: list[Reply], ics: File | None) -> list[Reply]:
     return replies + ([ics] if ics else [])
 
 
-def reminder_replies(event: Event, lang: Lang, minutes: int) -> list[Reply]:
+def announce_replies(event: Event, lang: Lang, ics: File | None) -> list[Reply]:
+    return _with_ics([Question(
+        title=say(lang, "head_announce") + title(event, lang), body=detail_body(event, lang),
+        actions=rsvp_actions(event, lang), context=say(lang, "rsvp_context"),
+        key=f"event:{event.id}")], ics)
+
+
+def lead_time(minutes: int, lang: Lang) -> str:
+    """「1日後」 / "in 1 day(s)": how long before the start a reminder goes out."""
     if minutes >= 1440 and minutes % 1440 == 0:
-        lead = f"{minutes // 1440}日後" if lang == "ja" else f"in {minutes // 1440} day(s)"
-    elif minutes >= 60 and minutes % 60 == 0:
-        lead = f"{minutes // 60}時間後" if lang == "ja" else f"in {minutes // 60} hour(s)"
-    else:
-        lead = f"{minutes}分後" if lang == "ja" else f"in {minutes} minutes"
-    head = (f"【リマインド】{lead}に開始: " if lang == "ja" else f"[Reminder] Starts {lead}: ")
+        return say(lang, "lead_days", n=minutes // 1440)
+    if minutes >= 60 and minutes % 60 == 0:
+        return say(lang, "lead_hours", n=minutes // 60)
+    return say(lang, "lead_minutes", n=minutes)
+
+
+def reminder_replies(event: Event, lang: Lang, minutes: int) -> list[Reply]:
+    head = say(lang, "head_reminder", lead=lead_time(minutes, lang))
     return [Question(title=head + title(event, lang), body=detail_body(event, lang),
                      actions=rsvp_actions(event, lang), key=f"event:{event.id}")]
 
 
 def change_replies(event: Event, lang: Lang, ics: File | None) -> list[Reply]:
-    head = "【変更】" if lang == "ja" else "[Changed] "
-    note = ("内容が変更されました。最新の内容は以下のとおりです。" if lang == "ja"
-            else "This event has changed. The current details:")
-    replies: list[Reply] = [Question(title=head + title(event, lang),
-                                     body=f"{note}\n{detail_body(event, lang)}",
-                                     actions=rsvp_actions(event, lang), key=f"event:{event.id}")]
-    return replies + ([ics] if ics else [])
+    return _with_ics([Question(
+        title=say(lang, "head_changed") + title(event, lang),
+        body=f"{say(lang, 'changed_note')}\n{detail_body(event, lang)}",
+        actions=rsvp_actions(event, lang), key=f"event:{event.id}")], ics)
 
 
 def cancel_replies(event: Event, lang: Lang, ics: File | None) -> list[Reply]:
-    head = "【中止】" if lang == "ja" else "[Cancelled] "
-    body = (f"{when_line(event, lang)} の開催は中止となりました。"
-            if lang == "ja" else f"The event on {when_line(event, lang)} is cancelled.")
+    body = say(lang, "cancelled_body", when=when_line(event, lang))
     if event.note:
-        body += f"\n{'理由' if lang == 'ja' else 'Reason'}: {event.note}"
-    replies: list[Reply] = [Text(f"{head}{title(event, lang)}\n{body}")]
-    return replies + ([ics] if ics else [])
+        body += "\n" + say(lang, "line_reason", value=event.note)
+    return _with_ics([Text(f"{say(lang, 'head_cancelled')}{title(event, lang)}\n{body}")], ics)
 
 
 def superseded_original(event: Event, lang: Lang) -> list[Reply]:
     """What the original announcement becomes after a change or a cancellation."""
     if event.status == CANCELLED:
-        return [Text(f"{'【中止】' if lang == 'ja' else '[Cancelled] '}{title(event, lang)}\n"
-                     f"{when_line(event, lang)}"
-                     + ("（中止になりました）" if lang == "ja" else " (cancelled)"))]
-    note = "（内容が変更されました）" if lang == "ja" else "(this event has changed)"
-    return [Question(title=f"{title(event, lang)} {note}", body=detail_body(event, lang),
-                     actions=rsvp_actions(event, lang), key=f"event:{event.id}")]
+        return [Text(f"{say(lang, 'head_cancelled')}{title(event, lang)}\n"
+                     f"{when_line(event, lang)}{say(lang, 'superseded_cancelled')}")]
+    return [Question(title=f"{title(event, lang)} {say(lang, 'superseded_changed')}",
+                     body=detail_body(event, lang), actions=rsvp_actions(event, lang),
+                     key=f"event:{event.id}")]
 
 
 def proposal_replies(event: Event, lang: Lang, proposer: str) -> list[Reply]:
-    head = "【Stand-Up 提案】" if lang == "ja" else "[Stand-Up proposal] "
-    by = f"{'提案者' if lang == 'ja' else 'Proposed by'}: {proposer}"
-    return [Question(title=head + event.title_ja, body=f"{by}\n{detail_body(event, lang)}",
-                     actions=[Choice("承認" if lang == "ja" else "Approve",
-                                     f"event:approve:{event.id}", style="primary"),
-                              Choice("見送り" if lang == "ja" else "Decline",
-                                     f"event:decline:{event.id}", style="danger")],
+    by = say(lang, "line_proposer", value=proposer)
+    return [Question(title=say(lang, "head_proposal") + event.title_ja,
+                     body=f"{by}\n{detail_body(event, lang)}",
+                     actions=[Choice(say(lang, "choice_approve"), f"event:approve:{event.id}",
+                                     style="primary"),
+                              Choice(say(lang, "choice_decline"), f"event:decline:{event.id}",
+                                     style="danger")],
                      key=f"event:proposal:{event.id}")]
-
-
-def broadcast_replies(row: Broadcast, langs: list[Lang]) -> list[Reply]:
-    """The admin's text as written (once), under a heading in the reader's language(s)."""
-    heads = {"ja": "AIGA事務局からのお知らせ", "en": "From the AIGA secretariat"}
-    head = f"【{' / '.join(heads[x] for x in langs)}】"
-    return [Text("\n".join(x for x in (head, row.text, row.link or "") if x))]
-
-
-def report_replies(report: BroadcastReport, lang: Lang) -> list[Reply]:
-    lines = report.lines(lang)
-    return [Text("\n".join(lines[:1] + lines[1:51]
-                           + ([f"… +{len(lines) - 51}"] if len(lines) > 51 else [])))]
 
 
 def upcoming_fields(events: list[Event], lang: Lang, *, counts: dict[int, dict[str, int]]
                     | None = None, with_status: bool = False) -> Reply:
     if not events:
-        return Text("予定されているイベントはありません。" if lang == "ja"
-                    else "There are no upcoming events.")
+        return Text(say(lang, "no_upcoming"))
     rows = []
     for event in events:
         value = when_line(event, lang)
@@ -152,47 +141,19 @@ def upcoming_fields(events: list[Event], lang: Lang, *, counts: dict[int, dict[s
             value += f" · {status_label(event.status, lang)}"
         if counts is not None and event.id in counts:
             c = counts[event.id]
-            value += (f" · 参加 {c['yes']}・不参加 {c['no']}" if lang == "ja"
-                      else f" · attending {c['yes']}, not {c['no']}")
+            value += say(lang, "upcoming_counts", yes=c["yes"], no=c["no"])
         rows.append((f"#{event.id} {title(event, lang)}", value))
-    return Fields(title="今後のイベント" if lang == "ja" else "Upcoming events", fields=rows)
+    return Fields(title=say(lang, "upcoming_title"), fields=rows)
 
 
-# ----- the calendar file ------------------------------------------------------------------------
+# Kept for the importers of this module (bot/worker.py, bot/events_http.py): the calendar file
+# is written by handlers/events/ics.py, which reads this module, hence the lazy lookup.
+_ICS_NAMES = ("ICS_MIME", "ics_bytes", "ics_dir", "ics_file")
 
 
-def ics_dir() -> Path:
-    return Path(os.environ.get("AIGA_ICS_DIR") or Path("var") / "ics")
+def __getattr__(name: str) -> object:
+    if name in _ICS_NAMES:
+        from handlers.events import ics
 
-
-def ics_bytes(event: Event, now: datetime) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", "-//AIGA Navi Bot//aiga-navi//JA")
-    cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if event.status == CANCELLED else "PUBLISH")
-    item = IcsEvent()
-    item.add("uid", f"aiga-event-{event.id}@aiga-navi-bot")
-    item.add("sequence", event.sequence)
-    item.add("dtstamp", now.astimezone(TOKYO))
-    item.add("dtstart", event.starts_at.astimezone(TOKYO))
-    item.add("dtend", event.ends_at.astimezone(TOKYO))
-    item.add("summary", title(event, "ja"))
-    item.add("description", detail_body(event, "ja"))
-    if event.place or event.url:
-        item.add("location", event.place or event.url)
-    if event.url:
-        item.add("url", event.url)
-    item.add("status", "CANCELLED" if event.status == CANCELLED else "CONFIRMED")
-    cal.add_component(item)
-    cal.add_missing_timezones()
-    return cal.to_ical()
-
-
-def ics_file(event: Event, now: datetime, directory: Path | None = None) -> File:
-    folder = directory or ics_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"aiga-event-{event.id}.ics"
-    path = folder / f"aiga-event-{event.id}-{event.sequence}.ics"
-    path.write_bytes(ics_bytes(event, now))
-    return File(path=str(path), filename=name, mime=ICS_MIME,
-                title=f"{title(event, 'ja')}（{fmt_datetime(event.starts_at, 'ja')}）.ics")
+        return getattr(ics, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,173 @@
+"""Broadcasts from the secretariat: how one is created, composed and reported, in one file.
+
+An admin's text (with an optional link) goes to every announcement channel and, with `dm`, to
+every linked member user. Creating one plans the slot "send" of the subject "broadcast:<id>";
+the worker delivers it per recipient with the exactly-once record of rounds, calls
+`slot_done` when the send is over, and then delivers the "report" to the sender.
+In chat: `broadcast send "本文" [link=https://…] [dm] [at="2026-12-01 09:00"]` (お知らせ送信),
+`broadcast report 3`, `broadcast cancel 3`, `broadcast list` (admins; `handle_broadcast`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.context import Turn
+from handlers.dates import fmt_datetime
+from handlers.events.reminders import REPORT, SEND
+from handlers.events.texts import say
+from handlers.events.values import (
+    TEXT_MAX,
+    broadcast_status_label,
+    check_url,
+    parse_options,
+    parse_when,
+    refusal,
+)
+from handlers.text import normalise
+from handlers.types import Fields, Lang, Reply, Text
+from store import events as store
+from store import reminders as rstore
+from store.events import Broadcast
+
+REPORT_LINES = 50  # failures listed in a report; the rest are counted
+
+
+def create_broadcast(session: Session, *, text: str, now: datetime, link: str | None = None,
+                     dm: bool = False, at: datetime | None = None,
+                     created_by: int | None = None) -> Broadcast:
+    text = (text or "").strip()
+    if not text:
+        raise refusal("err_bc_empty")
+    if len(text) > TEXT_MAX:
+        raise refusal("err_bc_long", n=TEXT_MAX)
+    send_at = at or now
+    if at is not None and at <= now:
+        raise refusal("err_bc_past", when_ja=fmt_datetime(at, "ja"),
+                      when_en=fmt_datetime(at, "en"))
+    row = Broadcast(text=text, link=check_url(link), dm=dm, send_at=send_at,
+                    status=store.SCHEDULED, created_by=created_by, created_at=now,
+                    updated_at=now)
+    session.add(row)
+    session.flush()
+    rstore.sync_subject_slots(session, row.subject, [(SEND, "broadcast", send_at)], now)
+    return row
+
+
+def find_broadcast(session: Session, ref: str) -> Broadcast:
+    folded = normalise(ref).lstrip("#")
+    row = session.get(Broadcast, int(folded)) if folded.isdigit() else None
+    if row is None:
+        raise refusal("err_no_broadcast", ref=ref)
+    return row
+
+
+def cancel_broadcast(session: Session, row: Broadcast, now: datetime) -> Broadcast:
+    if row.status != store.SCHEDULED:
+        raise refusal("err_bc_started", id=row.id)
+    row.status, row.updated_at = store.CANCELLED_B, now
+    rstore.cancel_pending(session, None, now, "broadcast cancelled", subject=row.subject)
+    return row
+
+
+def slot_done(session: Session, slot: rstore.ReminderSlot, now: datetime) -> None:
+    """The worker finished a slot: a broadcast's send is followed by the sender's report."""
+    kind, _, ident = slot.subject.partition(":")
+    if kind == "broadcast" and slot.name == SEND:
+        row = session.get(Broadcast, int(ident))
+        if row is not None:
+            row.status, row.updated_at = store.DONE_B, now
+            rstore.sync_subject_slots(session, slot.subject, [(SEND, "broadcast", slot.due_at),
+                                                              (REPORT, "broadcast_report", now)],
+                                      now)
+
+
+# ----- the report -------------------------------------------------------------------------
+
+
+@dataclass
+class BroadcastReport:
+    broadcast_id: int
+    status: str
+    total: int = 0
+    sent: int = 0
+    pending: int = 0
+    failed: list[str] = field(default_factory=list)  # "slack:U123 (user_not_found)"
+
+    def lines(self, lang: str) -> list[str]:
+        head = say(lang, "bc_report", id=self.broadcast_id,
+                   status=broadcast_status_label(self.status, lang), sent=self.sent,
+                   failed=len(self.failed), pending=self.pending, total=self.total)
+        return [head, *(say(lang, "bc_failed", value=x) for x in self.failed)]
+
+
+def broadcast_report(session: Session, row: Broadcast) -> BroadcastReport:
+    report = BroadcastReport(row.id, row.status)
+    for d in rstore.deliveries_for(session, None, subject=row.subject):
+        if d.slot != SEND:
+            continue
+        report.total += 1
+        if d.status == rstore.SENT:
+            report.sent += 1
+        elif d.status in (rstore.PENDING, rstore.SENDING):
+            report.pending += 1
+        else:
+            report.failed.append(f"{d.platform}:{d.address} {d.status}"
+                                 + (f" ({d.detail})" if d.detail else ""))
+    return report
+
+
+# ----- what is delivered ------------------------------------------------------------------
+
+
+def broadcast_replies(row: Broadcast, langs: list[Lang]) -> list[Reply]:
+    """The admin's text as written (once), under a heading in the reader's language(s)."""
+    head = f"【{' / '.join(say(x, 'bc_head') for x in langs)}】"
+    return [Text("\n".join(x for x in (head, row.text, row.link or "") if x))]
+
+
+def report_replies(report: BroadcastReport, lang: Lang) -> list[Reply]:
+    """The sender's report: the counts, then at most REPORT_LINES failures."""
+    lines = report.lines(lang)
+    keep = REPORT_LINES + 1
+    return [Text("\n".join(lines[:keep]
+                           + ([f"… +{len(lines) - keep}"] if len(lines) > keep else [])))]
+
+
+# ----- in chat ----------------------------------------------------------------------------
+
+DM_WORDS = ("dm", "--dm", "dmも")
+
+
+def handle_broadcast(turn: Turn, verb: str, args: list[str]) -> list[Reply]:
+    """An admin's `broadcast …` command (the caller has checked the role)."""
+    opts, rest = parse_options(args)
+    s, lang = turn.session, turn.lang
+    if verb == "list":
+        rows = list(s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(20)))
+        if not rows:
+            return [Text(say(lang, "bc_none"))]
+        return [Fields(title=say(lang, "bc_list_title"), fields=[
+            (f"#{r.id} {fmt_datetime(r.send_at, lang)}",
+             f"{r.status} · {'DM+' if r.dm else ''}channels · {r.text[:60]}") for r in rows])]
+    if verb == "send":
+        dm = any(normalise(w) in DM_WORDS for w in rest)
+        text = opts.get("text") or " ".join(w for w in rest if normalise(w) not in DM_WORDS)
+        at = parse_when(opts["at"], "send") if "at" in opts else None
+        row = create_broadcast(s, text=text, link=opts.get("link"), dm=dm, at=at,
+                               now=turn.now, created_by=turn.user.id)
+        when = (say(lang, "bc_now") if at is None
+                else say(lang, "bc_at", when=fmt_datetime(row.send_at, lang)))
+        return [Text(say(lang, "bc_registered", id=row.id, when=when,
+                         dm=say(lang, "bc_dm_clause") if dm else ""))]
+    if not rest:
+        return [Text(say(lang, "need_number", verb=verb))]
+    row = find_broadcast(s, rest[0])
+    if verb == "cancel":
+        cancel_broadcast(s, row, turn.now)
+        return [Text(say(lang, "bc_cancelled", id=row.id))]
+    return report_replies(broadcast_report(s, row), lang)
