@@ -1,4 +1,13 @@
-"""`aiga-bot`: one command with subcommands for everything the bot and the secretariat do."""
+"""`aiga-bot`: one command with subcommands for everything the bot and the secretariat do.
+
+`main` is the one entry point for errors: whatever a subcommand meets (a malformed DATABASE_URL,
+a database that is not migrated or cannot be reached, a bad setting, a refused request) ends as
+one plain line naming the problem and the fix, and exit code 2, never a traceback. Before a
+command that needs the database runs, the URL is checked (store/db.py) and so is the schema
+(store/migrate.py). Only the embedded default, the SQLite file under var/, migrates itself, so
+`aiga-bot console` just works on a fresh checkout; an explicit DATABASE_URL never changes schema
+silently.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +17,17 @@ import logging
 import pkgutil
 import sys
 
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
 import bot.commands
-from bot.settings import load_settings
-from store.db import Database
+from bot.settings import SettingsError, load_settings
+from store.db import Database, check_url, default_url
+from store.errors import UserError
+
+# Subcommands that run without a migrated database: they check it themselves (serve starts
+# even while the database is down, /readyz says so), create it (db), or never open it.
+NO_SCHEMA_CHECK = frozenset({"db", "serve", "teams-package"})
+UPGRADE = "aiga-bot db upgrade"
 
 
 def _database() -> Database:
@@ -21,8 +38,17 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from store.migrate import upgrade
 
     db = _database()
-    upgrade(db.engine)
-    print("database is up to date")
+    try:
+        before = upgrade(db.engine)
+    finally:
+        db.dispose()
+    if before.revision is None:
+        print(f"created the schema at revision {before.head}; the database is up to date")
+    elif before.current:
+        print(f"the database is up to date (revision {before.head}); nothing to do")
+    else:
+        print(f"upgraded the schema from revision {before.revision} to {before.head}; "
+              "the database is up to date")
     return 0
 
 
@@ -41,6 +67,18 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _console_user(user: str) -> str:
+    """The --user id, refused when the users table could not hold it."""
+    from store.models import User
+
+    limit = User.__table__.c.platform_user_id.type.length
+    if not user.strip() or len(user) > limit or not user.isprintable():
+        raise UserError(
+            f"--user は 1〜{limit} 文字の印字可能な文字で指定してください。",
+            f"--user must be 1 to {limit} printable characters", field="--user")
+    return user
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
@@ -51,6 +89,7 @@ def cmd_console(args: argparse.Namespace) -> int:
     from store import queries
     from store.models import Organisation
 
+    user_id = _console_user(args.user)
     settings = load_settings()
     db = Database(settings.database_url)
     org = args.org
@@ -63,10 +102,10 @@ def cmd_console(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         if args.lang:
-            user = queries.get_or_create_user(session, "console", args.user, now_tokyo())
+            user = queries.get_or_create_user(session, "console", user_id, now_tokyo())
             user.locale = args.lang
     router = Router(db, admins=settings.admin_ids)
-    return run_console(router, user_id=args.user, org=org, lang=args.lang)
+    return run_console(router, user_id=user_id, org=org, lang=args.lang)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,10 +130,74 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def prepare_database(command: str) -> None:
+    """Check DATABASE_URL, and the schema before a command that needs it (see NO_SCHEMA_CHECK).
+
+    The embedded default database is brought up to date here instead of being refused.
+    """
+    from store.migrate import require_current, schema_status, upgrade
+
+    url = load_settings().database_url
+    check_url(url)
+    if command in NO_SCHEMA_CHECK:
+        return
+    db = Database(url)
+    try:
+        status = schema_status(db.engine)
+        if not status.current and url == default_url() and status.known:
+            upgrade(db.engine)
+            print(f"prepared the local database {url.removeprefix('sqlite:///')} "
+                  f"(schema revision {status.head})", file=sys.stderr)
+            return
+        require_current(status)
+    finally:
+        db.dispose()
+
+
+def database_problem(exc: SQLAlchemyError) -> str:
+    """A sentence for a driver error, naming the database (never its password) and the fix."""
+    try:
+        where = check_url(load_settings().database_url).render_as_string(hide_password=True)
+    except (UserError, SettingsError):
+        where = "DATABASE_URL"
+    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or _unreachable(exc):
+        return (f"error: データベース {where} に接続できません。サーバーが動いているか、"
+                f"DATABASE_URL が正しいか確認してください。\n"
+                f"       cannot reach the database at {where}: check that it is running and "
+                f"that DATABASE_URL is right")
+    return (f"error: データベース {where} がコマンドを実行できませんでした"
+            f"（{type(exc).__name__}）。`{UPGRADE}` でスキーマを最新にしてください。\n"
+            f"       the database at {where} refused the command ({type(exc).__name__}): bring "
+            f"its schema up to date with `{UPGRADE}`, or check DATABASE_URL")
+
+
+def _unreachable(exc: SQLAlchemyError) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    text = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, InterfaceError) or (isinstance(exc, OperationalError) and any(
+        word in text for word in ("connect", "unable to open", "timeout", "timed out",
+                                  "resolve", "refused", "password authentication")))
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        prepare_database(args.command)
+        return args.func(args)
+    except UserError as exc:
+        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
+    except SettingsError as exc:
+        print(exc.code, file=sys.stderr)
+    except SQLAlchemyError as exc:
+        print(database_problem(exc), file=sys.stderr)
+    except OSError as exc:
+        print(f"error: {exc.filename or ''} を使えません / cannot use {exc.filename or 'a file'}:"
+              f" {exc.strerror or exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    return 2
 
 
 if __name__ == "__main__":

@@ -2,6 +2,12 @@
 
 Works interactively and with a pipe (no prompt decoration, flush after each reply, exit 0 at
 end of input), so a whole conversation can be scripted.
+
+Input is read as bytes and decoded leniently: invalid UTF-8 (or a terminal set to another
+encoding) becomes U+FFFD instead of ending the program, and a line longer than
+`MAX_LINE_BYTES` is cut there (the rest skipped), so the router refuses it as over budget
+without the console ever holding a huge line. Output a terminal's encoding cannot show is
+escaped rather than fatal.
 """
 
 from __future__ import annotations
@@ -10,7 +16,23 @@ import sys
 from typing import TextIO
 
 from handlers.router import Router
-from handlers.types import Answered, File, Incoming, Question, Reply
+from handlers.types import MAX_TEXT_CHARS, Answered, File, Incoming, Question, Reply
+
+# Longer than any line the router accepts (4 bytes a character at most), so the cut is refused
+MAX_LINE_BYTES = 4 * MAX_TEXT_CHARS + 4
+
+
+def read_line(stdin: TextIO) -> str:
+    """One line of input ("" at end of input), never raising on bytes that are not UTF-8."""
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:  # a StringIO in tests: already text
+        return stdin.readline()
+    line = raw.readline(MAX_LINE_BYTES)
+    if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+        while (rest := raw.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+            pass  # skip the rest of an over-long line
+        line += b"\n"
+    return line.decode("utf-8", errors="replace")
 
 
 def render(replies: list[Reply]) -> str:
@@ -36,6 +58,8 @@ def render(replies: list[Reply]) -> str:
 def run_console(router: Router, *, user_id: str, org: str | None, lang: str | None,
                 stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     interactive = stdin.isatty() and stdout.isatty()
+    if hasattr(stdout, "reconfigure") and "utf" not in (stdout.encoding or "").lower():
+        stdout.reconfigure(errors="backslashreplace")  # an ASCII terminal: escapes, no crash
     locale = lang
     if interactive:
         hello = "Type 'help' for commands, Ctrl-D to quit." if lang == "en" else (
@@ -44,7 +68,7 @@ def run_console(router: Router, *, user_id: str, org: str | None, lang: str | No
     while True:
         if interactive:
             print("\n> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
+        line = read_line(stdin)
         if not line:
             break
         msg = Incoming(platform="console", user_id=user_id, text=line.rstrip("\r\n"),

@@ -30,9 +30,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Protocol
 
 from aiohttp import web
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import text
 
 from bot.events_http import add_event_routes
 from bot.logging_setup import REQUEST_ID
@@ -41,6 +38,7 @@ from handlers.dates import now_tokyo
 from handlers.router import Router
 from rubrics.loader import RubricRegistry, registry
 from store.db import Database
+from store.migrate import head_revision, schema_status
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +108,7 @@ def create_app(settings: Settings, database: Database, *, rubrics: RubricRegistr
     app = web.Application(client_max_size=MAX_BODY, middlewares=[request_context])
     app[DATABASE_KEY] = database
     app[PLATFORMS_KEY] = {}
-    app[STATE_KEY] = ServerState(head=_head_revision())
+    app[STATE_KEY] = ServerState(head=head_revision())
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_event_routes(app, database, settings, clock=clock)
@@ -223,28 +221,35 @@ async def readyz(request: web.Request) -> web.Response:
                              status=200 if ready else 503)
 
 
+# The probes' own threads: in the pool that runs turns, a probe would queue behind every turn
+# in flight and /healthz would look slow exactly when the server is busiest.
+_PROBE_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="probe")
+
+
 async def _probe(check: Callable[[], object]) -> object:
-    """Run a blocking check in a thread with a deadline; False when it fails or hangs."""
+    """Run a blocking check in a probe thread with a deadline; False when it fails or hangs."""
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.wait_for(asyncio.to_thread(check), HEALTH_DB_TIMEOUT)
+        return await asyncio.wait_for(loop.run_in_executor(_PROBE_THREADS, check),
+                                      HEALTH_DB_TIMEOUT)
     except Exception:  # a timeout or any driver error means "does not answer"
         return False
 
 
 def _ping(database: Database) -> bool:
-    with database.engine.connect() as connection:
-        return connection.execute(text("SELECT 1")).scalar() == 1
+    """SELECT 1 on a bare driver connection: no transaction, so on SQLite it never waits for
+    the write lock the turns take (BEGIN IMMEDIATE) and answers while they queue."""
+    connection = database.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT 1")
+        return cursor.fetchone()[0] == 1
+    finally:
+        connection.close()
 
 
 def _revision(database: Database) -> str | None:
-    with database.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
-def _head_revision() -> str | None:
-    from store.migrate import _config
-
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    return schema_status(database.engine).revision
 
 
 def _version() -> str:

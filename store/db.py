@@ -1,4 +1,10 @@
-"""Engine and session set-up from DATABASE_URL."""
+"""Engine and session set-up from DATABASE_URL.
+
+`check_url` is the one place a URL is judged: anything that cannot name one lasting database
+(a parse error, an unknown driver, a bad port, a folder, SQLite in memory, a PostgreSQL URL with
+no host or database that libpq would fill with its own defaults) is a `DatabaseUrlError`, a
+sentence naming the fix, before any driver sees it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+
+from store.errors import UserError
 
 DEFAULT_SQLITE_PATH = Path("var") / "aiga-navi.db"
 
@@ -25,6 +35,58 @@ def normalise_url(url: str) -> str:
     return url
 
 
+DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
+_EXAMPLES = "sqlite:///var/aiga-navi.db, postgresql://user:password@host:5432/dbname"
+
+
+class DatabaseUrlError(UserError):
+    """DATABASE_URL cannot name a database this bot can use; the message says how to fix it."""
+
+    def __init__(self, ja: str, en: str) -> None:
+        super().__init__(f"DATABASE_URL {ja}。{_EXAMPLES} のような URL を設定してください。",
+                         f"DATABASE_URL {en}: set it to a URL such as {_EXAMPLES}",
+                         field="DATABASE_URL")
+
+
+def check_url(url: str) -> URL:
+    """The parsed URL, or DatabaseUrlError saying what is wrong with it (never its password)."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except (ArgumentError, ValueError):
+        raise DatabaseUrlError("を解釈できません", "cannot be read as a database URL") from None
+    if parsed.drivername not in DRIVERS:
+        raise DatabaseUrlError(
+            f"のドライバー「{parsed.drivername[:40]}」には対応していません",
+            f"names the driver '{parsed.drivername[:40]}', which this bot does not support")
+    if parsed.drivername.startswith("sqlite"):
+        _check_sqlite(parsed)
+    else:
+        _check_postgresql(parsed)
+    return parsed
+
+
+def _check_sqlite(parsed: URL) -> None:
+    path = parsed.database or ""
+    if path in ("", ":memory:") or path.startswith("file::memory:"):
+        raise DatabaseUrlError(
+            "はメモリ上のデータベースです（コマンドのたびに空になります）",
+            "names an in-memory database, empty again for every command")
+    if Path(path).is_dir():
+        raise DatabaseUrlError("はフォルダーを指しています（ファイル名が必要です）",
+                               "names a folder, not a file")
+
+
+def _check_postgresql(parsed: URL) -> None:
+    if not (parsed.host or parsed.query.get("host")) or not parsed.database:
+        missing = "host" if not (parsed.host or parsed.query.get("host")) else "database name"
+        raise DatabaseUrlError(
+            "にホスト名またはデータベース名がありません（libpq の既定値には頼りません）",
+            f"has no {missing} (libpq's silent defaults are not used)")
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        raise DatabaseUrlError("のポート番号が 1〜65535 の範囲にありません",
+                               "has a port outside 1-65535")
+
+
 PG_CONNECT_TIMEOUT = 5  # seconds; a URL's own connect_timeout wins
 
 
@@ -33,10 +95,9 @@ def make_engine(url: str | None = None, *, pool_size: int = 10,
     """hide_parameters: a database error's message never carries the values of the statement
     (members' answers and notes), so logging an error cannot leak them."""
     url = normalise_url(url or default_url())
+    parsed = check_url(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)

@@ -90,7 +90,7 @@ async def test_missing_and_malformed_settings_stop_startup(tmp_path):
     process = await run_serve(env, tmp_path)
     _, err = await asyncio.wait_for(process.communicate(), 20)
     lines = err.decode().strip().splitlines()
-    assert process.returncode == 1
+    assert process.returncode == 2
     assert [line.split(":")[0] for line in lines] == ["setting SLACK_BOT_TOKEN", "setting PORT"]
     assert "xoxb-" in lines[0] and "xoxp-user-token" not in err.decode()
 
@@ -98,7 +98,7 @@ async def test_missing_and_malformed_settings_stop_startup(tmp_path):
     process = await run_serve(env, tmp_path)
     _, err = await asyncio.wait_for(process.communicate(), 20)
     lines = err.decode().strip().splitlines()
-    assert process.returncode == 1
+    assert process.returncode == 2
     assert [line.split(":")[0] for line in lines] == ["setting SLACK_BOT_TOKEN",
                                                       "setting SLACK_SIGNING_SECRET"]
 
@@ -113,7 +113,7 @@ async def test_token_rejected_by_slack_stops_startup(database_url, tmp_path):
         out, err = await asyncio.wait_for(process.communicate(), 20)
     finally:
         await fake.stop()
-    assert process.returncode == 1
+    assert process.returncode == 2
     assert err.decode().strip().splitlines()[-1] == (
         "setting SLACK_BOT_TOKEN: Slack rejected the token (invalid_auth)")
     assert BOT_TOKEN not in err.decode() + out.decode()

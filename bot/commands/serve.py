@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import time
 
 
@@ -27,7 +26,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.server import run
     from bot.settings import SettingsError, load_serve_settings
     from store.db import Database
-    from store.migrate import is_current
+    from store.migrate import require_current, schema_status
 
     settings = load_serve_settings()
     port = args.port if args.port is not None else settings.port
@@ -36,15 +35,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
     database = Database(settings.database_url)
     try:
-        if not is_current(database.engine):
-            print("the database schema is not up to date: run `aiga-bot db upgrade` first",
-                  file=sys.stderr)
-            return 2
+        status = schema_status(database.engine)
     except SQLAlchemyError as exc:
         # the server still starts: /readyz says 503 until the database answers, turns answer
         # politely meanwhile
         logging.getLogger(__name__).warning("database not reachable at start-up: %s",
                                             type(exc).__name__)
+    else:
+        require_current(status)  # SchemaError: bot.cli.main prints the fix, exit 2
     finally:
         database.dispose()
     return run(settings, host=args.host, port=port, started=started)

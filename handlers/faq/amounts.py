@@ -4,6 +4,10 @@ People write 「資本金5000万円」「1億」「五千万円」「３億円�
 "¥80,000,000"; 「親会社が60%出資」「過半数」, "majority-owned"; 「11月に入会」「来月」, "in May",
 "2027-01-15", 「12月3日」. Everything works on the folded text (NFKC, lower case), so full-width
 digits need no special case. These functions only read; deciding the class is fees.py's job.
+
+Every pattern runs in time linear in the text, whatever it holds: a match may only start where
+a run of digits (or kanji numerals) starts, and repeats that could split one stretch of text in
+many ways are possessive. A number too long to be an amount (`MAX_DIGITS`) is no amount.
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ HalfId = Literal["first_half", "second_half"]
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                  "八": 8, "九": 9}
 _KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_KANJI_NUMBER = re.compile(r"(?<![\d.])[〇零一二三四五六七八九十百千]+(?=[万億円月日%])")
+_KANJI_CHARS = "〇零一二三四五六七八九十百千"
+# starts only where a run starts: a run not followed by a unit has no prefix that is
+_KANJI_NUMBER = re.compile(rf"(?<![\d.{_KANJI_CHARS}])[{_KANJI_CHARS}]++(?=[万億円月日%])")
+MAX_DIGITS = 16  # 10^16 yen is no company's capital; longer numbers are not read as amounts
 
 
 def _kanji_to_int(text: str) -> int:
@@ -44,21 +51,26 @@ def _kanji_to_int(text: str) -> int:
 def arabic(text: str) -> str:
     """Fold the text and write kanji numbers before 万/億/円/月/日/% as digits."""
     folded = fold(text)
-    return _KANJI_NUMBER.sub(lambda m: str(_kanji_to_int(m.group(0))), folded)
+    return _KANJI_NUMBER.sub(_kanji_digits, folded)
+
+
+def _kanji_digits(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run if len(run) > MAX_DIGITS else str(_kanji_to_int(run))
 
 
 # ----- money ---------------------------------------------------------------------------------
 
-_NUM = r"\d[\d,]*(?:\.\d+)?"
+_NUM = r"(?<![\d,])\d[\d,]*+(?:\.\d++)?"  # from the start of a run, never backtracking
 _JA_AMOUNT = re.compile(
-    rf"(?:(?P<oku>{_NUM})\s*億\s*)?"
-    rf"(?:(?P<man>{_NUM})\s*(?P<man_unit>千万|百万|万)\s*)?"
-    rf"(?:(?P<plain>{_NUM})\s*)?"
+    rf"(?:(?P<oku>{_NUM})\s*+億\s*+)?"
+    rf"(?:(?P<man>{_NUM})\s*+(?P<man_unit>千万|百万|万)\s*+)?"
+    rf"(?:(?P<plain>{_NUM})\s*+)?"
     r"(?P<yen>円)?"
 )
 _EN_AMOUNT = re.compile(
-    rf"(?P<pre>¥|\\|jpy|yen)?\s*(?P<num>{_NUM})\s*"
-    r"(?P<unit>billion|bn|b|million|mil|mn|m|thousand|k)?\b\s*(?P<post>yen|jpy|円)?"
+    rf"(?:(?P<pre>¥|\\|jpy|yen)\s*+)?(?P<num>{_NUM})\s*+"
+    r"(?P<unit>billion|bn|b|million|mil|mn|m|thousand|k)?\b\s*+(?P<post>yen|jpy|円)?"
 )
 _UNITS = {"千万": 10_000_000, "百万": 1_000_000, "万": 10_000, "billion": 10**9, "bn": 10**9,
           "b": 10**9, "million": 10**6, "mil": 10**6, "mn": 10**6, "m": 10**6,
@@ -104,11 +116,16 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _too_long(*numbers: str | None) -> bool:
+    """A figure of more digits than any real amount (and than a float holds exactly)."""
+    return any(n is not None and len(n) > MAX_DIGITS + n.count(",") + 3 for n in numbers)
+
+
 def _ja_amounts(text: str) -> list[tuple[int, int, int]]:
     found = []
     for m in _JA_AMOUNT.finditer(text):
         oku, man, plain, yen = m["oku"], m["man"], m["plain"], m["yen"]
-        if not (oku or man or (plain and yen)):
+        if not (oku or man or (plain and yen)) or _too_long(oku, man, plain):
             continue
         value = 0.0
         if oku:
@@ -127,6 +144,8 @@ def _en_amounts(text: str) -> list[tuple[int, int, int]]:
         bare = not (m["pre"] or m["unit"] or m["post"])
         if bare and not re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", m["num"]):
             continue  # a bare "100,000,000" counts, a bare "30" does not
+        if _too_long(m["num"]):
+            continue
         value = _number(m["num"]) * _UNITS.get(m["unit"] or "", 1)
         found.append((round(value), m.start(), m.end()))
     return found
@@ -195,7 +214,8 @@ class ParentShare:
     above: bool = False
 
 
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|パーセント|ぱーせんと|percent|per cent|pct)")
+_PERCENT = re.compile(
+    r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|パーセント|ぱーせんと|percent|per cent|pct)")
 _ABOVE_AFTER = re.compile(r"^\s*(?:超|を超え|より多|以上では|強)")
 _ABOVE_BEFORE = re.compile(r"(?:more than|over|above|greater than|exceeding)\s*$")
 _AT_LEAST = re.compile(r"^\s*(?:以上)|(?:at least)\s*$")
@@ -241,7 +261,7 @@ _JA_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\s*月(?!間)")
 _EN_MONTH_WORD = re.compile(rf"\b{_EN_MONTH}\b")
 _MAY_AS_MONTH = re.compile(
     r"\b(?:in|from|on|of|during|by|until|early|late|mid|around|this|next)\s+may\b|"
-    r"\bmay\s+\d|\d\s*(?:st|nd|rd|th)?\s+(?:of\s+)?may\b"
+    r"\bmay\s+\d|\d(?:\s*+(?:st|nd|rd|th))?\s++(?:of\s++)?may\b"
 )
 _ISO_DATE = re.compile(r"\b(20\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\b")
 _JA_DATE = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")

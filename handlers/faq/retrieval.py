@@ -7,6 +7,11 @@ officers list), and a question about something the guide never mentions scores l
 own unknown words stay in the denominator. English words the index does not know are corrected
 to a known word one edit away ("anual" → "annual"). With about forty entries one question
 takes a fraction of a millisecond.
+
+The work per question is bounded whatever it holds: only its first `MAX_QUESTION_CHARS`
+characters are read, a word longer than the longest known word plus one is never corrected
+(its delete-one variants would cost its length squared in memory: 1.5 GB for a 40,000-letter
+word), and at most `MAX_CORRECTIONS` unknown words per question are looked up.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Literal
 
 from handlers.faq.knowledge import Entry, Knowledge
 from handlers.faq.normalise import features
+from handlers.types import MAX_TEXT_CHARS
 
 # How much finding a question feature in each field of an entry counts.
 F_TITLE, F_KEYWORDS, F_ANSWER = 1.0, 1.0, 0.35
@@ -51,6 +57,8 @@ class Ranking:
 
 
 MIN_CORRECTED = 5  # shorter words are too often a different real word ("what" / "wait")
+MAX_QUESTION_CHARS = MAX_TEXT_CHARS  # as the router's input budget: a question, not a document
+MAX_CORRECTIONS = 32  # unknown words spelled out per question; more is not a question
 
 
 def _deletes(word: str) -> set[str]:
@@ -92,6 +100,7 @@ class Index:
         # Each entry's titles and keywords as separate phrases, for the specificity term.
         self.phrases = [self._phrases(e) for e in self.entries]
         self._spelling = self._spelling_index(df)
+        self._longest = max((len(w) for w in self._spelling), default=0)
 
     @staticmethod
     def _document(entry: Entry) -> dict[str, float]:
@@ -142,8 +151,8 @@ class Index:
         if feature in self.idf or not feature.startswith("w:"):
             return feature
         word = feature[2:]
-        if len(word) < MIN_CORRECTED:
-            return feature
+        if not MIN_CORRECTED <= len(word) <= self._longest + 1:
+            return feature  # too short to trust, or too long to be one edit from a known word
         for variant in (word, *sorted(_deletes(word))):
             for known in self._spelling.get(variant, ()):
                 if _one_edit(word, known):
@@ -153,8 +162,12 @@ class Index:
     def rank(self, question: str, limit: int = 3) -> Ranking:
         """The best `limit` entries and how sure we are about the first one."""
         query: Counter[str] = Counter()
-        for f, w in features(question).items():
-            query[self._correct(f)] += w
+        corrections = MAX_CORRECTIONS
+        for f, w in features(question[:MAX_QUESTION_CHARS]).items():
+            if f not in self.idf and f.startswith("w:") and corrections > 0:
+                corrections -= 1
+                f = self._correct(f)
+            query[f] += w
         if not query:
             return Ranking([], "none")
         covered: dict[int, float] = defaultdict(float)
