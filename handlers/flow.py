@@ -20,6 +20,8 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 START = "[*]"  # Mermaid's start/end marker: a transition from or to "no conversation"
+# words Mermaid reads as syntax in a state diagram: such a state is drawn with a trailing "_"
+_MERMAID_WORDS = {"end", "state", "note", "direction", "class", "classdef", "click", "style"}
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,13 @@ class FlowTable:
         """A Mermaid state diagram of the table (edge label: input / handler)."""
         lines = ["stateDiagram-v2", f"    %% {self.name}: generated from the transition table"]
         for t in self.transitions:
-            lines.append(f"    {t.source} --> {t.target}: {t.on} / {t.handler.__name__}")
+            lines.append(f"    {_node(t.source)} --> {_node(t.target)}: {t.on} / "
+                         f"{t.handler.__name__}")
         return "\n".join(lines) + "\n"
+
+
+def _node(state: str) -> str:
+    return f"{state}_" if state.lower() in _MERMAID_WORDS else state
 
 
 def load_state(data: dict, key: str, model: type[M]) -> M:
