@@ -3,9 +3,10 @@
 Teams lets a bot attach a file in a channel only after a consent card, so the Teams
 announcement carries an Action.OpenUrl 「カレンダーに追加 (.ics)」 to this route instead. The
 token is an HMAC-SHA256 of the event id with AIGA_LINK_SECRET (so ids cannot be walked); the
-link's base is AIGA_PUBLIC_URL (the server's public https address). Both are read from the
-environment, then from .env. Without both no link is made; without the secret (or with one
-shorter than 16 characters) the route answers 404 to everything.
+link's base is AIGA_PUBLIC_URL (the server's public https address). Both come from the one
+Settings object (`Settings.calendar_links()`); nothing here reads the environment. Without both
+no link is made; without the secret (or with one shorter than 16 characters) the route answers
+404 to everything.
 
 Answers: 200 text/calendar (the current state of the event, cancellations included), 404 for a
 bad or missing token or an unknown event, 503 when the database is unreachable — never a 500.
@@ -17,12 +18,11 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from aiohttp import web
-from dotenv import dotenv_values
 from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.dates import now_tokyo
@@ -32,27 +32,28 @@ from store.events import Event
 
 log = logging.getLogger(__name__)
 
-SECRET_ENV = "AIGA_LINK_SECRET"
-PUBLIC_URL_ENV = "AIGA_PUBLIC_URL"
 ROUTE = r"/events/{event_id:\d{1,12}}.ics"
 MIN_SECRET = 16
 
 
-def _setting(name: str) -> str:
-    """The environment first, then a .env file in the working directory (as the worker does)."""
-    value = os.environ.get(name)
-    if value is None:
-        value = dotenv_values(".env").get(name) or ""
-    return value.strip()
+@dataclass(frozen=True)
+class CalendarLinks:
+    """AIGA_LINK_SECRET and AIGA_PUBLIC_URL, as the worker needs them to link a file."""
+
+    secret: str = ""
+    public_url: str = ""
+
+    def url(self, event_id: int) -> str | None:
+        return calendar_url(event_id, secret=self.secret, public_url=self.public_url)
 
 
-def _secret(secret: str | None = None) -> bytes | None:
-    value = (secret if secret is not None else _setting(SECRET_ENV)).strip()
+def _secret(secret: str | None) -> bytes | None:
+    value = (secret or "").strip()
     return value.encode() if len(value) >= MIN_SECRET else None
 
 
 def token(event_id: int, secret: str | None = None) -> str | None:
-    """The link token of an event; None when no (long enough) secret is set."""
+    """The link token of an event; None when no (long enough) secret is given."""
     key = _secret(secret)
     if key is None:
         return None
@@ -62,8 +63,8 @@ def token(event_id: int, secret: str | None = None) -> str | None:
 
 def calendar_url(event_id: int, *, secret: str | None = None,
                  public_url: str | None = None) -> str | None:
-    """The public .ics link of an event, or None unless both settings are there."""
-    base = (public_url if public_url is not None else _setting(PUBLIC_URL_ENV)).strip()
+    """The public .ics link of an event, or None unless both are given."""
+    base = (public_url or "").strip()
     value = token(event_id, secret)
     if not base.startswith(("https://", "http://")) or value is None:
         return None
@@ -73,10 +74,11 @@ def calendar_url(event_id: int, *, secret: str | None = None,
 def add_event_routes(app: web.Application, database: Database, settings: object = None, *,
                      clock: Callable[[], datetime] = now_tokyo,
                      secret: str | None = None) -> None:
-    """Mount GET /events/{id}.ics. `settings` is accepted for symmetry with the other
-    routes; the two settings are read from the environment here (AIGA_LINK_SECRET,
-    AIGA_PUBLIC_URL) so the shared Settings class needs no change."""
-    del settings
+    """Mount GET /events/{id}.ics. The link secret is `secret` when given (tests), else the
+    settings' AIGA_LINK_SECRET (`settings` is the server's Settings)."""
+    if secret is None:
+        calendar_links = getattr(settings, "calendar_links", None)
+        secret = calendar_links().secret if calendar_links is not None else ""
 
     def load(event_id: int) -> bytes | None:
         with database.transaction() as session:

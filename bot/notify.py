@@ -1,7 +1,8 @@
-"""Outgoing messages the bot starts itself (announcements, reminders, summaries): the protocol.
+"""Outgoing messages the bot starts itself (announcements, reminders, summaries, event notices,
+broadcasts): the protocol.
 
-The worker speaks only this protocol; each platform (Slack today, Teams later) implements it.
-A send says how it ended so the worker can decide without knowing the platform:
+The worker speaks only this protocol; each platform (bot/slack_notify.py, bot/teams/notify.py)
+implements it. A send says how it ended so the worker can decide without knowing the platform:
 
 * SENT — delivered;
 * RETRY — a platform hiccup (429, 5xx, a dropped connection): try again later with backoff;
@@ -90,6 +91,13 @@ class Notifier(Protocol):
         """True / False if the platform can tell whether a message with `key` was posted since
         `since`; None when it cannot (the worker then reports the delivery as uncertain rather
         than risk sending it twice)."""
+        ...
+
+    async def update_message(self, target: Target, key: str, replies: list[Reply],
+                             since: datetime) -> bool:
+        """Rewrite the message stamped with `key` posted since `since` (an event's original
+        announcement after a change or cancellation); False when it cannot be found or the
+        platform refuses. Best effort: the worker never retries it."""
         ...
 
     async def language(self, target: Target) -> Lang | None:

@@ -9,8 +9,14 @@ group of fields per concern, so each adapter's settings stay readable and the na
     │                    AIGA_ADMINS, LOG_LEVEL, LOG_FORMAT, AIGA_SHUTDOWN_TIMEOUT, AIGA_THREADS
     ├── SlackSettings    SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
     ├── TeamsSettings    MICROSOFT_APP_* and TEAMS_RETRY_* (bot/teams/settings.py, inherited as is)
-    ├── WorkerGroup      AIGA_REMINDER_*, AIGA_*_CHANNELS, AIGA_WORKER_*, AIGA_DELIVERY_*
-    └── FeatureSettings  AIGA_CHART_DIR, AIGA_BENCHMARK_MIN_COMPANIES, AIGA_WEBSITE_URL
+    ├── WorkerGroup      AIGA_REMINDER_*, AIGA_*_CHANNELS, AIGA_WORKER_*, AIGA_DELIVERY_*,
+    │                    AIGA_EVENT_REMINDERS, AIGA_EVENT_ANNOUNCE_DAYS
+    └── FeatureSettings  AIGA_CHART_DIR, AIGA_ICS_DIR, AIGA_BENCHMARK_MIN_COMPANIES,
+                         AIGA_WEBSITE_URL, AIGA_LINK_SECRET, AIGA_PUBLIC_URL
+
+Nothing else reads the environment. `load_settings()` hands the handlers their part
+(`handlers.config.configure(settings.handler_config())`); the worker, the server and the CLI
+take the object itself.
 
 Secrets are `SecretStr`, so they never appear in a repr, a log line or an error message; every
 error names the setting and what is expected of it, never the value given.
@@ -18,10 +24,10 @@ error names the setting and what is expected of it, never the value given.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import time
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -194,27 +200,22 @@ class WorkerGroup(BaseSettings):
     aiga_worker_in_process: bool = True  # `aiga-bot serve` also runs the scheduler
     aiga_delivery_max_attempts: int = Field(default=6, ge=1, le=50)
     aiga_delivery_backoff_seconds: float = Field(default=30.0, ge=0.0, le=3600)
+    aiga_event_reminders: str = "1d,1h"  # before an event's start: days, hours, minutes
+    aiga_event_announce_days: int = Field(default=14, ge=0, le=90)  # announced this early
 
-    @field_validator("aiga_reminder_days")
+    @field_validator("aiga_reminder_days", "aiga_reminder_hour", "aiga_reminder_closed_days",
+                     "aiga_event_reminders")
     @classmethod
-    def _worker_days(cls, value: str) -> str:
-        from handlers.rounds.reminders import parse_days
+    def _schedule(cls, value: str, info) -> str:
+        from handlers.rounds.reminders import parse_closed_days, parse_days
 
-        parse_days(value)
-        return value
-
-    @field_validator("aiga_reminder_hour")
-    @classmethod
-    def _worker_hour(cls, value: str) -> str:
-        parse_hour(value)
-        return value
-
-    @field_validator("aiga_reminder_closed_days")
-    @classmethod
-    def _worker_closed(cls, value: str) -> str:
-        from handlers.rounds.reminders import parse_closed_days
-
-        parse_closed_days(value)
+        parse = {"aiga_reminder_days": parse_days, "aiga_reminder_hour": parse_hour,
+                 "aiga_reminder_closed_days": parse_closed_days,
+                 "aiga_event_reminders": _event_minutes}[info.field_name]
+        try:
+            parse(value)
+        except ValueError as exc:  # the parsers quote the bad part: never echo a value
+            raise ValueError(_REMINDERS_RULE if parse is _event_minutes else str(exc)) from None
         return value
 
     @field_validator("aiga_announce_channels", "aiga_secretariat_channels")
@@ -232,6 +233,15 @@ class WorkerGroup(BaseSettings):
                               hour=parse_hour(self.aiga_reminder_hour),
                               closed_days=parse_closed_days(self.aiga_reminder_closed_days))
 
+    def event_policy(self, base=None):
+        """When event messages go out (handlers/events/service.py `plan_event` computes the
+        slots): AIGA_EVENT_* plus the rounds' hour and closed days (`base`, default policy())."""
+        from handlers.events.reminders import event_policy
+
+        _event_minutes(self.aiga_event_reminders)  # validated: never raises here
+        return event_policy(self.aiga_event_reminders.strip() or "1d,1h",
+                            self.aiga_event_announce_days, base or self.policy())
+
     def announce_targets(self):
         from bot.notify import parse_targets
 
@@ -243,6 +253,20 @@ class WorkerGroup(BaseSettings):
         return parse_targets(self.aiga_secretariat_channels, "AIGA_SECRETARIAT_CHANNELS")
 
 
+_REMINDERS_RULE = ("must be like 1d,1h,30m (days, hours, minutes before the start), each "
+                   "between 1 minute and 30 days, at most 20")
+
+
+def _event_minutes(value: str) -> tuple[int, ...]:
+    """AIGA_EVENT_REMINDERS → minutes before the start; blank = the default "1d,1h"."""
+    from handlers.events.reminders import parse_reminders
+
+    minutes = parse_reminders(value.strip() or "1d,1h") if len(value) <= 200 else ()
+    if not minutes or len(minutes) > 20:
+        raise ValueError(_REMINDERS_RULE)
+    return minutes
+
+
 def parse_hour(value: str) -> time:
     hours, _, minutes = value.strip().partition(":")
     try:
@@ -251,32 +275,50 @@ def parse_hour(value: str) -> time:
         raise ValueError("must be a time of day like 10:00") from None
 
 
-# ----- features that read the environment themselves ---------------------------------------------
+# ----- deployment choices: handlers (handlers/config.py) and the events' calendar links ----------
 
 
 class FeatureSettings(BaseSettings):
-    """Read by handlers straight from os.environ (so tests can set them per test); validated
-    here, and copied into the environment from .env by `load_settings()`."""
+    """What the platform-neutral handlers are told (`handler_config()`: they read
+    `handlers.config.current()`, never the environment), and the signed `GET /events/<id>.ics`
+    links of Teams announcements (bot/events_http.py: no link without both link settings)."""
 
     model_config = _CONFIG
 
     aiga_chart_dir: str | None = None  # where charts are drawn (default var/charts)
-    aiga_benchmark_min_companies: int | None = None  # publication threshold (default and floor 5)
+    aiga_ics_dir: str | None = None  # where event calendar files are written (default var/ics)
+    aiga_benchmark_min_companies: int | None = None  # publication threshold (default 5, floor 3)
     aiga_website_url: str | None = None  # the association's site, for the Teams app package
+    aiga_link_secret: SecretStr | None = None  # HMAC key of the link tokens (16+ characters)
+    aiga_public_url: str | None = None  # the server's public address, https://…
 
-    @field_validator("aiga_chart_dir", "aiga_benchmark_min_companies", "aiga_website_url",
-                     mode="before")
+    @field_validator("aiga_chart_dir", "aiga_ics_dir", "aiga_benchmark_min_companies",
+                     "aiga_website_url", "aiga_link_secret", "aiga_public_url", mode="before")
     @classmethod
     def _feature_blank(cls, value: object) -> object:
         return _blank_to_none(value)
 
+    @field_validator("aiga_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        parts = urlsplit((value or "").strip())
+        if value is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError("must be the server's public URL, like https://navi.example.org")
+        return value.strip() if value is not None else None
+
+    def calendar_links(self):
+        from bot.events_http import CalendarLinks
+
+        secret = self.aiga_link_secret.get_secret_value() if self.aiga_link_secret else ""
+        return CalendarLinks(secret=secret, public_url=self.aiga_public_url or "")
+
     @field_validator("aiga_benchmark_min_companies")
     @classmethod
     def _threshold(cls, value: int | None) -> int | None:
-        from handlers.results.benchmark import FLOOR_MIN_COMPANIES
+        from handlers.config import BENCHMARK_FLOOR
 
-        if value is not None and value < FLOOR_MIN_COMPANIES:
-            raise ValueError(f"must be a whole number of at least {FLOOR_MIN_COMPANIES}")
+        if value is not None and value < BENCHMARK_FLOOR:
+            raise ValueError(f"must be a whole number of at least {BENCHMARK_FLOOR}")
         return value
 
     @field_validator("aiga_website_url")
@@ -286,8 +328,15 @@ class FeatureSettings(BaseSettings):
             raise ValueError("must be an https:// URL")
         return value
 
+    def handler_config(self):
+        from handlers.config import BENCHMARK_DEFAULT, HandlerConfig
 
-_EXPORTED = ("aiga_chart_dir", "aiga_benchmark_min_companies", "aiga_website_url")
+        default = HandlerConfig()
+        return HandlerConfig(
+            benchmark_min_companies=self.aiga_benchmark_min_companies or BENCHMARK_DEFAULT,
+            chart_dir=Path(self.aiga_chart_dir) if self.aiga_chart_dir else default.chart_dir,
+            ics_dir=Path(self.aiga_ics_dir) if self.aiga_ics_dir else default.ics_dir,
+            website_url=self.aiga_website_url)
 
 
 # ----- the one object ----------------------------------------------------------------------------
@@ -314,18 +363,10 @@ class Settings(FeatureSettings, WorkerGroup, TeamsSettings, ServerSettings, Slac
     def secrets(self) -> list[str]:
         """Every secret value set, for the log filter that blanks them out."""
         values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
-                  self.microsoft_app_password]
+                  self.microsoft_app_password, self.aiga_link_secret]
         out = [v.get_secret_value() for v in values if v is not None]
         password = urlsplit(self.database_url).password
         return [s for s in [*out, password or ""] if len(s) >= 6]
-
-    def export_environment(self) -> None:
-        """Settings that handlers read from os.environ: a value from .env goes there too
-        (a variable already in the environment wins, as it does for every setting)."""
-        for name in _EXPORTED:
-            value = getattr(self, name)
-            if value is not None:
-                os.environ.setdefault(name.upper(), str(value))
 
 
 def setting_names() -> list[str]:
@@ -334,7 +375,8 @@ def setting_names() -> list[str]:
 
 
 def load_settings() -> Settings:
-    """Validated settings, or exit with one line per bad setting (never echoing its value)."""
+    """Validated settings, or exit with one line per bad setting (never echoing its value).
+    The handlers' part is installed on the way (`handlers.config.configure`)."""
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -343,7 +385,9 @@ def load_settings() -> Settings:
             for err in exc.errors()
         ]
         raise SettingsError("\n".join(lines)) from None
-    settings.export_environment()
+    from handlers import config
+
+    config.configure(settings.handler_config())
     return settings
 
 

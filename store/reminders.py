@@ -15,20 +15,15 @@ Each family has its unique key: (round_id, name) / (subject, name) for slots and
 (round_id, slot, recipient) / (subject, slot, recipient) for deliveries (NULLs never collide).
 The round functions keep their signatures; the subject ones take `subject=`.
 
-`WorkerLock` keeps a single worker delivering at a time (PostgreSQL advisory lock; on SQLite an
-exclusive lock on a file next to the database), which is what makes a row left "sending" safe to
-reconcile: whoever held it is gone.
+`WorkerLock` (store/worker_lock.py, re-exported here) keeps a single worker delivering at a time,
+which is what makes a row left "sending" safe to reconcile: whoever held it is gone.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import (
-    Connection,
     ForeignKey,
     Index,
     Integer,
@@ -37,15 +32,14 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from store.db import Database
 from store.models import Base
 from store.types import UTCDateTime
+from store.worker_lock import WorkerLock as WorkerLock  # re-exported: it lived here
 
 # slot states
 PENDING, SENDING, DONE = "pending", "sending", "done"
@@ -297,6 +291,12 @@ def deliveries_for(session: Session, round_id: int | None,
     return list(session.scalars(query.order_by(Delivery.id)))
 
 
+def find_delivery(session: Session, subject: str, slot: str, recipient: str) -> Delivery | None:
+    """One subject's delivery by its key (e.g. the announcement a change supersedes)."""
+    return session.scalar(select(Delivery).where(
+        Delivery.subject == subject, Delivery.slot == slot, Delivery.recipient == recipient))
+
+
 # ----- mutes ------------------------------------------------------------------------------------
 
 
@@ -330,84 +330,3 @@ def is_muted(session: Session, round_id: int, user_id: int) -> bool:
 def mutes_for(session: Session, round_id: int) -> list[ReminderMute]:
     return list(session.scalars(select(ReminderMute).where(ReminderMute.round_id == round_id)
                                 .order_by(ReminderMute.muted_at)))
-
-
-# ----- the worker lock --------------------------------------------------------------------------
-
-
-class WorkerLock:
-    """One delivering worker at a time, released by the database or the OS if it dies.
-
-    PostgreSQL: a session advisory lock on a dedicated autocommit connection, keyed by the
-    schema (so test schemas, or two deployments in one database, do not block each other); the
-    server drops it the moment the worker's connection closes, SIGKILL included.
-    SQLite: an exclusive flock on `<database>.worker.lock`; the kernel drops it with the process.
-    """
-
-    NAME = "aiga-navi-worker"
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self._conn: Connection | None = None
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._conn is not None or self._fd is not None
-
-    def acquire(self) -> bool:
-        """Try once, without waiting. True when this process now holds the lock."""
-        if self.held:
-            return True
-        engine = self.database.engine
-        if engine.dialect.name == "postgresql":
-            conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            got = conn.execute(text(
-                "SELECT pg_try_advisory_lock(hashtextextended(:name || current_schema(), 0))"),
-                {"name": self.NAME}).scalar()
-            if got:
-                self._conn = conn
-                return True
-            conn.close()
-            return False
-        fd = os.open(self._lock_path(), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
-        return True
-
-    def still_held(self) -> bool:
-        """Before each send: a lost PostgreSQL connection means the lock is gone too."""
-        if self._conn is not None:
-            try:
-                self._conn.execute(text("SELECT 1"))
-            except Exception:
-                self._conn = None
-                return False
-            return True
-        return self._fd is not None
-
-    def release(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.execute(text(
-                    "SELECT pg_advisory_unlock(hashtextextended(:name || current_schema(), 0))"),
-                    {"name": self.NAME})
-            except Exception:  # the connection died: the server already released it
-                pass
-            finally:
-                self._conn.close()
-                self._conn = None
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-    def _lock_path(self) -> str:
-        database = self.database.engine.url.database or ""
-        if not database or database == ":memory:":
-            return str(Path("var") / "worker.lock")
-        return f"{database}.worker.lock"

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from bot.events_http import add_event_routes, calendar_url, token
 from bot.notify import Target
+from bot.settings import Settings
 from bot.teams import cards
 from bot.teams.notify import TeamsNotifier
 from bot.worker import Deliverer
@@ -107,11 +108,14 @@ async def test_database_down_is_503_not_500():
         broken.dispose()
 
 
-async def test_calendar_url_from_the_settings(monkeypatch):
+async def test_calendar_url_from_the_settings(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env
     monkeypatch.setenv("AIGA_LINK_SECRET", SECRET)
     monkeypatch.setenv("AIGA_PUBLIC_URL", "https://navi.aiga.example/")
-    assert calendar_url(7) == f"https://navi.aiga.example/events/7.ics?t={token(7, SECRET)}"
-    assert token(7) != token(8) and len(token(7)) == 32
+    links = Settings().calendar_links()  # the one settings object reads them (issue 12)
+    assert links.url(7) == f"https://navi.aiga.example/events/7.ics?t={token(7, SECRET)}"
+    assert token(7, links.secret) != token(8, links.secret) and len(token(7, SECRET)) == 32
+    assert calendar_url(7) is None  # nothing is read from the environment behind its back
 
 
 async def test_teams_file_with_a_link_is_a_card_with_open_url():
@@ -137,13 +141,15 @@ async def test_teams_announcement_links_the_calendar_file(database_url, database
         event_id = seed_event(database)
         now = at(12, 3, 10)
         notifier = TeamsNotifier(fc.settings_for(stack.fake), database, lambda: now)
+        settings = Settings()
         worker = Deliverer(database, {"teams": notifier},
                            announce=[Target("teams", channel, False)], admins=frozenset(),
                            clock=lambda: now, backoff=timedelta(0), pace={},
-                           event_policy=EventPolicy())
+                           event_policy=EventPolicy(), links=settings.calendar_links())
         assert (await worker.deliver_due(now)).sent == 1
         posted = [p for p in stack.fake.sent() if p.conversation == channel]
         links = [a for p in posted if p.card for a in p.card.get("actions") or []]
         assert links == [{"type": "Action.OpenUrl", "title": "カレンダーに追加 (.ics)",
-                          "url": calendar_url(event_id)}]
+                          "url": calendar_url(event_id, secret=SECRET,
+                                              public_url="https://navi.aiga.example")}]
         assert stack.fake.problems == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError, load_serve_settings, load_settings, setting_names
+from handlers import config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / ".env.example"
@@ -72,7 +73,9 @@ def test_dot_env_is_read_and_the_environment_wins(env, tmp_path):
     assert settings.port == 9090 and settings.log_format == "json"
     assert settings.database_url.startswith("postgres://")
     assert settings.policy().hour.hour == 9 and settings.policy().hour.minute == 30
-    assert os.environ["AIGA_CHART_DIR"] == "/srv/charts"  # handlers read it from os.environ
+    # handlers are told through handlers.config (issue 12), not through os.environ
+    assert config.current().chart_dir == Path("/srv/charts")
+    assert "AIGA_CHART_DIR" not in os.environ
     assert "pw-secret-123" in settings.secrets()  # the log filter blanks the DB password out
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          help="zip to write (default: var/aiga-navi-teams.zip)")
     package.add_argument("--app-id", help="the bot's Microsoft App ID (default: MICROSOFT_APP_ID)")
     package.add_argument("--teams-app-id", help="the Teams app's own id (default: the app id)")
-    package.add_argument("--website-url", default=os.environ.get("AIGA_WEBSITE_URL"),
+    package.add_argument("--website-url",
                          help="the association's https:// site (default: AIGA_WEBSITE_URL)")
     package.add_argument("--privacy-url", help="privacy policy URL (default: the website)")
     package.add_argument("--terms-url", help="terms of use URL (default: the website)")
@@ -26,20 +25,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_teams_package(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
     from bot.teams.package import PackageError, PackageOptions, build
-    from bot.teams.settings import TeamsSettings
 
-    app_id = args.app_id or TeamsSettings().microsoft_app_id
+    settings = load_settings()
+    app_id = args.app_id or settings.microsoft_app_id
+    website_url = args.website_url or settings.aiga_website_url
     if not app_id:
         print("error: give --app-id or set MICROSOFT_APP_ID (Azure Bot → Configuration)",
               file=sys.stderr)
         return 2
-    if not args.website_url:
+    if not website_url:
         print("error: give --website-url (or set AIGA_WEBSITE_URL): Teams shows it as the "
               "developer's site", file=sys.stderr)
         return 2
     try:
-        path = build(PackageOptions(bot_app_id=app_id, website_url=args.website_url,
+        path = build(PackageOptions(bot_app_id=app_id, website_url=website_url,
                                     privacy_url=args.privacy_url, terms_url=args.terms_url,
                                     version=args.package_version,
                                     teams_app_id=args.teams_app_id), args.out)

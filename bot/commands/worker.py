@@ -1,14 +1,14 @@
-"""`aiga-bot worker [--once]`: deliver round announcements, reminders and summaries.
+"""`aiga-bot worker [--once]`: deliver round notices, event notices and broadcasts.
 
 The Procfile's `worker` line runs this; `aiga-bot serve` runs the same scheduler in-process
 unless AIGA_WORKER_IN_PROCESS=false. Two workers started by mistake are harmless: only the one
-holding the database lock delivers, and every delivery has a unique key.
+holding the database lock delivers, and every delivery has a unique key. Logging is set up as
+for `serve` (bot/logging_setup.py): JSON or text per LOG_FORMAT, LOG_LEVEL, secrets redacted.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 
@@ -22,15 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_worker(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.logging_setup import configure_logging
     from bot.settings import load_settings
     from bot.worker import run_worker
     from store.db import Database
     from store.migrate import is_current
 
     settings = load_settings()
-    logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("slack_sdk", "apscheduler.executors", "apscheduler.scheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
     database = Database(settings.database_url)
     try:
         if not is_current(database.engine):
@@ -43,4 +42,4 @@ def cmd_worker(args: argparse.Namespace) -> int:
         return 2
     finally:
         database.dispose()
-    return run_worker(settings.database_url, once=args.once)
+    return run_worker(settings, once=args.once)
