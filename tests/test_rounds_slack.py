@@ -41,7 +41,8 @@ def seed(database, *, opens: date, deadline: date, now: datetime) -> int:
 def deliverer(database, fake: FakeSlack, clock=now_tokyo) -> Deliverer:
     notifier = SlackNotifier(BOT_TOKEN, fake.api_url, database, clock)
     return Deliverer(database, {"slack": notifier}, rubrics=registry(),
-                     announce=[Target("slack", "C0GENERAL", direct=False)], clock=clock)
+                     announce=[Target("slack", "C0GENERAL", direct=False)], clock=clock,
+                     admins=frozenset({"slack:UADMIN"}))
 
 
 def test_every_round_message_is_valid_block_kit(database):
