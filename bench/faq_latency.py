@@ -23,19 +23,26 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handlers.faq import render  # noqa: E402
+from handlers.faq import answers, render  # noqa: E402
 from handlers.faq.engine import Engine, Interpretation, engine  # noqa: E402
+from handlers.types import MAX_TEXT_CHARS  # noqa: E402
 
 TODAY = date(2026, 11, 27)
 
 
 def answer(faq: Engine, text: str) -> list:
     """Interpret one question and build its replies, as FaqDialogue does minus the state."""
-    result: Interpretation = faq.interpret(text, TODAY)
+    result: Interpretation = faq.interpret(text[:MAX_TEXT_CHARS], TODAY)  # the router's cap
     if result.kind == "answer":
         return render.entry(faq.kb, result.hits[0].entry, result.lang)
-    if result.kind == "choices":
-        return [render.choices(result.hits, result.lang)]
+    if result.kind == "choices":  # issue 14: the best entry first, close ones after
+        return answers.best_with_alternatives(faq.kb, result.hits, result.lang)
+    if result.kind == "silent" and result.silent:
+        return answers.silent(faq.kb, result.silent, result.lang)
+    if result.kind == "half" and result.facts and result.facts.month:
+        return answers.half_answer(faq.kb, result.facts.month, result.lang)
+    if result.kind == "fee_ask" and result.facts and not result.calc:
+        return answers.fee_first(faq.kb, result.facts, result.lang, offer=True)
     if result.kind == "fee" and result.quote and result.facts:
         return render.fee(faq.kb, result.quote, result.facts, result.lang)
     if result.kind == "fee_ask" and result.ask:

@@ -58,7 +58,9 @@ def judge(question: dict, result: Interpretation) -> Outcome:
     expected = question["expect"]
     expected = expected if isinstance(expected, list) else [expected]
     if expected == ["none"]:
-        return Outcome(question, result.kind in ("none", "choices", "empty"), result.kind)
+        # issue 14: "the guide does not say" (silent) is the honest answer, too
+        return Outcome(question, result.kind in ("none", "choices", "empty", "silent"),
+                       result.kind)
     return Outcome(question, first_entry(result) in expected, f"{result.kind}:{first_entry(result)}")
 
 
@@ -68,6 +70,8 @@ def first_entry(result: Interpretation) -> str | None:
         return result.top_entry
     if result.kind == "approval":
         return "approval"
+    if result.kind == "silent" and result.silent is not None:
+        return result.silent.related  # shown as background under "the guide does not say"
     if result.kind == "fee" and result.quote is not None and result.quote.class_id == "expert":
         return "class-expert"  # 「有識者会員は会費なし・手続5と6はスキップ」
     return None

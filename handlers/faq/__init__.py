@@ -11,8 +11,11 @@ from handlers.context import Turn
 from handlers.faq.dialogue import FaqDialogue, state_name
 from handlers.faq.engine import Engine, engine
 from handlers.faq.render import say
+from handlers.faq.topics import is_past_event_question
 from handlers.flow import START, FlowTable, Transition
 from handlers.types import Reply, Text
+
+__all__ = ["FAQ", "FaqHandler", "is_past_event_question"]
 
 
 class FaqHandler:

@@ -13,6 +13,7 @@ many ways are possessive. A number too long to be an amount (`MAX_DIGITS`) is no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -70,10 +71,10 @@ _JA_AMOUNT = re.compile(
 )
 _EN_AMOUNT = re.compile(
     rf"(?:(?P<pre>¥|\\|jpy|yen)\s*+)?(?P<num>{_NUM})\s*+"
-    r"(?P<unit>billion|bn|b|million|mil|mn|m|thousand|k)?\b\s*+(?P<post>yen|jpy|円)?"
+    r"(?P<unit>billion|bn|b|million|mil|mn|m|oku|thousand|k)?\b\s*+(?P<post>yen|jpy|円)?"
 )
 _UNITS = {"千万": 10_000_000, "百万": 1_000_000, "万": 10_000, "billion": 10**9, "bn": 10**9,
-          "b": 10**9, "million": 10**6, "mil": 10**6, "mn": 10**6, "m": 10**6,
+          "b": 10**9, "oku": 10**8, "million": 10**6, "mil": 10**6, "mn": 10**6, "m": 10**6,
           "thousand": 1000, "k": 1000}
 _CAPITAL_WORDS = re.compile(r"資本金|資本|capital|capitali[sz]")
 _REVENUE_WORDS = re.compile(r"売上|売り上げ|年商|revenue|sales|turnover|従業員|employees")
@@ -263,6 +264,7 @@ _MAY_AS_MONTH = re.compile(
     r"\b(?:in|from|on|of|during|by|until|early|late|mid|around|this|next)\s+may\b|"
     r"\bmay\s+\d|\d(?:\s*+(?:st|nd|rd|th))?\s++(?:of\s++)?may\b"
 )
+_ISO_MONTH = re.compile(r"\b(20\d{2})\s*[-/.]\s*(\d{1,2})\b(?!\s*[-/.]\s*\d)")
 _ISO_DATE = re.compile(r"\b(20\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\b")
 _JA_DATE = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
@@ -335,6 +337,8 @@ def find_month(text: str, today: date) -> YearMonth | None:
     if (day := find_date(text, today)) is not None:
         return YearMonth(day.year, day.month)
     folded = arabic(text)
+    if (iso := _ISO_MONTH.search(folded)) and 1 <= int(iso[2]) <= 12:
+        return YearMonth(int(iso[1]), int(iso[2]))  # "2026-10"
     month: int | None = None
     ja, en = _JA_MONTH.search(folded), _EN_MONTH_WORD.search(folded)
     if ja:
@@ -354,9 +358,24 @@ def find_month(text: str, today: date) -> YearMonth | None:
 
 
 def find_half(text: str) -> HalfId | None:
-    """「上期」/「下期」 or "first half"/"second half", as the association's half-years."""
+    """「上期」/「下期」 or "first half"/"second half", as the association's half-years; None when
+    both are named (「上期と下期で違う？」 asks about both)."""
     folded = fold(text)
-    for half, pattern in _HALF.items():
-        if pattern.search(folded):
-            return half  # type: ignore[return-value]
-    return None
+    found = [half for half, pattern in _HALF.items() if pattern.search(folded)]
+    return found[0] if len(found) == 1 else None  # type: ignore[return-value]
+
+
+def months_named(text: str) -> set[int]:
+    """Every month the text names as 「N月」 or an English month word (for comparisons)."""
+    folded = arabic(text)
+    found = {int(m[1]) for m in _JA_MONTH.finditer(folded) if 1 <= int(m[1]) <= 12}
+    for m in _EN_MONTH_WORD.finditer(folded):
+        if m[1] != "may" or _MAY_AS_MONTH.search(folded):
+            found.add(_month_number(m[1]))
+    return found
+
+
+def spans_both_halves(text: str, today: date, half_of: Callable[[int], str]) -> bool:
+    """「10月と4月では」: months in both half-years, so neither one is the joining month."""
+    del today  # months are compared as named; the year does not change the half
+    return len({half_of(m) for m in months_named(text)}) > 1

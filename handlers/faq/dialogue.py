@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from handlers.context import Turn
-from handlers.faq import render
+from handlers.faq import answers, render
 from handlers.faq.engine import Engine, Interpretation, read_facts
 from handlers.faq.fees import FeeFacts, missing, quote
 from handlers.faq.normalise import detect_lang, fold
@@ -41,6 +41,11 @@ UNSURE = _folded(r"わから|分から|不明|not sure|unsure|don't know|dont kn
 AT_MOST = _folded(r"以下|未満|or less|less than|below|under|at most")
 ABOVE = _folded(r"超|より大き|more than|over|above|greater")
 EXPERT = _folded(r"個人|有識者|individual|expert")  # only read as the answer to "capital?"
+NONE_OF_THESE = _folded(
+    r"^(?:どれでもない|どれでもありません|どれも違う|どれも違います|該当なし|いずれでもない|"
+    r"none of these|none of them|none of the above|none|neither)$")
+# A fresh question's kinds that end any fee dialogue still open.
+FRESH = ("answer", "approval", "admin_list", "silent", "half")
 
 
 class FaqState(BaseModel):
@@ -104,21 +109,26 @@ class FaqDialogue:
         lang = self._lang(turn, text)
         folded = fold(text).strip().rstrip("。.!！")
         pending = self._pending(turn, typed=True)
+        if NONE_OF_THESE.match(folded) and (turn.data.get("faq") or {}).get("forward"):
+            return self.forward(turn, confirmed=True)  # typed, as on a screen without buttons
         if CANCEL.match(folded):
             if pending is None and not (turn.data.get("faq") or {}).get("forward"):
                 return None
             turn.data.pop("faq", None)
             return [Text(render.say(lang, "calc_cancelled" if pending else "not_forwarded"))]
-        if pending is not None:
+        result = self.engine.interpret(text, turn.now.date(), default_lang=lang)
+        soft = pending is not None and pending.get("soft")
+        if pending is not None and not (soft and result.kind in FRESH):
             replies = self._continue_fee(turn, text, pending, lang)
             if replies is not None:
                 return replies
-        result = self.engine.interpret(text, turn.now.date(), default_lang=lang)
+        if soft:
+            pending = None  # the answer was given; a new question starts afresh
         if pending is not None and result.kind in ("fee", "fee_ask"):
             # Facts repeated mid-dialogue: keep what was said before, answer or ask on.
             earlier = FeeFacts.from_dict(pending.get("facts"))
             return self._fee_step(turn, earlier.merge(result.facts or FeeFacts()), lang)
-        confident = result.kind in ("answer", "fee", "fee_ask", "approval", "admin_list")
+        confident = result.kind in ("answer", "fee", "fee_ask", "approval", "admin_list", "half")
         if pending is not None and not confident:
             if strict:
                 return None
@@ -145,7 +155,14 @@ class FaqDialogue:
                                    offer_calc=offer and _offers_calc(item.id))
         elif result.kind == "choices":
             state["forward"] = {"text": text, "lang": lang}
-            replies = [render.choices(result.hits, lang)]
+            replies = answers.best_with_alternatives(self.kb, result.hits, lang)
+        elif result.kind == "silent" and result.silent is not None:
+            state["forward"] = {"text": text, "lang": lang}
+            replies = answers.silent(self.kb, result.silent, lang)
+        elif result.kind == "half" and result.facts is not None and result.facts.month:
+            replies = answers.half_answer(self.kb, result.facts.month, lang)
+        elif result.kind == "fee_ask" and not result.calc:
+            replies = self._fee_first(turn, result, lang, offer=offer)
         elif result.kind == "none":
             state["forward"] = {"text": text, "lang": lang}
             replies = render.no_match(lang)
@@ -169,6 +186,15 @@ class FaqDialogue:
             return render.fee(self.kb, quote(facts, self.kb), facts, lang)
         state["pending"] = {"ask": slot, "facts": facts.to_dict(), "at": turn.now.isoformat()}
         return [render.ask(self.kb, slot, lang, turn.now.date())]
+
+    def _fee_first(self, turn: Turn, result: Interpretation, lang: Lang, *, offer: bool
+                   ) -> list[Reply]:
+        """Answer with the common case(s) and keep the facts, so a typed 「資本金3億円」 next
+        settles the figure (a soft question: a fresh question simply replaces it)."""
+        facts = result.facts or FeeFacts()
+        self._state(turn)["pending"] = {"ask": result.ask, "facts": facts.to_dict(),
+                                        "at": turn.now.isoformat(), "soft": True}
+        return answers.fee_first(self.kb, facts, lang, offer=offer)
 
     def _reask(self, turn: Turn, pending: dict, lang: Lang) -> Question:
         return render.ask(self.kb, pending["ask"], lang, turn.now.date())

@@ -16,14 +16,16 @@ from typing import Literal
 from handlers.faq import amounts
 from handlers.faq.approval import ApprovalEstimate, estimate
 from handlers.faq.fees import Band, FeeFacts, FeeQuote, Slot, missing, quote
-from handlers.faq.knowledge import Entry, Knowledge, knowledge
+from handlers.faq.knowledge import Entry, Knowledge, Unanswered, knowledge
 from handlers.faq.normalise import content_size, detect_lang, fold
 from handlers.faq.retrieval import Hit, Index
+from handlers.faq.topics import SilentTopics
 from handlers.types import Lang
 
 CHOICE_FLOOR = 0.5  # a choice must score at least half of the best one
 MIN_CONTENT = 2  # below this an unmatched message is not treated as a question at all
-Kind = Literal["answer", "choices", "none", "fee", "fee_ask", "approval", "admin_list", "empty"]
+Kind = Literal["answer", "choices", "none", "fee", "fee_ask", "approval", "admin_list", "empty",
+               "silent", "half"]
 
 
 def _words(*terms: str) -> re.Pattern[str]:
@@ -57,9 +59,19 @@ WHEN_WORDS = _words(
 APPLY_WORDS = _words("申し込", "申込", "申請", "応募", "apply", "applied", "submit", "application")
 EXPERT_WORDS = _words("有識者", "個人会員", "個人で", "個人として", "expert member",
                       "as an individual")
-SMB_WORDS = _words("smb", "sme", "スタートアップ", "ベンチャー", "startup", "startups", "start-up",
-                   "start-ups")
-REGULAR_WORDS = _words("通常枠", "standard member", "standard class", "standard rate")
+SMB_WORDS = _words("smb", "sme", "smbs", "smes", "スタートアップ", "ベンチャー", "startup",
+                   "startups", "start-up", "start-ups", "small business", "small company")
+REGULAR_WORDS = _words(
+    "通常枠", "通常わく", "一般枠", "standard member", "standard class", "standard rate",
+    "standard track", "standard membership", "standard tier", "standard category",
+    "regular member", "regular members", "regular track", "regular membership", "regular class",
+    "regular tier", "regular category", "regular rate", "large company", "large companies",
+)
+HALF_WORDS = _words(
+    "どちらの期", "どっちの期", "どの期", "上期", "下期", "上半期", "下半期", "半期", "期になる",
+    "期に入る", "期扱い", "which half", "first half", "second half", "half-year", "half year",
+    "fee period", "which period",
+)
 ADMIN_LIST = re.compile(
     r"^(?:faq\s*)?(?:質問一覧|転送(?:された)?質問(?:一覧)?|転送一覧|forwarded questions|"
     r"faq questions|faq list|questions list)$"
@@ -75,6 +87,8 @@ class Interpretation:
     quote: FeeQuote | None = None
     ask: Slot | None = None
     approval: ApprovalEstimate | None = None
+    silent: Unanswered | None = None  # "silent": the topic the guide does not cover
+    calc: bool = False  # the user asked for a calculation: the calculator asks, step by step
 
     @property
     def top_entry(self) -> str | None:
@@ -85,6 +99,7 @@ class Interpretation:
 class Engine:
     kb: Knowledge
     index: Index
+    silent_topics: SilentTopics | None = None
 
     def interpret(self, text: str, today: date, *, default_lang: Lang = "ja") -> Interpretation:
         lang: Lang = detect_lang(text) or default_lang
@@ -93,9 +108,14 @@ class Engine:
             return Interpretation("empty", lang)
         if ADMIN_LIST.match(folded.rstrip("?？ ")):
             return Interpretation("admin_list", lang)
+        if self.silent_topics is not None and (topic := self.silent_topics.find(text)):
+            return Interpretation("silent", lang, silent=topic)
         facts = read_facts(text, today, self.kb)
+        if (facts.month is not None and HALF_WORDS.search(folded)
+                and not FEE_WORDS.search(folded) and not APPROVAL_WORDS.search(folded)):
+            return Interpretation("half", lang, facts=facts)  # 「9月30日入会はどちらの期？」
         if _wants_fee(folded, facts):
-            return self.fee(facts, lang)
+            return self.fee(facts, lang, calc=bool(CALC_WORDS.search(folded)))
         if (class_entry := self._named_class_fees(folded, facts)) is not None:
             return Interpretation("answer", lang, hits=[Hit(class_entry, 1.0)])
         if APPROVAL_WORDS.search(folded) and (
@@ -121,11 +141,11 @@ class Engine:
             return None
         return next((e for e in self.kb.entries if e.fees_of == facts.named_class), None)
 
-    def fee(self, facts: FeeFacts, lang: Lang) -> Interpretation:
+    def fee(self, facts: FeeFacts, lang: Lang, *, calc: bool = False) -> Interpretation:
         slot = missing(facts, self.kb)
         if slot is not None:
-            return Interpretation("fee_ask", lang, facts=facts, ask=slot)
-        return Interpretation("fee", lang, facts=facts, quote=quote(facts, self.kb))
+            return Interpretation("fee_ask", lang, facts=facts, ask=slot, calc=calc)
+        return Interpretation("fee", lang, facts=facts, quote=quote(facts, self.kb), calc=calc)
 
     def approval(self, text: str, today: date, lang: Lang) -> Interpretation:
         day = amounts.find_date(text, today)
@@ -141,6 +161,8 @@ def read_facts(text: str, today: date, kb: Knowledge) -> FeeFacts:
     capital = amounts.capital_amount(text)
     band = _band(capital, kb.member_class("smb").capital_at_most or 0)
     month = amounts.find_month(text, today)
+    if month is not None and amounts.spans_both_halves(text, today, kb.half_of_month):
+        month = None  # 「10月と4月では？」: a comparison, so both half-years are answered
     unsure = bool(re.search(r"わから|分から|不明|not sure|don't know|dont know|unsure", folded))
     named = "smb" if SMB_WORDS.search(folded) else "regular" if REGULAR_WORDS.search(folded) else None
     return FeeFacts(
@@ -190,4 +212,4 @@ def _wants_fee(folded: str, facts: FeeFacts) -> bool:
 def engine() -> Engine:
     """The shipped engine, built once per process (loading + indexing take a few ms)."""
     kb = knowledge()
-    return Engine(kb, Index(kb))
+    return Engine(kb, Index(kb), SilentTopics(kb))

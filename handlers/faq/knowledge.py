@@ -59,6 +59,16 @@ class Entry(Strict):
     fees_of: ClassId | None = None  # the class whose fees this answer repeats (checked at load)
 
 
+class Unanswered(Strict):
+    """A topic people ask about that the guide does not cover: answered honestly, never with an
+    unrelated entry. `related` names an entry worth showing as background, if any."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)
+    topic: Bilingual
+    keywords: Keywords
+    related: str | None = None
+
+
 class AnnualFee(Strict):
     first_half: int = Field(ge=0)
     second_half: int = Field(ge=0)
@@ -123,6 +133,7 @@ class Knowledge(Strict):
     board: Board
     procedure: Procedure
     entries: list[Entry] = Field(min_length=1)
+    unanswered: list[Unanswered] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Knowledge:
@@ -165,6 +176,10 @@ class Knowledge(Strict):
             seen.add(entry.id)
             if entry.fees_of:
                 self._check_fee_text(entry)
+        for topic in self.unanswered:
+            if topic.related is not None and topic.related not in seen:
+                raise ValueError(f"unanswered '{topic.id}': field 'related': no entry "
+                                 f"'{topic.related}'")
 
     def _check_fee_text(self, entry: Entry) -> None:
         """An answer that repeats a class's fees must show exactly the figures in `classes`."""

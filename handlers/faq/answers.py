@@ -1,0 +1,134 @@
+"""Answer first (issue 14): replies that give the facet asked before anything is asked back.
+
+A fee question with a fact missing gets the common case(s) with the assumption stated — both
+classes for the half-year named, both half-years for the class named, the parent's share
+assumed at most 50% — and the calculator is offered after the answer. A weak match gets the
+best entry with the close alternatives and "none of these" under it; a topic the guide is
+silent on gets an honest sentence and the forward offer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from handlers.faq import render
+from handlers.faq.fees import FeeFacts, band_of, half_of, missing, quote
+from handlers.faq.knowledge import HalfId, Knowledge, Unanswered
+from handlers.faq.money import capital_words, yen
+from handlers.faq.render import KEY_CHOICES, month_name, say
+from handlers.faq.retrieval import Hit
+from handlers.types import Choice, Lang, Question, Reply, Text
+
+CLOSE = 0.8  # an alternative is shown when it scores at least this share of the best
+
+
+def _half_label(kb: Knowledge, half: HalfId, lang: Lang) -> tuple[str, str]:
+    h = kb.half_years[half]
+    return h.name.get(lang), h.span.get(lang)
+
+
+def _case_line(kb: Knowledge, facts: FeeFacts, half: HalfId, lang: Lang) -> str:
+    q = quote(replace(facts, half=half, month=None), kb)
+    shown = kb.member_class(q.class_id or q.reference_class or "regular")
+    name, span = _half_label(kb, half, lang)
+    return say(lang, "case_line", name=shown.name.get(lang), half=name, span=span,
+               entrance=yen(q.entrance, lang), annual=yen(q.annual, lang),
+               total=yen(q.total, lang))
+
+
+def _limits(kb: Knowledge, lang: Lang) -> dict[str, object]:
+    limit = kb.member_class("smb").capital_at_most or 0
+    return {"limit": capital_words(limit, lang) if lang == "en" else yen(limit, lang)}
+
+
+def _mismatch(kb: Knowledge, facts: FeeFacts, lang: Lang) -> list[str]:
+    """The class the user named does not fit the capital they gave: say so first."""
+    band = band_of(facts, kb)
+    if facts.capital is None or band is None or facts.named_class is None:
+        return []
+    capital = capital_words(facts.capital, lang)
+    if facts.named_class == "smb" and band == "above":
+        return [say(lang, "not_smb", capital=capital, **_limits(kb, lang))]
+    if facts.named_class == "regular" and band == "at_most":
+        return [say(lang, "not_regular", capital=capital, **_limits(kb, lang))]
+    return []
+
+
+def fee_first(kb: Knowledge, facts: FeeFacts, lang: Lang, *, offer: bool) -> list[Reply]:
+    """The fees for what the question says, the rest assumed and said; never a question first."""
+    assumed: list[str] = []
+    if missing(facts, kb) == "parent":
+        facts = replace(facts, parent_pct=0.0)
+        assumed.append(say(lang, "assume_parent"))
+    class_known = band_of(facts, kb) is not None or facts.named_class is not None
+    half = half_of(facts, kb)
+    if class_known and half is not None:  # only the parent was assumed: a full breakdown
+        replies = render.fee(kb, quote(facts, kb), facts, lang)
+        head = [*_mismatch(kb, facts, lang), *assumed]
+        return [Text("\n".join(head)), *replies, *_offer(lang, offer)] if head else [
+            *replies, *_offer(lang, offer)]
+    if not class_known and half is None:
+        item = kb.entry("fees")
+        return [*(render.entry(kb, item, lang) if item else []), *_offer(lang, offer)]
+    lines = _mismatch(kb, facts, lang)
+    if class_known:
+        probe = quote(replace(facts, half="first_half", month=None), kb)
+        lines += render.fee_reasons(kb, probe, facts, lang)
+        lines += [*assumed, say(lang, "assume_both_halves")]
+        lines += [_case_line(kb, facts, h, lang) for h in kb.half_years]  # type: ignore[misc]
+    else:
+        assert half is not None
+        name, span = _half_label(kb, half, lang)
+        if facts.month is not None:
+            lines.append(say(lang, "month_in_half", month=month_name(facts.month, lang),
+                             half=name, span=span))
+        lines.append(say(lang, "assume_both_classes"))
+        lines += [_case_line(kb, replace(facts, named_class=c), half, lang)
+                  for c in ("regular", "smb")]
+        lines.append(say(lang, "case_expert"))
+        if facts.month in (3, 9):
+            lines.append(say(lang, "note_half_boundary", month=month_name(facts.month, lang)))
+    source = kb.entry("fees")
+    cite = [kb.cite(source, lang)] if source else []
+    return [Text("\n".join([*lines, "", *cite])), *_offer(lang, offer)]
+
+
+def _offer(lang: Lang, offer: bool) -> list[Reply]:
+    if not offer:
+        return []
+    return [Question(title=say(lang, "refine"),
+                     choices=[Choice(say(lang, "calc_offer"), "faq:fee:start")],
+                     key="faq:calc-offer")]
+
+
+def half_answer(kb: Knowledge, month: int, lang: Lang) -> list[Reply]:
+    """「9月30日入会はどちらの期？」: the half-year, then both classes' fees in it."""
+    half = kb.half_of_month(month)
+    name, span = _half_label(kb, half, lang)
+    lines = [say(lang, "half_answer", month=month_name(month, lang), half=name, span=span)]
+    lines += [_case_line(kb, FeeFacts(named_class=c), half, lang) for c in ("regular", "smb")]
+    if month in (3, 9):
+        lines.append(say(lang, "note_half_boundary", month=month_name(month, lang)))
+    source = kb.entry("half-years")
+    cite = [kb.cite(source, lang)] if source else []
+    return [Text("\n".join([*lines, "", *cite]))]
+
+
+def best_with_alternatives(kb: Knowledge, hits: list[Hit], lang: Lang) -> list[Reply]:
+    """A modest match: the best entry answered, close ones offered, "none of these" last."""
+    best = hits[0]
+    close = [h for h in hits[1:3] if h.topical and h.score >= best.score * CLOSE]
+    choices = [Choice(h.entry.title.get(lang), f"faq:entry:{h.entry.id}") for h in close]
+    choices.append(Choice(say(lang, "none_of_these"), "faq:fwd"))
+    return [*render.entry(kb, best.entry, lang),
+            Question(title=say(lang, "weak_more"), choices=choices, key=KEY_CHOICES)]
+
+
+def silent(kb: Knowledge, topic: Unanswered, lang: Lang) -> list[Reply]:
+    """The guide does not say: say so, show the related entry as background, offer to forward."""
+    replies: list[Reply] = [Text(say(lang, "silent", topic=topic.topic.get(lang)))]
+    related = kb.entry(topic.related) if topic.related else None
+    if related is not None:
+        replies.append(Text(f"{say(lang, 'silent_related')}\n{related.answer.get(lang)}\n\n"
+                            f"{kb.cite(related, lang)}"))
+    return [*replies, *render.no_match(lang)[1:]]
