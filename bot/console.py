@@ -16,7 +16,17 @@ import sys
 from typing import TextIO
 
 from handlers.router import Router
-from handlers.types import MAX_TEXT_CHARS, Answered, File, Incoming, Question, Reply
+from handlers.types import (
+    MAX_TEXT_CHARS,
+    Answered,
+    DirectMessage,
+    Fields,
+    File,
+    Image,
+    Incoming,
+    Question,
+    Reply,
+)
 
 # Longer than any line the router accepts (4 bytes a character at most), so the cut is refused
 MAX_LINE_BYTES = 4 * MAX_TEXT_CHARS + 4
@@ -36,23 +46,35 @@ def read_line(stdin: TextIO) -> str:
 
 
 def render(replies: list[Reply]) -> str:
-    """Plain text; questions are numbered so typing the number picks a choice."""
-    blocks = []
-    for reply in replies:
-        if isinstance(reply, Answered):
-            if reply.summary.startswith("✓"):
-                blocks.append(reply.summary)
-            continue
-        if isinstance(reply, File):
-            blocks.append(f"📎 {reply.title or reply.filename}: {reply.path}")
-            continue
-        if isinstance(reply, Question) and reply.actions:
-            words = " / ".join(a.label for a in reply.actions)
-            blocks.append(Question(reply.title, reply.body, reply.choices, [], reply.context,
-                                   reply.key).fallback() + f"\n[{words}]")
-        else:
-            blocks.append(reply.fallback())
-    return "\n\n".join(blocks)
+    """Plain text as a terminal shows it: no Markdown, questions numbered so typing the number
+    picks a choice, the secondary actions as the words to type, tables indented under their
+    title, a chart or file as where it was saved."""
+    return "\n\n".join(block for reply in replies if (block := render_one(reply)))
+
+
+def render_one(reply: Reply) -> str:
+    if isinstance(reply, DirectMessage):  # the console is a 1:1 chat: show what it holds
+        return render(reply.replies)
+    if isinstance(reply, Answered):
+        return reply.summary if reply.summary.startswith("✓") else ""
+    if isinstance(reply, File):
+        return f"📎 {reply.title or reply.filename}: {reply.path}"
+    if isinstance(reply, Image):
+        alt = f"\n  {reply.alt}" if reply.alt and reply.title else ""  # the figures, as words
+        return reply.fallback() + alt
+    if isinstance(reply, Fields):
+        lines = [reply.title, *(f"  {k}: {v}" for k, v in reply.fields)]
+        return "\n".join([*lines, *([reply.footer] if reply.footer else [])])
+    if isinstance(reply, Question):
+        lines = [x for x in (reply.context, reply.title, reply.body) if x]
+        for number, choice in enumerate(reply.choices, start=1):
+            lines.append(f"{number}. {choice.label}")
+            if choice.description:
+                lines.append(f"   {choice.description}")
+        if reply.actions:
+            lines.append("[" + " / ".join(a.label for a in reply.actions) + "]")
+        return "\n".join(lines)
+    return reply.fallback()
 
 
 def run_console(router: Router, *, user_id: str, org: str | None, lang: str | None,

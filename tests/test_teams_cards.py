@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.chart_links import ChartLinks
 from bot.teams import cards
 from bot.teams.connector import RetryPolicy
 from bot.teams.guard import ServiceUrlPolicy
@@ -93,7 +94,8 @@ def test_charts_are_inlined_small_enough(tmp_path):
         draw.line([(i, 0), (1600 - i, 1200)], fill=(i % 255, 80, 160), width=2)
     picture.save(path)
     assert path.stat().st_size > cards.CARD_BUDGET
-    [message] = cards.render_image(Image(str(path), alt="レーダーチャート", title="結果"), "失敗")
+    [message] = cards.render_image(Image(str(path), alt="レーダーチャート", title="結果"), "失敗",
+                                   links=ChartLinks())  # links off: inlined
     image = message.card["body"][-1]
     assert image["url"].startswith("data:image/png;base64,")
     assert envelope(message)[1] <= MESSAGE_LIMIT

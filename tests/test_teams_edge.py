@@ -106,7 +106,7 @@ async def test_action_execute_invokes_run_like_a_click(database_url, database):
             body = await response.json()
         assert body["statusCode"] == 200
         assert stack.fake.posted[card.id].buttons == []  # answered like a click
-        assert stack.fake.last_card(CONV).text.splitlines()[1].startswith("2. ")
+        assert stack.fake.last_card(CONV).text.splitlines()[1].startswith("2\\. ")
 
 
 async def test_other_invokes_are_acknowledged_never_501(database_url, database):

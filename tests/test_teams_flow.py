@@ -37,7 +37,7 @@ async def test_whole_assessment_by_clicking_card_buttons(database_url, database)
         body = card.card["body"]
         assert card.card["version"] == "1.5"
         assert body[0]["text"].startswith("0/7 回答済み")
-        assert body[1]["text"].startswith("1. ")
+        assert body[1]["text"].startswith("1\\. ")
         titles = [t for t, _ in card.buttons]
         assert titles[:4] == ["1点", "2点", "3点", "4点"]
         assert {"スキップ", "中断"} <= set(titles[4:])
@@ -98,7 +98,7 @@ async def test_an_answered_card_cannot_be_answered_twice(database_url, database)
         assert (await stack.post(stale)).status == 200
         polite, current = stack.fake.sent(CONV)[-2:]
         assert "古いメッセージ" in polite.text  # nothing changed, said politely
-        assert current.text.splitlines()[1].startswith("2. ")  # and the current question again
+        assert current.text.splitlines()[1].startswith("2\\. ")  # and the current question again
         assert stack.fake.posted[second.id].buttons == []  # the re-shown card replaced it
         with database.transaction() as session:
             levels = dict(session.execute(select(Answer.item_id, Answer.level)).all())

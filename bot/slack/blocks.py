@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.slack import render_text as mrkdwn
 from bot.text_pieces import split_text
 from handlers.types import Choice, Fields, Form, Question, Reply, Text
 
@@ -49,8 +50,9 @@ class Rendered:
 
 
 def escape(text: str) -> str:
-    """Slack mrkdwn control characters; without this '<' in a rubric text could become a link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as mrkdwn that shows it unchanged (bot/slack/render_text.py): '<' in a rubric text
+    cannot become a link, nor '*' in a company name bold."""
+    return mrkdwn.escape(text)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -71,7 +73,7 @@ def sections(text: str, *, bold_first_line: bool = False) -> list[dict]:
     escaped = escape(text)
     if bold_first_line:
         first, _, rest = escaped.partition("\n")
-        escaped = f"*{first.strip()}*" + (f"\n{rest}" if rest else "")
+        escaped = mrkdwn.bold(first) + (f"\n{rest}" if rest else "")
     return [{"type": "section", "text": {"type": "mrkdwn", "text": piece}}
             for piece in split_text(escaped, MAX_SECTION_TEXT)]
 
@@ -97,7 +99,8 @@ def fields_sections(pairs: list[tuple[str, str]]) -> list[dict]:
     """Two-column fields, ten per section, each cell within 2,000 characters."""
     cells = [
         {"type": "mrkdwn",
-         "text": shorten(f"*{escape(shorten(k, 300))}*\n{escape(v)}", MAX_FIELD_TEXT)}
+         "text": shorten(f"{mrkdwn.bold(escape(shorten(k, 300)))}\n{escape(v)}",
+                         MAX_FIELD_TEXT)}
         for k, v in pairs
     ]
     return [{"type": "section", "fields": cells[i:i + MAX_FIELDS]}

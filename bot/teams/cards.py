@@ -9,6 +9,10 @@ question whose explanation is too long sends the explanation first, then the car
 Buttons are `Action.Submit` with data {"aiga": "<neutral action value>"}: Teams posts that back
 as the activity's `value`. At most MAX_ACTIONS per ActionSet (Teams shows no more in a row), so
 the four levels and the secondary actions (back / skip / note / pause) are two rows.
+
+Every text is escaped Markdown, a TextBlock per line (bot/teams/render_text.py): Teams reads
+TextBlocks and message text as Markdown. A chart is shown by its signed link at a legible
+width when the server has links on (bot/teams/render_chart.py), else inlined, shrunk.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import chart_links
+from bot.teams import render_chart
+from bot.teams.render_text import escape, escape_text, needs_card, text_blocks
 from bot.text_pieces import split_text
 from handlers.types import Choice, Fields, File, Form, FormField, Image, Question, Reply, Text
 
@@ -89,11 +96,20 @@ def action_sets(choices: list[Choice]) -> list[dict]:
 
 
 def context_block(text: str) -> list[dict]:
-    return [block(text, size="Small", isSubtle=True)] if text.strip() else []
+    return text_blocks(text, size="Small", isSubtle=True)
 
 
 def title_block(text: str) -> dict:
-    return block(text or " ", weight="Bolder", size="Medium")
+    """A heading: one block (its lines as paragraphs), never read as a list or emphasis."""
+    return block(escape_text(text), weight="Bolder", size="Medium")
+
+
+def paragraphs(text: str, **style: object) -> list[dict]:
+    """Prose as TextBlocks, a line each; the first one spaced as `style` says."""
+    blocks = text_blocks(text)
+    if blocks:
+        blocks[0] = {**blocks[0], **style}
+    return blocks
 
 
 # ----- replies → messages -------------------------------------------------------------------------
@@ -103,24 +119,25 @@ def render_question(question: Question, continued: str = "…") -> list[Message]
     """Progress, title, explanation, each level's descriptor, then the buttons (last message)."""
     descriptions = [
         {"type": "Container", "spacing": "Small", "items": [
-            block(choice.label, weight="Bolder"), block(choice.description, spacing="None")]}
+            block(escape(choice.label), weight="Bolder"),
+            *paragraphs(choice.description or "", spacing="None")]}
         for choice in question.choices if choice.description
     ]
     buttons = action_sets(question.choices) + action_sets(question.actions)
     head = [*context_block(question.context), title_block(question.title)]
-    body = [block(question.body)] if question.body.strip() else []
+    body = text_blocks(question.body)
     whole = card(head + body + descriptions + buttons)
     if json_size(whole) <= CARD_BUDGET:
         return [Message(question.fallback(), whole)]
     # too big for one message: the explanation goes first as text, then a card that still
     # shows the title, the level descriptors (shortened if need be) and all the buttons
-    messages = [Message(piece) for piece in split_text(question.body, TEXT_CHUNK)] if body else []
+    messages = render_text(Text(question.body)) if body else []
     limit = 1200
     while True:
         shortened = [
             {"type": "Container", "spacing": "Small", "items": [
-                block(shorten(c.label, MAX_LABEL), weight="Bolder"),
-                block(shorten(c.description or "", limit), spacing="None")]}
+                block(escape(shorten(c.label, MAX_LABEL)), weight="Bolder"),
+                *paragraphs(shorten(c.description or "", limit), spacing="None")]}
             for c in question.choices if c.description
         ]
         compact = card(head + shortened + buttons)
@@ -133,7 +150,21 @@ def render_question(question: Question, continued: str = "…") -> list[Message]
 
 
 def render_text(reply: Text) -> list[Message]:
-    return [Message(piece) for piece in split_text(reply.text or " ", TEXT_CHUNK)] or [Message(" ")]
+    """A one-line text Teams would not change stays a plain message; anything else is a card
+    of TextBlocks, a line each, so line breaks, numbers and symbols show as written."""
+    return [m for piece in split_text(reply.text or " ", TEXT_CHUNK) or [" "]
+            for m in text_messages(piece)]
+
+
+def text_messages(piece: str) -> list[Message]:
+    """One piece of text as a message, halved again while its card is over the budget (many
+    short lines cost a TextBlock each)."""
+    if not needs_card(piece):
+        return [Message(piece)]
+    body = card(text_blocks(piece))
+    if json_size(body) <= CARD_BUDGET or len(piece) < 200:
+        return [Message(piece, body)]
+    return [m for half in split_text(piece, len(piece) // 2 + 1) for m in text_messages(half)]
 
 
 def render_fields(reply: Fields, continued: str = "…") -> list[Message]:
@@ -150,7 +181,8 @@ def render_fields(reply: Fields, continued: str = "…") -> list[Message]:
         facts.clear()
 
     for key, value in reply.fields:
-        fact = {"title": shorten(key, 300), "value": shorten(value, 2000)}
+        fact = {"title": escape_text(shorten(key, 300)),
+                "value": escape_text(shorten(value, 2000))}
         if facts and json_size([*facts, fact]) > CARD_BUDGET - 2_000:
             flush(final=False)
         facts.append(fact)
@@ -161,21 +193,30 @@ def render_fields(reply: Fields, continued: str = "…") -> list[Message]:
 def render_closed(title: str, context_line: str, outcome: str) -> dict:
     """A question card after it was answered or superseded: same heading, no buttons."""
     body = [*context_block(shorten(context_line, 1000)), title_block(shorten(title, 1000)),
-            block(shorten(outcome, 1000), color="Good" if outcome.startswith("✓") else "Default")]
+            block(escape_text(shorten(outcome, 1000)),
+                  color="Good" if outcome.startswith("✓") else "Default")]
     return card(body)
 
 
-def render_image(reply: Image, failed: str) -> list[Message]:
-    """The chart inline as a data URI (Teams shows it without any public URL), made small
-    enough to fit in one message; a plain text line when it cannot be read or shrunk."""
+def render_image(reply: Image, failed: str,
+                 links: chart_links.ChartLinks | None = None) -> list[Message]:
+    """The chart by its signed link at full resolution, shown wide enough to read (links on:
+    the server's AIGA_LINK_SECRET and AIGA_PUBLIC_URL); else inline as a data URI small enough
+    for one message; a plain text line when it cannot be read or shrunk."""
+    head = [title_block(reply.title)] if reply.title else []
+    alt = shorten(reply.alt, 500)
+    size = render_chart.chart_size(Path(reply.path))
+    url = (links or chart_links.current()).url(reply.path) if size is not None else None
+    if url is not None and size is not None:
+        element, full = render_chart.image_element(url, alt, size)
+        body = card([*head, element])
+        if full:
+            body["msteams"] = {"width": "Full"}
+        return [Message(reply.title or reply.alt, body)]
     uri = data_uri(Path(reply.path), CARD_BUDGET - 2_000)
     if uri is None:
         return [Message(failed)]
-    body = []
-    if reply.title:
-        body.append(title_block(reply.title))
-    body.append({"type": "Image", "url": uri, "altText": shorten(reply.alt, 500),
-                 "size": "Stretch"})
+    body = [*head, {"type": "Image", "url": uri, "altText": alt, "size": "Stretch"}]
     return [Message(reply.title or reply.alt, card(body))]
 
 
@@ -222,7 +263,7 @@ def render_file(reply: File) -> list[Message]:
     name = reply.title or reply.filename
     if not reply.url.startswith(("https://", "http://")):
         return [Message(name)]
-    body = card([block(shorten(name, 1000), size="Small", isSubtle=True)])
+    body = card([block(escape_text(shorten(name, 1000)), size="Small", isSubtle=True)])
     body["actions"] = [{"type": "Action.OpenUrl", "title": CALENDAR_LABEL, "url": reply.url}]
     return [Message(f"{name} {reply.url}", body)]
 
@@ -274,4 +315,4 @@ def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list
         return render_file(reply)
     if isinstance(reply, Text):
         return render_text(reply)
-    return [Message(piece) for piece in split_text(reply.fallback() or " ", TEXT_CHUNK)]
+    return render_text(Text(reply.fallback() or " "))

@@ -19,6 +19,8 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,9 +29,11 @@ import yaml
 from aiohttp import web
 from sqlalchemy import select
 
+from bot import chart_links
 from bot.sample import SAMPLE_ORG, ensure_sample_data
 from bot.teams.app import add_teams_routes
 from bot.teams.settings import TeamsSettings
+from handlers import config
 from handlers.dates import now_tokyo
 from handlers.router import Router
 from rubrics import registry
@@ -107,10 +111,11 @@ async def _wait_port(port: int, timeout: float, process: subprocess.Popen, log: 
                          f"{log.read_text(errors='replace')[-3000:]}")
 
 
-async def test_navi_in_microsofts_local_teams_client(database_url, database, artifacts_dir,
-                                                     tmp_path):
-    if reason := _missing():
-        pytest.skip(reason)
+@asynccontextmanager
+async def _playground(database, tmp_path: Path, screenshot: Path) -> AsyncIterator:
+    """Our /api/messages (authentication off) and the chart links on free ports, the
+    Playground in front of them, and a headless Chromium page on the Playground; yields
+    (page, Playground port). The page is screenshot to `screenshot` at the end, failed or not."""
     from playwright.async_api import async_playwright
 
     rubrics = registry()
@@ -124,14 +129,20 @@ async def test_navi_in_microsofts_local_teams_client(database_url, database, art
                              microsoft_allowed_service_urls=service_url)
     app = web.Application()
     add_teams_routes(app, Router(database, rubrics=rubrics), settings)
+    # charts by signed link from this server, as `aiga-bot serve` mounts them
+    previous_config = config.current()
+    config.configure(config.HandlerConfig(chart_dir=tmp_path / "charts"))
+    previous_links = chart_links.install(chart_links.ChartLinks(
+        secret="e2e-link-secret-0123456789", public_url=f"http://127.0.0.1:{bot_port}"))
+    chart_links.add_chart_routes(app)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", bot_port).start()
 
-    config = tmp_path / ".m365agentsplayground.yml"
-    _playground_config(config)
+    config_path = tmp_path / ".m365agentsplayground.yml"
+    _playground_config(config_path)
     log_path = tmp_path / "playground.log"
-    env = {**os.environ, "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config)}
+    env = {**os.environ, "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config_path)}
     with open(log_path, "wb") as log:
         playground = subprocess.Popen(
             [str(PLAYGROUND), "-e", f"http://127.0.0.1:{bot_port}/api/messages",
@@ -159,9 +170,9 @@ async def test_navi_in_microsofts_local_teams_client(database_url, database, art
             await context.route("**/*", loopback_only)
             page = context.pages[0] if context.pages else await context.new_page()
             try:
-                await _converse(page, pg_port)
+                yield page, pg_port
             finally:  # on failure too: the screenshot shows where it stopped
-                await page.screenshot(path=str(artifacts_dir / "teams-playground.png"))
+                await page.screenshot(path=str(screenshot))
                 await context.close()
     finally:
         playground.terminate()
@@ -170,6 +181,18 @@ async def test_navi_in_microsofts_local_teams_client(database_url, database, art
         except subprocess.TimeoutExpired:
             playground.kill()
         await runner.cleanup()
+        chart_links.install(previous_links)
+        config.configure(previous_config)
+    assert all(h not in LOOPBACK for h in blocked)
+
+
+async def test_navi_in_microsofts_local_teams_client(database_url, database, artifacts_dir,
+                                                     tmp_path):
+    if reason := _missing():
+        pytest.skip(reason)
+    async with _playground(database, tmp_path, artifacts_dir / "teams-playground.png") as (
+            page, pg_port):
+        await _converse(page, pg_port)
 
     with database.transaction() as session:
         user = session.scalar(select(User).where(User.platform == "teams"))
@@ -177,7 +200,6 @@ async def test_navi_in_microsofts_local_teams_client(database_url, database, art
         assert user.organisation is not None and user.organisation.name == SAMPLE_ORG
         levels = session.scalars(select(Answer.level)).all()
     assert levels == [2]  # the click reached the database through Teams' own client
-    assert all(h not in LOOPBACK for h in blocked)
 
 
 async def _converse(page, pg_port: int) -> None:
@@ -211,3 +233,100 @@ async def _converse(page, pg_port: int) -> None:
     await shown(re.compile(r"^✓ 1\. .+ → 2点$"))  # the first card now shows the answer only
     await shown(re.compile(r"^1/\d+ 回答済み"))  # and the next item card is on screen
     await page.wait_for_timeout(800)  # let the last card finish rendering
+
+
+# ----- the whole Navi: the holes and the chart as Teams shows them ------------------------------
+
+LOW = 2  # the first items are answered 1点: the holes of the to-do list
+HOLES = ["1. AIポリシー — 1点", "2. AI利用ルール — 1点"]
+MIN_TEXT_PX = 11.0
+
+# every TextBlock holding `needle`, with its box and any list element inside it
+_BLOCKS_WITH = """needle => [...document.querySelectorAll('.ac-textBlock')]
+    .filter(b => b.innerText.includes(needle))
+    .map(b => { const r = b.getBoundingClientRect();
+                return {top: r.top, bottom: r.bottom, text: b.innerText,
+                        lists: b.querySelectorAll('ol, ul, li').length}; })"""
+_CHART = """() => { const i = [...document.querySelectorAll('img')]
+        .filter(x => x.src.includes('/charts/')).pop();
+    if (!i || !i.complete || !i.naturalWidth) return null;
+    const r = i.getBoundingClientRect();
+    const card = i.closest('.ac-adaptiveCard').getBoundingClientRect();
+    return {src: i.src, shown: r.width, natural: i.naturalWidth,
+            visible: Math.max(0, Math.min(r.right, card.right) - Math.max(r.left, card.left))}; }"""
+
+
+async def test_whole_navi_reads_well_in_microsofts_local_teams_client(database, artifacts_dir,
+                                                                      tmp_path):
+    """The whole Navi with two low answers: each hole of the to-do list is a line of its own
+    (not one paragraph, not a numbered list), and the chart arrives by our signed link at a
+    width where its smallest text is at least 11 px."""
+    if reason := _missing():
+        pytest.skip(reason)
+    from bot.teams.render_chart import chart_size
+
+    async with _playground(database, tmp_path, artifacts_dir / "teams-navi-whole.png") as (
+            page, pg_port):
+        await _whole_navi(page, pg_port)
+        todo = page.get_by_text("やることリスト").last
+        await todo.scroll_into_view_if_needed()
+        blocks = [await page.evaluate(_BLOCKS_WITH, hole) for hole in HOLES]
+        assert all(len(found) == 1 for found in blocks), blocks  # each hole in one element…
+        first, second = blocks[0][0], blocks[1][0]
+        assert first["text"].strip().lstrip("・") == HOLES[0]  # …shown as written…
+        assert first["lists"] == second["lists"] == 0  # …not turned into a numbered list
+        assert second["top"] >= first["bottom"] - 1  # …and on a line of its own, below
+        await page.screenshot(path=str(artifacts_dir / "teams-navi-todo.png"))
+
+        chart = None
+        for _ in range(100):
+            chart = await page.evaluate(_CHART)
+            if chart:
+                break
+            await page.wait_for_timeout(200)
+        assert chart is not None, "no chart served by /charts/ was shown"
+        await page.locator("img[src*='/charts/']").last.scroll_into_view_if_needed()
+        await page.screenshot(path=str(artifacts_dir / "teams-navi-chart.png"))
+
+    name = urlsplit(chart["src"]).path.rsplit("/", 1)[-1]
+    size = chart_size(tmp_path / "charts" / name)
+    assert size is not None and chart["natural"] == size.width  # full resolution, not shrunk
+    shown_px = size.shown_text_px(chart["shown"])
+    visible_px = size.shown_text_px(chart["visible"])
+    (artifacts_dir / "teams-navi-chart.txt").write_text(
+        f"natural {size.width}px, shown {chart['shown']:.0f}px, visible in the card "
+        f"{chart['visible']:.0f}px; smallest text {size.text_px:.1f}px in the PNG, "
+        f"{shown_px:.1f}px shown, {visible_px:.1f}px if squeezed into the visible width\n")
+    assert shown_px >= MIN_TEXT_PX, chart
+
+
+async def _whole_navi(page, pg_port: int) -> None:
+    """Start, answer every item (the first LOW at 1点, the rest 3点), submit."""
+    await page.goto(f"http://127.0.0.1:{pg_port}/", wait_until="domcontentloaded")
+    box = page.locator('[contenteditable="true"][role="textbox"]').last
+    await box.wait_for(timeout=60_000)
+    await page.get_by_text("AIガバナンスナビ Bot です").first.wait_for(timeout=30_000)
+
+    async def press(label: str) -> None:
+        await page.get_by_role("button", name=label, exact=True).last.click()
+
+    async def shown(text: str | re.Pattern, timeout: float = 30_000) -> None:
+        await page.get_by_text(text).last.wait_for(timeout=timeout)
+
+    for words, answer in (("日本語", "日本語で表示します"), ("ナビを始める", "自己診断を始めます")):
+        await box.fill(words)
+        await box.press("Enter")
+        await shown(answer)
+    await press("はい、始める")
+    await shown("貴社の立場を選んでください")
+    await press("AI利用者")
+    await shown(re.compile(r"^0/\d+ 回答済み"))
+    total = int(re.search(r"/(\d+) 回答済み", await page.get_by_text(
+        re.compile(r"^0/\d+ 回答済み")).last.inner_text()).group(1))
+    for n in range(total):
+        await shown(re.compile(rf"^{n}/{total} 回答済み"))
+        await press("1点" if n < LOW else "3点")
+    await shown(re.compile(r"提出しますか"))
+    await press("提出する")
+    await shown("提出しました", timeout=60_000)
+    await shown("やることリスト", timeout=60_000)

@@ -1,0 +1,155 @@
+"""Charts over HTTP at full resolution: `GET /charts/<name>.png?e=<expires>&t=<token>`.
+
+Teams shows a card's image by URL; inlined as a data URI it must fit the ~28 KB message, which
+shrinks a chart until its labels are 6–7 px. So the Teams card shows the chart by a link to
+this route instead, at its full size. The scheme is the one of the `.ics` links
+(bot/events_http.py): an HMAC-SHA256 with AIGA_LINK_SECRET (16+ characters) on a base of
+AIGA_PUBLIC_URL, both from `Settings.calendar_links()`. The message signed is
+"chart:<file name>:<expiry>", so a chart token is never a valid event token or the reverse,
+and a link stops working `TTL` after it was made (a result is confidential; a forwarded link
+should not work for ever).
+
+Answers: 200 image/png; 403 for a missing, wrong or expired signature (and when no secret is
+configured); 404 for a name that is not a chart of the configured folder
+(`handlers.config.current().chart_dir`): another extension, a path, a symbolic link leading
+elsewhere, a file that is not there. Never a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.events_http import MIN_SECRET
+from handlers import config
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/charts/{name}"
+TTL = 7 * 24 * 3600  # seconds a link works: a week to look at a result again
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}\.png$")  # what charts.py writes
+MAX_FILE = 20 * 1024 * 1024  # bytes: a chart is ~100 KB; anything bigger is not ours
+
+
+def _key(secret: str | None) -> bytes | None:
+    value = (secret or "").strip()
+    return value.encode() if len(value) >= MIN_SECRET else None
+
+
+def token(name: str, expires: int, secret: str | None) -> str | None:
+    """The signature of one chart link; None without a (long enough) secret."""
+    key = _key(secret)
+    if key is None:
+        return None
+    message = f"chart:{name}:{int(expires)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ChartLinks:
+    """What a chart link needs: the link secret, the public base URL, and a clock."""
+
+    secret: str = ""
+    public_url: str = ""
+    ttl: int = TTL
+    clock: Callable[[], float] = time.time
+
+    @property
+    def enabled(self) -> bool:
+        base = self.public_url.strip()
+        return _key(self.secret) is not None and base.startswith(("https://", "http://"))
+
+    def url(self, path: str | Path) -> str | None:
+        """A signed link to a chart file, or None (links off, or not a chart's file name)."""
+        name = Path(path).name
+        if not self.enabled or not NAME.match(name):
+            return None
+        expires = int(self.clock()) + self.ttl
+        signature = token(name, expires, self.secret)
+        return f"{self.public_url.strip().rstrip('/')}/charts/{name}?e={expires}&t={signature}"
+
+
+_installed = ChartLinks()
+
+
+def install(links: ChartLinks) -> ChartLinks:
+    """Make `links` the process's chart links (the server does, at start); returns the old."""
+    global _installed
+    previous, _installed = _installed, links
+    return previous
+
+
+def current() -> ChartLinks:
+    """The chart links the renderers use (off until the server installs them)."""
+    return _installed
+
+
+def from_settings(settings: object) -> ChartLinks:
+    """The chart links of the server's Settings (the `.ics` links' secret and public URL)."""
+    calendar_links = getattr(settings, "calendar_links", None)
+    if calendar_links is None:
+        return ChartLinks()
+    links = calendar_links()
+    return ChartLinks(secret=links.secret, public_url=links.public_url)
+
+
+def _verified(name: str, query: dict, links: ChartLinks) -> bool:
+    given_expiry, given = query.get("e", ""), query.get("t", "")
+    if not (given_expiry.isascii() and given_expiry.isdigit() and len(given_expiry) <= 12):
+        return False
+    expires = int(given_expiry)
+    expected = token(name, expires, links.secret)
+    if expected is None or not hmac.compare_digest(expected.encode(),
+                                                  given.encode("utf-8", "replace")):
+        return False
+    return links.clock() <= expires
+
+
+def _read(name: str, folder: Path) -> bytes | None:
+    """The chart's bytes, only when it is a regular file inside `folder` (after resolving)."""
+    try:
+        root = folder.resolve()
+        path = (root / name).resolve()
+        if path.parent != root or not path.is_file() or path.stat().st_size > MAX_FILE:
+            return None
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    return data if data.startswith(b"\x89PNG\r\n\x1a\n") else None
+
+
+def add_chart_routes(app: web.Application, links: ChartLinks | None = None, *,
+                     folder: Callable[[], Path] | None = None) -> None:
+    """Mount GET /charts/<name>. `links` defaults to the installed ones (read per request, so
+    the server's start-up installation applies); `folder` to the configured chart folder."""
+
+    def chart_folder() -> Path:
+        return Path(folder() if folder is not None else config.current().chart_dir)
+
+    async def serve(request: web.Request) -> web.Response:
+        name = request.match_info.get("name", "")
+        if not NAME.match(name):
+            return web.Response(status=404, text="not found")
+        if not _verified(name, request.query, links or current()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await asyncio.to_thread(_read, name, chart_folder())
+        except Exception:  # never a 500 page for a chart
+            log.exception("charts: reading %s failed", name)
+            data = None
+        if data is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(body=data, content_type="image/png", headers={
+            "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'"})
+
+    app.router.add_get(ROUTE, serve)
