@@ -194,6 +194,39 @@ def occurrence_exists(session: Session, rule_id: int, occurrence: str) -> bool:
                                                  Event.occurrence == occurrence)) is not None
 
 
-def next_spotlight_number(session: Session) -> int:
+def next_spotlight_number(session: Session, after: int = 0) -> int:
+    """The number after the highest stored Spotlight and after `after` (talks held before the
+    bot, e.g. the membership guide's #1–#6)."""
     top = session.scalar(select(func.max(Event.number)).where(Event.kind == "spotlight"))
-    return (top or 0) + 1
+    return max(top or 0, after) + 1
+
+
+def spotlight_with_number(session: Session, number: int) -> Event | None:
+    """A live or held Spotlight already carrying `number` (a cancelled one frees it)."""
+    return session.scalar(select(Event).where(Event.kind == "spotlight", Event.number == number,
+                                              Event.status.in_((*LIVE, HELD))).limit(1))
+
+
+def live_in_period(session: Session, kind: str, start: datetime, end: datetime,
+                   exclude_id: int | None = None) -> list[Event]:
+    """Live events of `kind` starting in [start, end) (one All-Hands a month)."""
+    query = select(Event).where(Event.kind == kind, Event.status.in_(LIVE),
+                                Event.starts_at >= start, Event.starts_at < end)
+    if exclude_id is not None:
+        query = query.where(Event.id != exclude_id)
+    return list(session.scalars(query.order_by(Event.starts_at, Event.id)))
+
+
+def member_proposals(session: Session, now: datetime, limit: int = 20) -> list[Event]:
+    """Members' Stand-Ups still ahead, whatever the secretariat decided (the admin's list)."""
+    return list(session.scalars(select(Event).where(Event.proposed_by.is_not(None),
+                                                    Event.ends_at >= now)
+                                .order_by(Event.starts_at, Event.id).limit(limit)))
+
+
+def linked_member_users(session: Session, platforms: tuple[str, ...]) -> int:
+    """How many users linked to a member company are on a platform we can send to."""
+    from store.models import User
+
+    return session.scalar(select(func.count()).select_from(User)
+                          .where(User.org_id.is_not(None), User.platform.in_(platforms))) or 0

@@ -1,8 +1,9 @@
 """`aiga-bot event …`: the secretariat's events from the command line.
 
-  event add --kind allhands --title "12月 All-Hands" --start "2026-12-17 12:00" --end 13:00
+  event add --kind allhands --title "12月 All-Hands" --start "12月17日 12時" --end 13:00
             [--title-en …] [--place … | --url …] [--agenda "a;b;c"] [--organiser 会社名]
-  event list                      upcoming and recent events, status, RSVP counts
+            [--number 7]      (a Spotlight's number; else the one after the guide's #1–#6)
+  event list                      events (members' proposals too), status, RSVP counts
   event show ID                   details, RSVP counts and names
   event edit ID [--start …] [--end …] [--title …] [--place …] [--url …] [--agenda …]
   event cancel ID [--reason …]
@@ -11,7 +12,8 @@
                  [--holiday next|previous|skip] [--months 3] [--place …] [--url …]
   event rule list | event rule stop ID
 
-Times are Asia/Tokyo. Errors print in Japanese, then English, and change nothing (exit code 2).
+Times are Asia/Tokyo, typed as in chat (「12月17日 12時」, 「来週木曜 12:00」, "Dec 17 noon").
+Errors print in Japanese, then English, and change nothing (exit code 2).
 """
 
 from __future__ import annotations
@@ -32,22 +34,29 @@ def _policy():
 
 
 def _line(session: Session, event) -> str:
-    from handlers.events.messages import title, when_line
+    from handlers.events.messages import status_text, title, when_line
     from store.events import rsvp_counts
 
     counts = rsvp_counts(session, event.id)
     where = event.place or event.url or "-"
     return (f"#{event.id}\t{event.kind}\t{title(event, 'ja')}\t{when_line(event, 'en')}\t"
-            f"{where}\t{event.status}\tyes {counts['yes']} / no {counts['no']}")
+            f"{where}\t{status_text(event, 'en')}\tyes {counts['yes']} / no {counts['no']}")
 
 
-def _schedule(session: Session, subject: str) -> str:
+def _schedule(session: Session, subject: str, event=None, policy=None) -> str:
+    """The event's slots; and why the announcement moved, when it did (a closed day)."""
+    from handlers.events.views import moved_line
     from store.reminders import subject_slots
 
-    rows = sorted(subject_slots(session, subject).values(), key=lambda s: s.due_at)
-    return "schedule:\n" + "\n".join(
-        f"  {s.name}\t{fmt_datetime(s.due_at, 'en')}\t{s.status}"
-        + (f"\t({s.note})" if s.note else "") for s in rows)
+    slots = subject_slots(session, subject)
+    rows = sorted(slots.values(), key=lambda s: s.due_at)
+    lines = [f"  {s.name}\t{fmt_datetime(s.due_at, 'en')}\t{s.status}"
+             + (f"\t({s.note})" if s.note else "") for s in rows]
+    announce = slots.get("announce")
+    if event is not None and policy is not None and announce is not None:
+        moved = moved_line(event, announce.due_at, policy, "en")
+        lines += [f"  {moved}"] if moved else []
+    return "schedule:\n" + "\n".join(lines)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -56,13 +65,21 @@ def cmd_add(args: argparse.Namespace) -> int:
     policy = _policy()
 
     def action(session: Session) -> str:
-        start = parse_when(args.start, "start")
+        from handlers.events.values import parse_number
+        from handlers.events.views import spotlight_number_line
+
+        now = now_tokyo()
+        start = parse_when(args.start, "start", now=now)
         event = svc.create_event(
             session, kind=parse_kind(args.kind), title=args.title, title_en=args.title_en,
-            start=start, end=parse_end(args.end, start), now=now_tokyo(), place=args.place,
+            start=start, end=parse_end(args.end, start, now=now), now=now, place=args.place,
             url=args.url, organiser=args.organiser, policy=policy,
-            agenda=args.agenda.split(";") if args.agenda is not None else None)
-        return f"created {_line(session, event)}\n{_schedule(session, event.subject)}"
+            agenda=args.agenda.split(";") if args.agenda is not None else None,
+            number=parse_number(args.number) if args.number else None)
+        number = spotlight_number_line(event, bool(args.number), "en")
+        return (f"created {_line(session, event)}\n"
+                + (f"{number}\n" if number else "")
+                + _schedule(session, event.subject, event, policy))
     return run_in_transaction(action)
 
 
@@ -99,12 +116,13 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
     def action(session: Session) -> str:
         event = svc.find_event(session, args.event)
-        start = parse_when(args.start, "start") if args.start else None
-        end = parse_end(args.end, start or event.starts_at) if args.end else None
-        svc.edit_event(session, event, now_tokyo(), start=start, end=end, title=args.title,
+        now = now_tokyo()
+        start = parse_when(args.start, "start", now=now) if args.start else None
+        end = parse_end(args.end, start or event.starts_at, now=now) if args.end else None
+        svc.edit_event(session, event, now, start=start, end=end, title=args.title,
                        place=args.place, url=args.url, policy=policy,
                        agenda=args.agenda.split(";") if args.agenda is not None else None)
-        return f"changed {_line(session, event)}\n{_schedule(session, event.subject)}"
+        return f"changed {_line(session, event)}\n{_schedule(session, event.subject, event, policy)}"
     return run_in_transaction(action)
 
 
@@ -128,6 +146,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
 def cmd_rule_add(args: argparse.Namespace) -> int:
     from handlers.events import service as svc
     from handlers.events.values import parse_weekday, refusal
+    from handlers.events.views import rule_defaults_line, rule_outcome_lines
     from store.events import upcoming
 
     policy = _policy()
@@ -137,14 +156,23 @@ def cmd_rule_add(args: argparse.Namespace) -> int:
         if weekday is None:
             raise refusal("err_weekday")
         now = now_tokyo()
-        rule = svc.create_rule(session, kind=args.kind, title=args.title, title_en=args.title_en,
+        rule, outcome = svc.create_rule(session, kind=args.kind, title=args.title, title_en=args.title_en,
                                nth=args.nth, weekday=weekday, start_time=args.time,
                                minutes=args.minutes, now=now, place=args.place, url=args.url,
                                holiday=args.holiday, months_ahead=args.months, policy=policy)
         made = [e for e in upcoming(session, now, limit=100) if e.rule_id == rule.id]
-        return f"rule #{rule.id}: {len(made)} events\n" + "\n".join(_line(session, e)
-                                                                   for e in made)
+        notes = rule_outcome_lines(outcome, "en")
+        defaults = rule_defaults_line(rule, {k for k in RULE_OPTIONS if getattr(args, k)
+                                             != RULE_OPTIONS[k]}, "en")
+        return "\n".join([f"rule #{rule.id}: {len(outcome.created)} events created", *notes,
+                          *([defaults] if defaults else []),
+                          *(_line(session, e) for e in made)])
     return run_in_transaction(action)
+
+
+# the rule's defaults as `rule add` has them: what the association may set otherwise
+RULE_OPTIONS: dict[str, object] = {"nth": 3, "weekday": "thu", "time": "12:00", "minutes": 60,
+                                   "title": "AIGA All-Hands（{month}月）"}
 
 
 def cmd_rule_list(args: argparse.Namespace) -> int:
@@ -174,12 +202,14 @@ def register(sub) -> None:
                      help="allhands, standup, spotlight, commons, meetup, symposium, other")
     add.add_argument("--title", required=True)
     add.add_argument("--title-en", dest="title_en")
-    add.add_argument("--start", required=True, help='"YYYY-MM-DD HH:MM" (Tokyo)')
+    add.add_argument("--start", required=True,
+                     help='"YYYY-MM-DD HH:MM", 「12月17日 12時」, 「来週木曜 12:00」 (Tokyo)')
     add.add_argument("--end", required=True, help='"YYYY-MM-DD HH:MM", "HH:MM" or minutes')
     add.add_argument("--place")
     add.add_argument("--url")
     add.add_argument("--agenda", help='items separated by ";" (All-Hands: the standard four)')
     add.add_argument("--organiser", help="member company (required for a Stand-Up)")
+    add.add_argument("--number", help="a Spotlight's number (default: after the guide's #1–#6)")
     add.set_defaults(func=cmd_add)
     esub.add_parser("list", help="events with status and RSVP counts").set_defaults(
         func=cmd_list)
@@ -201,11 +231,13 @@ def register(sub) -> None:
     rsub = rule.add_subparsers(dest="rule_command", required=True)
     radd = rsub.add_parser("add", help="e.g. third Thursday 12:00")
     radd.add_argument("--kind", default="allhands")
-    radd.add_argument("--title", default="AIGA All-Hands（{month}月）")
+    radd.add_argument("--title", default=RULE_OPTIONS["title"],
+                      help="default (the association's to set): AIGA All-Hands（{month}月）")
     radd.add_argument("--title-en", dest="title_en")
-    radd.add_argument("--nth", type=int, default=3, help="1–4, or -1 for the last")
-    radd.add_argument("--weekday", default="thu")
-    radd.add_argument("--time", default="12:00")
+    radd.add_argument("--nth", type=int, default=3,
+                      help="1–4, or -1 for the last (default 3: the association's to set)")
+    radd.add_argument("--weekday", default="thu", help="default thu (the association's to set)")
+    radd.add_argument("--time", default="12:00", help="default 12:00 (the association's to set)")
     radd.add_argument("--minutes", type=int, default=60)
     radd.add_argument("--holiday", default="next", choices=("next", "previous", "skip"))
     radd.add_argument("--months", type=int, default=3, help="how many months ahead to create")

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.config import current
 from handlers.context import Turn
 from handlers.dates import fmt_datetime
 from handlers.events.reminders import REPORT, SEND
@@ -35,11 +36,15 @@ from store import reminders as rstore
 from store.events import Broadcast
 
 REPORT_LINES = 50  # failures listed in a report; the rest are counted
+DM_PLATFORMS = ("slack", "teams")  # where a member's DM can go (the console has no notifier)
 
 
 def create_broadcast(session: Session, *, text: str, now: datetime, link: str | None = None,
                      dm: bool = False, at: datetime | None = None,
-                     created_by: int | None = None) -> Broadcast:
+                     created_by: int | None = None, channels: int | None = None) -> Broadcast:
+    """Plan a broadcast. `channels` is how many announcement channels the deployment names
+    (None when the caller cannot know): with none, and no member to DM, it is refused rather
+    than reported later as "0 of 0"."""
     text = (text or "").strip()
     if not text:
         raise refusal("err_bc_empty")
@@ -49,6 +54,7 @@ def create_broadcast(session: Session, *, text: str, now: datetime, link: str | 
     if at is not None and at <= now:
         raise refusal("err_bc_past", when_ja=fmt_datetime(at, "ja"),
                       when_en=fmt_datetime(at, "en"))
+    check_audience(session, dm, channels)
     row = Broadcast(text=text, link=check_url(link), dm=dm, send_at=send_at,
                     status=store.SCHEDULED, created_by=created_by, created_at=now,
                     updated_at=now)
@@ -56,6 +62,22 @@ def create_broadcast(session: Session, *, text: str, now: datetime, link: str | 
     session.flush()
     rstore.sync_subject_slots(session, row.subject, [(SEND, "broadcast", send_at)], now)
     return row
+
+
+def check_audience(session: Session, dm: bool, channels: int | None) -> None:
+    """Refuse a broadcast that would reach no one: no channel, and no DM (or no one to DM)."""
+    if channels is None or channels > 0:
+        return
+    if not dm:
+        raise refusal("err_bc_nowhere", "channels")
+    if store.linked_member_users(session, DM_PLATFORMS) == 0:
+        raise refusal("err_bc_no_one", "dm")
+
+
+def known_channels() -> int | None:
+    """How many announcement channels this process was told of (None: it was not told)."""
+    channels = getattr(current(), "announce_channels", None)
+    return None if channels is None else len(channels)
 
 
 def find_broadcast(session: Session, ref: str) -> Broadcast:
@@ -157,9 +179,10 @@ def handle_broadcast(turn: Turn, verb: str, args: list[str]) -> list[Reply]:
     if verb == "send":
         dm = any(normalise(w) in DM_WORDS for w in rest)
         text = opts.get("text") or " ".join(w for w in rest if normalise(w) not in DM_WORDS)
-        at = parse_when(opts["at"], "send") if "at" in opts else None
+        at = parse_when(opts["at"], "send", now=turn.now) if "at" in opts else None
         row = create_broadcast(s, text=text, link=opts.get("link"), dm=dm, at=at,
-                               now=turn.now, created_by=turn.user.id)
+                               now=turn.now, created_by=turn.user.id,
+                               channels=known_channels())
         when = (say(lang, "bc_now") if at is None
                 else say(lang, "bc_at", when=fmt_datetime(row.send_at, lang)))
         return [Text(say(lang, "bc_registered", id=row.id, when=when,

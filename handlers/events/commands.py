@@ -1,11 +1,12 @@
 """Typed event and broadcast commands in chat, read with the one command parser.
 
 Chat syntax (quotes for values with spaces; `key=value` in any order):
-  event list | イベント一覧                       upcoming (admins: with status and RSVP counts)
+  event list | イベント一覧                       upcoming (admins: with status and RSVP counts,
+                                                  and members' proposals whatever was decided)
   event show 5 | イベント詳細 5                   details, RSVP counts and names (admins)
   event new | イベント作成                        the form, or the guided dialogue (admins)
-  event add kind=allhands title="12月 All-Hands" start="2026-12-17 12:00" end=13:00
-            [place=… | url=…] [agenda="a;b;c"] [organiser=…] [title_en=…]     (admins)
+  event add kind=allhands title="12月 All-Hands" start="12月17日 12時" end=13:00
+            [place=… | url=…] [agenda="a;b;c"] [organiser=…] [title_en=…] [number=7]  (admins)
   event edit 5 start="2026-12-18 12:00" [end=…] [title=…] [place=…] [url=…] [agenda=…]
   event cancel 5 [reason=…] | イベント中止 5
   event announce 5                                announce now instead of at the planned time
@@ -31,12 +32,20 @@ from handlers.events.values import (
     EventError,
     parse_end,
     parse_kind,
+    parse_number,
     parse_options,
     parse_weekday,
     parse_when,
     refusal,
 )
-from handlers.events.views import changed_replies, created_reply, event_detail, upcoming_replies
+from handlers.events.views import (
+    changed_replies,
+    created_reply,
+    event_detail,
+    rule_defaults_line,
+    rule_outcome_lines,
+    upcoming_replies,
+)
 from handlers.types import Fields, Reply, Text
 from store import events as store
 from store.events import Event
@@ -82,7 +91,7 @@ def _event(turn: Turn, verb: str, args: list[str], policy: EventPolicy) -> list[
     if verb == "new":
         return start_dialogue(turn)
     if verb == "add":
-        return [created_reply(turn, _add(turn, opts, policy))]
+        return [created_reply(turn, _add(turn, opts, policy), "number" in opts, policy)]
     if verb == "propose":
         return _propose(turn, opts, rest)
     if verb == "rule":
@@ -105,8 +114,9 @@ def _event(turn: Turn, verb: str, args: list[str], policy: EventPolicy) -> list[
 
 
 def _edit(turn: Turn, event: Event, opts: dict[str, str], policy: EventPolicy) -> list[Reply]:
-    start = parse_when(opts["start"], "start") if "start" in opts else None
-    end = parse_end(opts["end"], start or event.starts_at) if "end" in opts else None
+    start = parse_when(opts["start"], "start", now=turn.now) if "start" in opts else None
+    end = (parse_end(opts["end"], start or event.starts_at, now=turn.now) if "end" in opts
+           else None)
     if not any(k in opts for k in EDIT_KEYS):
         if turn.msg.platform in FORM_PLATFORMS:
             return [event_form(turn, event)]
@@ -123,12 +133,13 @@ def _add(turn: Turn, opts: dict[str, str], policy: EventPolicy) -> Event:
     if missing:
         raise refusal("usage_add", missing=", ".join(missing))
     kind = parse_kind(opts["kind"])
-    start = parse_when(opts["start"], "start")
+    start = parse_when(opts["start"], "start", now=turn.now)
     return svc.create_event(
         turn.session, kind=kind, title=opts["title"], title_en=opts.get("title_en"), start=start,
-        end=parse_end(opts["end"], start), now=turn.now, place=opts.get("place"),
+        end=parse_end(opts["end"], start, now=turn.now), now=turn.now, place=opts.get("place"),
         url=opts.get("url"), organiser=opts.get("organiser"), policy=policy,
-        agenda=opts["agenda"].split(";") if "agenda" in opts else None)
+        agenda=opts["agenda"].split(";") if "agenda" in opts else None,
+        number=parse_number(opts["number"]) if "number" in opts else None)
 
 
 def _propose(turn: Turn, opts: dict[str, str], rest: list[str]) -> list[Reply]:
@@ -137,10 +148,11 @@ def _propose(turn: Turn, opts: dict[str, str], rest: list[str]) -> list[Reply]:
         raise refusal("err_propose_no_org")
     if "title" not in opts or "start" not in opts:
         raise refusal("usage_propose")
-    start = parse_when(opts["start"], "proposed")
+    start = parse_when(opts["start"], "proposed", now=turn.now)
     summary = (opts.get("summary") or " ".join(rest)).strip()[:2000] or None
     event = svc.propose_standup(turn.session, title=opts["title"], start=start,
-                                end=parse_end(opts.get("end", "60"), start), now=turn.now,
+                                end=parse_end(opts.get("end", "60"), start, now=turn.now),
+                                now=turn.now,
                                 organiser=org.name, summary=summary, proposed_by=turn.user.id,
                                 place=opts.get("place"), url=opts.get("url"))
     return [Text(say(turn.lang, "proposed", title=event.title_ja, id=event.id))]
@@ -173,7 +185,7 @@ def _rule(turn: Turn, rest: list[str], opts: dict[str, str],
     nth, minutes, months = opts.get("nth", "3"), opts.get("minutes", "60"), opts.get("months", "3")
     if weekday is None or not nth.lstrip("-").isdigit() or not minutes.isdigit():
         raise refusal("err_rule_weekday")
-    rule = svc.create_rule(
+    rule, outcome = svc.create_rule(
         turn.session, kind=opts.get("kind", "allhands"),
         title=opts.get("title", "AIGA All-Hands（{month}月）"), title_en=opts.get("title_en"),
         nth=int(nth), weekday=weekday, start_time=opts.get("time", "12:00"),
@@ -181,5 +193,8 @@ def _rule(turn: Turn, rest: list[str], opts: dict[str, str],
         holiday=opts.get("holiday", "next"), months_ahead=int(months) if months.isdigit() else 0,
         policy=policy)
     made = [e for e in store.upcoming(turn.session, turn.now, limit=50) if e.rule_id == rule.id]
-    return [Text(say(lang, "rule_created", id=rule.id, n=len(made))),
+    lines = [say(lang, "rule_created", id=rule.id, n=len(outcome.created)),
+             *rule_outcome_lines(outcome, lang)]
+    defaults = rule_defaults_line(rule, set(opts), lang)
+    return [Text("\n".join([*lines, *([defaults] if defaults else [])])),
             msgs.upcoming_fields(made, lang, with_status=True)]

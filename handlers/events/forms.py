@@ -7,6 +7,7 @@ as a `FormError` on the field at fault, and nothing is written.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from handlers.context import Turn
@@ -86,7 +87,7 @@ def native_form(turn: Turn, what: str, rest: list[str], policy: EventPolicy) -> 
     try:
         with turn.session.begin_nested():  # a refusal leaves nothing half-written
             if event is None:
-                return [created_reply(turn, save_new(turn, values, policy))]
+                return [created_reply(turn, save_new(turn, values, policy), policy=policy)]
             changed = save_edit(turn, event, values, policy)
     except EventError as exc:
         return [FormError(exc.text(turn.lang), field=exc.field)]
@@ -95,7 +96,13 @@ def native_form(turn: Turn, what: str, rest: list[str], policy: EventPolicy) -> 
     return changed_replies(turn, event)
 
 
-def form_times(values: dict[str, str]) -> tuple[datetime, datetime]:
+def _hhmm(value: str) -> str:
+    """A time picker's "12:00:00" → "12:00"; typed text (「12時半」) as it is."""
+    return value[:5] if re.fullmatch(r"\d{2}:\d{2}:\d{2}(\.\d+)?", value) else value[:20]
+
+
+def form_times(values: dict[str, str], now: datetime | None = None
+               ) -> tuple[datetime, datetime]:
     """The form's date, start and end times → (start, end), each refusal on its field."""
     day, start_time = values.get("date", "").strip(), values.get("start", "").strip()
     if not day:
@@ -103,14 +110,14 @@ def form_times(values: dict[str, str]) -> tuple[datetime, datetime]:
     if not start_time:
         raise refusal("err_no_start", "start")
     try:
-        start = parse_when(f"{day} {start_time[:5]}", "start")
+        start = parse_when(f"{day[:40]} {_hhmm(start_time)}", "start", now=now)
     except EventError as exc:
         raise EventError(exc.ja, exc.en, "date") from None
-    end_time = values.get("end", "").strip()[:5]
+    end_time = _hhmm(values.get("end", "").strip())
     if not end_time:
         raise refusal("err_no_end", "end")
     try:
-        end = parse_end(end_time, start)
+        end = parse_end(end_time, start, now=now)
     except EventError as exc:
         raise EventError(exc.ja, exc.en, "end") from None
     if end <= start:
@@ -126,7 +133,7 @@ def _agenda(values: dict[str, str]) -> list[str] | None:
 def save_new(turn: Turn, values: dict[str, str], policy: EventPolicy) -> Event:
     kind = parse_kind(values.get("kind", ""))
     title = check_title(values.get("title", ""))
-    start, end = form_times(values)
+    start, end = form_times(values, turn.now)
     place, url = split_place(values.get("place", ""))
     return create_event(
         turn.session, kind=kind, title=title, title_en=values.get("title_en") or None,
@@ -137,7 +144,7 @@ def save_new(turn: Turn, values: dict[str, str], policy: EventPolicy) -> Event:
 
 def save_edit(turn: Turn, event: Event, values: dict[str, str], policy: EventPolicy) -> bool:
     """Apply what the form changed (only that); False when nothing changed."""
-    start, end = form_times(values)
+    start, end = form_times(values, turn.now)
     place, url = split_place(values.get("place", ""))
     given = {"start": start, "end": end, "title": check_title(values.get("title", "")),
              "title_en": values.get("title_en", "").strip(), "place": place, "url": url,

@@ -92,7 +92,7 @@ def on_title(turn: Turn, draft: EventDraft, value: str, policy: EventPolicy) -> 
 
 
 def on_start(turn: Turn, draft: EventDraft, value: str, policy: EventPolicy) -> list[Reply]:
-    start = parse_when(value, "start")
+    start = parse_when(value, "start", now=turn.now)
     if start <= turn.now:
         raise refusal("err_start_past")
     draft.start = start
@@ -101,7 +101,7 @@ def on_start(turn: Turn, draft: EventDraft, value: str, policy: EventPolicy) -> 
 
 def on_end(turn: Turn, draft: EventDraft, value: str, policy: EventPolicy) -> list[Reply]:
     assert draft.start is not None  # the draft's validator guarantees it at this step
-    end = parse_end(value, draft.start)
+    end = parse_end(value, draft.start, now=turn.now)
     if end <= draft.start:
         raise refusal("err_end_not_after")
     draft.end = end
@@ -126,7 +126,7 @@ def on_save(turn: Turn, draft: EventDraft, value: str, policy: EventPolicy) -> l
         event = create_event(turn.session, kind=draft.kind, title=draft.title,
                              start=draft.start, end=draft.end, now=turn.now, place=draft.place,
                              url=draft.url, policy=policy, organiser=draft.organiser)
-    return [created_reply(turn, event)]
+    return [created_reply(turn, event, policy=policy)]
 
 
 def on_cancel(turn: Turn, draft: EventDraft, value: str, policy: EventPolicy) -> list[Reply]:

@@ -14,7 +14,7 @@ from handlers.events.broadcasts import broadcast_replies, report_replies
 from handlers.events.texts import say
 from handlers.events.values import kind_label, status_label
 from handlers.types import Choice, Fields, File, Lang, Question, Reply, Text
-from store.events import CANCELLED, Event
+from store.events import CANCELLED, LIVE, Event
 
 __all__ = ["agenda_lines", "announce_replies", "broadcast_replies", "cancel_replies",
            "change_replies", "detail_body", "lead_time", "proposal_replies", "reminder_replies",
@@ -59,6 +59,14 @@ def detail_body(event: Event, lang: Lang) -> str:
         lines.append(say(lang, "line_agenda"))
         lines += agenda_lines(event)
     return "\n".join(lines)
+
+
+def status_text(event: Event, lang: Lang) -> str:
+    """The state for the secretariat: a member's proposal reads 提案中 / 承認済み · 予定 / 見送り."""
+    label = status_label(event.status, lang)
+    if event.proposed_by is not None and event.status in LIVE:
+        return f"{say(lang, 'status_approved')} · {label}"
+    return label
 
 
 def rsvp_actions(event: Event, lang: Lang) -> list[Choice]:
@@ -138,7 +146,7 @@ def upcoming_fields(events: list[Event], lang: Lang, *, counts: dict[int, dict[s
         if where:
             value += f" · {where}"
         if with_status:
-            value += f" · {status_label(event.status, lang)}"
+            value += f" · {status_text(event, lang)}"
         if counts is not None and event.id in counts:
             c = counts[event.id]
             value += say(lang, "upcoming_counts", yes=c["yes"], no=c["no"])

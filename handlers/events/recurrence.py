@@ -32,6 +32,14 @@ def check_rule(nth: int, weekday: int, start_time: str, holiday: str, months_ahe
         raise refusal("err_rule_limits")
 
 
+def month_bounds(when: datetime) -> tuple[datetime, datetime]:
+    """The Tokyo month holding `when`: [its first day 00:00, the next month's) (aware)."""
+    local = when.astimezone(TOKYO)
+    first = datetime(local.year, local.month, 1, tzinfo=TOKYO)
+    following = datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=TOKYO)
+    return first, following
+
+
 def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
     """The nth (1…5; -1 = last) given weekday of a month."""
     if nth == -1:

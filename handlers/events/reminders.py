@@ -11,13 +11,20 @@ event is created later), "r<minutes>" (reminders, default one day and one hour b
 start, only those still after the announcement), "chg<n>" (a change after the announcement),
 "cancel" (a cancellation after the announcement), "proposal" (a member's Stand-Up, to the
 secretariat). Broadcasts use "send" at the chosen time, then "report" to the sender.
+
+Closed days count as they do for round reminders (handlers/rounds/reminders.py): an
+announcement whose day is a weekend, a public holiday (jpholiday) or a secretariat closed day
+(年末年始 12/29–1/3) moves to the last working day before it; a reminder on such a day (other
+than the event's own day) moves to the working day before at the same clock time and is named
+by its real lead ("r2880": two days before), so its words stay true. An announcement asked for
+now ("event announce", an approved Stand-Up) or one that is already late goes as it is.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from handlers.dates import TOKYO
 from handlers.rounds.reminders import YEAR_END_CLOSED, ReminderPolicy
@@ -70,15 +77,21 @@ def event_policy(reminders: str = "1d,1h", announce_days: str | int = 14,
                        announce_days=int(days), hour=base.hour, closed_days=base.closed_days)
 
 
+def announce_days(starts_at: datetime, policy: EventPolicy) -> tuple[date, date]:
+    """(the day `announce_days` before the start, the working day on or before it)."""
+    wanted = (starts_at.astimezone(TOKYO) - timedelta(days=policy.announce_days)).date()
+    return wanted, policy.business().business_day_on_or_before(wanted)
+
+
 def announcement_time(starts_at: datetime, created_at: datetime, policy: EventPolicy,
                       planned: datetime | None = None, fixed: bool = False) -> datetime:
-    """`announce_days` before the start at the policy's hour, never before the event existed.
+    """`announce_days` before the start (on a working day) at the policy's hour, never before
+    the event existed.
 
     `planned` is the announce slot already stored: kept as it is once sent or sending
     (`fixed`), and kept when earlier than the rule (someone asked to announce now).
     """
-    due = datetime.combine((starts_at.astimezone(TOKYO)
-                            - timedelta(days=policy.announce_days)).date(), policy.hour, TOKYO)
+    due = datetime.combine(announce_days(starts_at, policy)[1], policy.hour, TOKYO)
     if planned is not None and (fixed or planned < due):
         due = planned
     return max(due, created_at.astimezone(TOKYO))
@@ -86,13 +99,21 @@ def announcement_time(starts_at: datetime, created_at: datetime, policy: EventPo
 
 def reminder_times(starts_at: datetime, announce_at: datetime,
                    policy: EventPolicy) -> list[tuple[int, datetime]]:
-    """(minutes before, due) of each reminder that still falls after the announcement."""
-    found = []
+    """(minutes before, due) of each reminder that still falls after the announcement; one on
+    a closed day before the event's own day moves to the working day before (its minutes
+    then say the real lead)."""
+    business = policy.business()
+    start_day = starts_at.astimezone(TOKYO).date()
+    found: dict[int, datetime] = {}
     for minutes in policy.reminders:
-        due = starts_at - timedelta(minutes=minutes)
-        if due > announce_at:
-            found.append((minutes, due))
-    return found
+        due = (starts_at - timedelta(minutes=minutes)).astimezone(TOKYO)
+        if due.date() != start_day and not business.is_business_day(due.date()):
+            day = business.business_day_on_or_before(due.date())
+            due = datetime.combine(day, due.timetz())
+            minutes = int((starts_at - due).total_seconds() // 60)
+        if due > announce_at and minutes not in found:
+            found[minutes] = due
+    return sorted(found.items(), reverse=True)
 
 
 def wanted_slots(starts_at: datetime, created_at: datetime, policy: EventPolicy,

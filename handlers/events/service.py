@@ -14,16 +14,21 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from handlers.events.recurrence import check_rule, rule_occurrences
+from handlers.dates import fmt_datetime
+from handlers.events.recurrence import month_bounds
 from handlers.events.reminders import ANNOUNCE, CANCEL, PROPOSAL, EventPolicy, wanted_slots
 from handlers.events.values import (
     ALL_HANDS_AGENDA,
+    GUIDE_SPOTLIGHTS,
     KINDS,
+    MAX_SPOTLIGHT_NUMBER,
+    ONE_A_MONTH,
     check_place,
     check_times,
     check_title,
     check_url,
     clean_agenda,
+    month_label,
     parse_kind,
     refusal,
     status_label,
@@ -31,7 +36,7 @@ from handlers.events.values import (
 from handlers.text import normalise
 from store import events as store
 from store import reminders as rstore
-from store.events import Event, EventRule
+from store.events import Event
 from store.models import Organisation
 
 
@@ -47,10 +52,13 @@ def create_event(session: Session, *, kind: str, title: str, start: datetime, en
                  organiser: str | None = None, policy: EventPolicy | None = None,
                  status: str = store.PLANNED, summary: str | None = None,
                  proposed_by: int | None = None, rule_id: int | None = None,
-                 occurrence: str | None = None) -> Event:
+                 occurrence: str | None = None, number: int | None = None) -> Event:
+    """A new event; a Spotlight gets `number` or the one after the guide's and the stored
+    talks; a second live All-Hands in a month is refused (edit the first instead)."""
     kind = parse_kind(kind) if kind not in KINDS else kind
     title = check_title(title)
     check_times(start, end, now)
+    check_month_free(session, kind, start)
     url = check_url(url)
     place = check_place(place)
     org_id = None
@@ -65,7 +73,7 @@ def create_event(session: Session, *, kind: str, title: str, start: datetime, en
                   starts_at=start, ends_at=end, place=place, url=url,
                   agenda=clean_agenda(agenda),
                   organiser=(organiser or "").strip() or None, org_id=org_id, summary=summary,
-                  number=store.next_spotlight_number(session) if kind == "spotlight" else None,
+                  number=spotlight_number(session, number) if kind == "spotlight" else None,
                   status=status, sequence=0, proposed_by=proposed_by, rule_id=rule_id,
                   occurrence=occurrence, created_at=now, updated_at=now)
     session.add(event)
@@ -76,6 +84,37 @@ def create_event(session: Session, *, kind: str, title: str, start: datetime, en
     else:
         plan_event(session, event, policy or EventPolicy(), now)
     return event
+
+
+def spotlight_number(session: Session, given: int | None) -> int:
+    """The admin's number if free, else the one after the guide's #1–#6 and the stored talks."""
+    if given is None:
+        return store.next_spotlight_number(session, GUIDE_SPOTLIGHTS)
+    if not 1 <= given <= MAX_SPOTLIGHT_NUMBER:
+        raise refusal("err_number", "number", value=given)
+    taken = store.spotlight_with_number(session, given)
+    if taken is not None:
+        raise refusal("err_number_taken", "number", n=given, id=taken.id)
+    return given
+
+
+def month_taken(session: Session, kind: str, start: datetime,
+                exclude_id: int | None = None) -> Event | None:
+    """The live event of a once-a-month kind already in `start`'s month, if any."""
+    if kind not in ONE_A_MONTH:
+        return None
+    taken = store.live_in_period(session, kind, *month_bounds(start), exclude_id=exclude_id)
+    return taken[0] if taken else None
+
+
+def check_month_free(session: Session, kind: str, start: datetime,
+                     exclude_id: int | None = None) -> None:
+    other = month_taken(session, kind, start, exclude_id)
+    if other is not None:
+        raise refusal("err_month_taken", "date", id=other.id,
+                      month_ja=month_label(start, "ja"), month_en=month_label(start, "en"),
+                      when_ja=fmt_datetime(other.starts_at, "ja"),
+                      when_en=fmt_datetime(other.starts_at, "en"))
 
 
 def find_event(session: Session, ref: str) -> Event:
@@ -113,6 +152,8 @@ def edit_event(session: Session, event: Event, now: datetime, *, start: datetime
     new_start = start or event.starts_at
     new_end = end or (new_start + (event.ends_at - event.starts_at) if start else event.ends_at)
     check_times(new_start, new_end, now)
+    if start is not None:
+        check_month_free(session, event.kind, new_start, exclude_id=event.id)
     if title is not None:
         event.title_ja = check_title(title)
     if title_en is not None:
@@ -201,6 +242,8 @@ def plan_event(session: Session, event: Event, policy: EventPolicy, now: datetim
 def plan_all(session: Session, policy: EventPolicy, now: datetime) -> int:
     """The worker's per-tick pass: create rule occurrences, re-plan live events, mark the ones
     that are over as held."""
+    from handlers.events.rules import ensure_occurrences  # rules.py builds on this module
+
     changed = ensure_occurrences(session, now, policy)
     for event in store.upcoming(session, now - timedelta(days=1), limit=500):
         if event.ends_at < now:
@@ -210,53 +253,6 @@ def plan_all(session: Session, policy: EventPolicy, now: datetime) -> int:
         else:
             changed += plan_event(session, event, policy, now)
     return changed
-
-
-# ----- the recurring rule -------------------------------------------------------------------
-
-
-def create_rule(session: Session, *, kind: str, title: str, nth: int, weekday: int,
-                start_time: str, minutes: int, now: datetime, title_en: str | None = None,
-                place: str | None = None, url: str | None = None, holiday: str = "next",
-                months_ahead: int = 3, policy: EventPolicy | None = None) -> EventRule:
-    kind = parse_kind(kind)
-    check_rule(nth, weekday, start_time, holiday, months_ahead, minutes)
-    rule = EventRule(kind=kind, title_ja=check_title(title), title_en=title_en, nth=nth,
-                     weekday=weekday, start_time=start_time, minutes=minutes, place=place,
-                     url=check_url(url), holiday=holiday, months_ahead=months_ahead,
-                     active=True, created_at=now, updated_at=now)
-    session.add(rule)
-    session.flush()
-    ensure_occurrences(session, now, policy or EventPolicy())
-    return rule
-
-
-def stop_rule(session: Session, rule_id: int, now: datetime) -> EventRule:
-    """No more events from this rule; the ones already created stay."""
-    rule = session.get(EventRule, rule_id)
-    if rule is None:
-        raise refusal("err_no_rule")
-    rule.active, rule.updated_at = False, now
-    return rule
-
-
-def ensure_occurrences(session: Session, now: datetime, policy: EventPolicy) -> int:
-    """Create the missing events of every active rule for its next months (idempotent: one
-    event per rule and month, unique in the database)."""
-    created = 0
-    business = policy.business()
-    for rule in store.active_rules(session):
-        for occurrence, start in rule_occurrences(rule, now, rule.months_ahead, business):
-            if store.occurrence_exists(session, rule.id, occurrence):
-                continue
-            title = rule.title_ja.replace("{month}", str(start.month))
-            with session.begin_nested():
-                create_event(session, kind=rule.kind, title=title, title_en=rule.title_en,
-                             start=start, end=start + timedelta(minutes=rule.minutes), now=now,
-                             place=rule.place, url=rule.url, policy=policy, rule_id=rule.id,
-                             occurrence=occurrence)
-            created += 1
-    return created
 
 
 # ----- kept for the importers of this module (bot/worker.py imports it as `events`, tests) ---
@@ -269,14 +265,26 @@ from handlers.events.broadcasts import (  # noqa: E402
     slot_done,
 )
 from handlers.events.messages import when_line  # noqa: E402
-from handlers.events.recurrence import nth_weekday, occurrence_day  # noqa: E402
+from handlers.events.recurrence import nth_weekday, occurrence_day, rule_occurrences  # noqa: E402
 from handlers.events.reminders import REPORT, SEND, parse_reminders  # noqa: E402
 from handlers.events.values import EventError, kind_label, parse_end, parse_when  # noqa: E402
 
 __all__ = ["ANNOUNCE", "CANCEL", "PROPOSAL", "REPORT", "SEND", "BroadcastReport", "EventError",
            "EventPolicy", "announce_now", "announced", "announcement_due", "broadcast_report",
-           "cancel_broadcast", "cancel_event", "create_broadcast", "create_event", "create_rule",
-           "decide_proposal", "edit_event", "ensure_occurrences", "find_broadcast", "find_event",
+           "cancel_broadcast", "cancel_event", "create_broadcast", "create_event",
+           "decide_proposal", "edit_event", "find_broadcast", "find_event",
            "kind_label", "nth_weekday", "occurrence_day", "parse_end", "parse_kind",
            "parse_reminders", "parse_when", "plan_all", "plan_event", "propose_standup",
-           "rule_occurrences", "slot_done", "status_label", "stop_rule", "when_line"]
+           "rule_occurrences", "slot_done", "status_label", "when_line"]  # + _RULE_NAMES, looked up lazily
+
+_RULE_NAMES = ("RuleOutcome", "create_rule", "ensure_occurrences", "stop_rule")
+
+
+def __getattr__(name: str) -> object:
+    """The recurring rule's functions live in handlers/events/rules.py (which imports this
+    module), so they are looked up when first asked for."""
+    if name in _RULE_NAMES:
+        from handlers.events import rules
+
+        return getattr(rules, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,8 +37,39 @@ EVENT_TEXTS: dict[str, tuple[str, str]] = {
     # ----- refusals (EventError) ---------------------------------------------------------------
     "err_kind": ("種類「{value}」は使えません（使えるもの: {names}）。",
                  "Unknown kind '{value}' (use one of: {names})."),
-    "err_when": ("{what_ja}「{value}」を読めません。「2026-12-17 12:00」の形で指定してください。",
-                 "Cannot read the {what_en} '{value}'. Use YYYY-MM-DD HH:MM, e.g. 2026-12-17 12:00."),
+    "err_when": ("{what_ja}「{value}」を読めません。「2026-12-17 12:00」「12月17日 12時」「来週木曜 12:00」"
+                 "のように指定してください。",
+                 "Cannot read the {what_en} '{value}'. Write it like 2026-12-17 12:00, "
+                 "Dec 17 12:00 or tomorrow 15:00."),
+    "err_when_no_time": ("{what_ja}「{value}」に時刻がありません。「12:00」や「12時」を付けてください。",
+                         "The {what_en} '{value}' has no time; add one, e.g. 12:00."),
+    "err_when_weekday_mismatch": ("{what_ja}「{value}」の曜日が日付と合いません（{date_ja}）。"
+                                  "日付か曜日を確かめてください。",
+                                  "The {what_en} '{value}': the weekday does not match the date "
+                                  "({date_en}). Check one of them."),
+    "err_when_which_year": ("{what_ja}「{value}」は今年はもう過ぎています。来年のことなら年も書いてください"
+                            "（例: {year}年{month}月{day}日 12:00）。",
+                            "The {what_en} '{value}' has passed this year; if you mean next year, "
+                            "give the year (e.g. {year}-{month}-{day} 12:00)."),
+    "err_when_next_weekday": ("{what_ja}「{value}」は今週と来週のどちらか分かりません。「今週木曜」「来週木曜」"
+                              "または日付で指定してください。",
+                              "The {what_en} '{value}' could be this week's or next week's; write "
+                              "'this Thursday' or the date (e.g. Dec 3 12:00)."),
+    "err_month_taken": ("{month_ja}には既に All-Hands #{id}（{when_ja}）があります（All-Hands は月に1回）。"
+                        "日時を変えるには「event edit {id} start=…」をお使いください。",
+                        "There is already an All-Hands in {month_en}: #{id} ({when_en}); there is "
+                        "one a month. To move it: 'event edit {id} start=…'."),
+    "err_bc_nowhere": ("送り先がありません: 告知チャンネルが設定されていません（AIGA_ANNOUNCE_CHANNELS）。"
+                       "会員へのDMで送るには dm を付けてください。",
+                       "Nowhere to send it: no announcement channel is set "
+                       "(AIGA_ANNOUNCE_CHANNELS). Add dm to send it to members' DMs."),
+    "err_bc_no_one": ("送り先がありません: 告知チャンネルも、会員企業に紐付いたユーザーもいません。",
+                      "Nowhere to send it: there is no announcement channel and no user linked "
+                      "to a member company."),
+    "err_number": ("Spotlight の番号は 1〜9999 の数字で指定してください（「{value}」）。",
+                   "Give the Spotlight number as a number from 1 to 9999, not '{value}'."),
+    "err_number_taken": ("Spotlight #{n} は既に #{id} で使われています。",
+                         "Spotlight #{n} is already event #{id}."),
     "err_end": ("終了時刻「{value}」を読めません。", "Cannot read the end '{value}'."),
     "err_url": ("リンク「{url}」は http(s):// で始まる URL にしてください。",
                 "The link '{url}' must be an http(s):// URL."),
@@ -135,6 +166,34 @@ EVENT_TEXTS: dict[str, tuple[str, str]] = {
                      "Stopped rule #{id} (events already created stay)."),
     "rule_created": ("ルール #{id} を登録し、{n} 件のイベントを作成しました。",
                      "Created rule #{id} and {n} events."),
+    "rule_adopted": ("{month_ja}: 手動で登録済みの #{id}（{when_ja}）をこのルールの回として引き継ぎました"
+                     "（新しくは作りません）。",
+                     "{month_en}: adopted #{id} ({when_en}), entered by hand, as this rule's "
+                     "meeting (no second one)."),
+    "rule_skipped": ("{month_ja}: 既に #{id}（{when_ja}、ルール #{rule}）があるため、この月は作りません。",
+                     "{month_en}: skipped, #{id} ({when_en}, rule #{rule}) is already that "
+                     "month's."),
+    "rule_defaults": ("既定（事務局で変更可）: {values}。変えるには {keys} を指定してください。",
+                      "Defaults (the secretariat's to change): {values}. To change them give "
+                      "{keys}."),
+    "rule_when": ("毎月第{nth}{weekday}曜日 {time}（{minutes}分）", "the {nth} {weekday} of each "
+                  "month at {time} ({minutes} min)"),
+    "rule_when_last": ("毎月最終{weekday}曜日 {time}（{minutes}分）",
+                       "the last {weekday} of each month at {time} ({minutes} min)"),
+    "rule_title": ("タイトル「{value}」", "title '{value}'"),
+    "month": ("{year}年{month_ja}月", "{month_en} {year}"),
+    "spotlight_number_guide": ("Spotlight の番号 #{n} は、会員ガイドの過去開催回（#1〜#{last}）と"
+                               "登録済みの回の次の番号です（number= で指定できます）。",
+                               "Spotlight number #{n} follows the membership guide's past talks "
+                               "(#1–#{last}) and those entered here (give number= to choose)."),
+    "spotlight_number_given": ("Spotlight の番号 #{n} は指定どおりです。",
+                               "Spotlight number #{n} as you gave it."),
+    "status_approved": ("承認済み", "approved"),
+    "announce_moved": ("告知日の {wanted} は事務局の休業日（土日・祝日・年末年始）のため、前の営業日 {moved} に"
+                       "告知します。",
+                       "The announcement day {wanted} is a closed day (weekend, public holiday or "
+                       "the year-end closure), so it goes out on the working day before, {moved}."),
+    "proposals_title": ("会員からの提案", "Members' proposals"),
     "no_kind_yet": ("予定されている{kind_ja}はまだありません。", "No {kind_en} is scheduled yet."),
     "label_status": ("状態", "Status"),
     "label_yes_n": ("参加 {n}", "Attending {n}"),
@@ -156,8 +215,8 @@ EVENT_TEXTS: dict[str, tuple[str, str]] = {
     "ask_kind": ("新しいイベント: 種類を選んでください（「キャンセル」でやめます）",
                  "New event: choose the kind ('cancel' to stop)"),
     "ask_title": ("タイトルを入力してください（例: 12月 All-Hands）。", "Type the title."),
-    "ask_start": ("開始日時を入力してください（例: 2026-12-17 12:00）。",
-                  "Type the start, e.g. 2026-12-17 12:00."),
+    "ask_start": ("開始日時を入力してください（例: 2026-12-17 12:00、12月17日 12時、来週木曜 12:00）。",
+                  "Type the start, e.g. 2026-12-17 12:00, Dec 17 12:00 or next Thursday 12:00."),
     "ask_end": ("終了を入力してください（例: 13:00、または分数 60）。",
                 "Type the end, e.g. 13:00, or minutes such as 60."),
     "ask_place": ("場所またはオンラインのURLを入力してください（なければ「-」）。",
@@ -181,7 +240,8 @@ EVENT_TEXTS: dict[str, tuple[str, str]] = {
     "line_agenda": ("議題:", "Agenda:"),
     "line_reason": ("理由: {value}", "Reason: {value}"),
     "line_proposer": ("提案者: {value}", "Proposed by: {value}"),
-    "standard_agenda": ("議題: 標準の4部構成", "Agenda: the standard four parts"),
+    "standard_agenda": ("議題: 標準の4部構成（既定・事務局で変更可）",
+                        "Agenda: the standard four parts (a default the secretariat can change)"),
     "choice_create": ("登録する", "Create"),
     "choice_cancel": ("やめる", "Cancel"),
     # ----- the native form ---------------------------------------------------------------------

@@ -7,11 +7,13 @@ forms and the CLI alike, so a value has one reading and one refusal. Every refus
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from handlers.dates import TOKYO, fmt_datetime
+from handlers.dates import TOKYO, fmt_datetime, now_tokyo
 from handlers.events.texts import pair, say
+from handlers.events.when import WhenError, read_time, read_when
 from handlers.text import normalise
 from store.errors import UserError
 
@@ -30,6 +32,11 @@ ALL_HANDS_AGENDA = ("AIGAの活動報告", "新規会員の自己紹介", "最�
                     "会員事例紹介（AIガバナンス研究会）")
 TITLE_MAX, PLACE_MAX, URL_MAX, TEXT_MAX = 200, 300, 500, 4000
 NONE_WORDS = ("-", "ー", "なし", "none")  # "no place" typed in the guided dialogue
+ONE_A_MONTH = ("allhands",)  # kinds that meet once a month, by hand or by rule
+# The membership guide (as of November 2025) lists Spotlight talks #1–#6 under 過去開催回
+# (/work/shared/seed/aiga-membership-guide.ja.txt); the bot numbers new ones after them.
+GUIDE_SPOTLIGHTS = 6
+MAX_SPOTLIGHT_NUMBER = 9999
 
 
 class EventError(UserError):
@@ -42,6 +49,13 @@ def refusal(key: str, field: str = "", **values: object) -> EventError:
 
 
 # ----- labels -------------------------------------------------------------------------------
+
+
+def month_label(when: datetime, lang: str) -> str:
+    """「2026年12月」 / "December 2026" (Tokyo)."""
+    local = when.astimezone(TOKYO)
+    return say(lang, "month", year=local.year, month_ja=local.month,
+               month_en=calendar.month_name[local.month])
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -73,31 +87,55 @@ def parse_kind(value: str) -> str:
     return kind
 
 
-def parse_when(value: str, what: str = "when") -> datetime:
-    """"2026-12-17 12:00" (also 2026/12/17 12:00, full-width digits) → aware Tokyo time.
+WHEN_FIELDS = {"when": "date", "start": "start", "end": "end", "proposed": "start",
+               "send": "at"}  # the field a refusal names, for forms and chat alike
 
-    `what` names the value in the refusal: "when", "start", "end", "proposed" or "send".
+
+def parse_when(value: str, what: str = "when", *, now: datetime | None = None) -> datetime:
+    """A typed date and time → aware Tokyo time (handlers/events/when.py reads the forms:
+    「2026-12-17 12:00」「12月17日 12時」「来週木曜 12:00」"Dec 17 noon" …).
+
+    `now` (the turn's) anchors 「明日」 and dates without a year; `what` names the value in the
+    refusal: "when", "start", "end", "proposed" or "send".
     """
-    folded = normalise(value).replace("/", "-").replace("t", " ")
     try:
-        parsed = datetime.strptime(folded, "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise refusal("err_when", what_ja=say("ja", f"what_{what}"),
-                      what_en=say("en", f"what_{what}"), value=value) from None
-    return parsed.replace(tzinfo=TOKYO)
+        return read_when(value, now or now_tokyo())
+    except WhenError as exc:
+        key = "err_when" if exc.key == "unreadable" else f"err_when_{exc.key}"
+        raise refusal(key, WHEN_FIELDS.get(what, what), what_ja=say("ja", f"what_{what}"),
+                      what_en=say("en", f"what_{what}"), value=_shown(value),
+                      **exc.values) from None
 
 
-def parse_end(value: str, start: datetime) -> datetime:
-    """An end as a full date-time, a time on the start's day ("13:00") or minutes ("60")."""
+def _shown(value: str) -> str:
+    """The typed value as quoted back in a refusal (a long paste is cut)."""
+    value = " ".join(value.split())
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+def parse_end(value: str, start: datetime, *, now: datetime | None = None) -> datetime:
+    """An end as a full date-time, a time on the start's day ("13:00", 「13時半」) or minutes
+    ("60")."""
     folded = normalise(value)
-    if folded.isdigit():
+    if folded.isdigit() and len(folded) <= 5:
         return start + timedelta(minutes=int(folded))
-    if re.fullmatch(r"\d{1,2}:\d{2}", folded):
-        hours, minutes = map(int, folded.split(":"))
-        if hours > 23 or minutes > 59:
-            raise refusal("err_end", value=value)
-        return datetime.combine(start.astimezone(TOKYO).date(), time(hours, minutes), TOKYO)
-    return parse_when(value, "end")
+    if folded.isdigit():
+        raise refusal("err_end", "end", value=_shown(value))
+    if len(folded) <= 20 and not re.search(r"[年月/日-]|day|today|tomorrow", folded):
+        try:
+            clock = read_time(folded)
+        except WhenError:
+            raise refusal("err_end", "end", value=_shown(value)) from None
+        return datetime.combine(start.astimezone(TOKYO).date(), clock, TOKYO)
+    return parse_when(value, "end", now=now)
+
+
+def parse_number(value: str) -> int:
+    """A Spotlight number the admin gives ("7", "#7", 「７」)."""
+    folded = normalise(value).lstrip("#")
+    if not folded.isdigit() or len(folded) > 4 or int(folded) < 1:
+        raise refusal("err_number", "number", value=_shown(value))
+    return int(folded)
 
 
 def parse_weekday(value: str) -> int | None:

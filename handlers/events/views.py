@@ -7,24 +7,59 @@ handlers/events/messages.py.
 
 from __future__ import annotations
 
+import calendar
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
 from handlers.context import Turn
-from handlers.dates import fmt_datetime
+from handlers.dates import TOKYO, fmt_date, fmt_datetime
 from handlers.events import messages as msgs
+from handlers.events.reminders import EventPolicy, announce_days
 from handlers.events.service import announcement_due
 from handlers.events.texts import say
-from handlers.events.values import EventError, kind_label, parse_kind, status_label
+from handlers.events.values import (
+    GUIDE_SPOTLIGHTS,
+    EventError,
+    kind_label,
+    month_label,
+    parse_kind,
+    status_label,
+)
 from handlers.types import Fields, Reply, Text
 from store import events as store
-from store.events import Event
+from store.events import Event, EventRule
+
+if TYPE_CHECKING:
+    from handlers.events.rules import RuleOutcome
 from store.models import User
 
 
-def created_reply(turn: Turn, event: Event) -> Reply:
+def created_reply(turn: Turn, event: Event, number_given: bool = False,
+                  policy: EventPolicy | None = None) -> Reply:
+    """The new event, when it is announced (and why on another day), and where a Spotlight's
+    number comes from."""
     due = announcement_due(turn.session, event)
-    return Text(say(turn.lang, "created", id=event.id, title_ja=msgs.title(event, "ja"),
-                    title_en=msgs.title(event, "en"), when_ja=msgs.when_line(event, "ja"),
-                    when_en=msgs.when_line(event, "en"),
-                    due=fmt_datetime(due, turn.lang) if due else "-"))
+    text = say(turn.lang, "created", id=event.id, title_ja=msgs.title(event, "ja"),
+               title_en=msgs.title(event, "en"), when_ja=msgs.when_line(event, "ja"),
+               when_en=msgs.when_line(event, "en"),
+               due=fmt_datetime(due, turn.lang) if due else "-")
+    extra = [moved_line(event, due, policy or EventPolicy(), turn.lang),
+             spotlight_number_line(event, number_given, turn.lang)]
+    return Text("\n".join([text, *(x for x in extra if x)]))
+
+
+def moved_line(event: Event, due: datetime | None, policy: EventPolicy,
+               lang: str) -> str | None:
+    """Said when the announcement was moved off a closed day (handlers/events/reminders.py)."""
+    wanted, moved = announce_days(event.starts_at, policy)
+    if due is None or wanted == moved or due.astimezone(TOKYO).date() != moved:
+        return None
+    return say(lang, "announce_moved", wanted=fmt_date(_at_noon(wanted), lang),
+               moved=fmt_date(_at_noon(moved), lang))
+
+
+def _at_noon(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), TOKYO)
 
 
 def changed_replies(turn: Turn, event: Event) -> list[Reply]:
@@ -40,6 +75,11 @@ def upcoming_replies(turn: Turn, kind_hint: str) -> list[Reply]:
         except EventError:
             kind = None
     events = store.upcoming(turn.session, turn.now, kind)
+    if turn.is_admin and kind is None:  # members' proposals too, whatever was decided
+        seen = {e.id for e in events}
+        events += [e for e in store.member_proposals(turn.session, turn.now)
+                   if e.id not in seen]
+        events.sort(key=lambda e: (e.starts_at, e.id))
     if kind and not events:
         return [Text(say(turn.lang, "no_kind_yet", kind_ja=kind_label(kind, "ja"),
                          kind_en=kind_label(kind, "en")))]
@@ -50,7 +90,7 @@ def upcoming_replies(turn: Turn, kind_hint: str) -> list[Reply]:
 
 def event_detail(turn: Turn, event: Event) -> list[Reply]:
     """The event with its state and who answered what (for admins)."""
-    rows = [(say(turn.lang, "label_status"), status_label(event.status, turn.lang))]
+    rows = [(say(turn.lang, "label_status"), msgs.status_text(event, turn.lang))]
     counts = store.rsvp_counts(turn.session, event.id)
     names: dict[str, list[str]] = {"yes": [], "no": []}
     for row in store.rsvps(turn.session, event.id):
@@ -78,3 +118,52 @@ def rsvp(turn: Turn, event: Event, answer: str) -> list[Reply]:
                      said=say(lang, "rsvp_yes" if answer == "yes" else "rsvp_no"),
                      when_ja=msgs.when_line(event, "ja"), when_en=msgs.when_line(event, "en"),
                      yes=counts["yes"], no=counts["no"], **names))]
+
+
+# ----- the recurring rule ---------------------------------------------------------------------
+
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+RULE_KEYS = ("nth", "weekday", "time", "minutes", "title")
+
+
+def rule_schedule(rule: EventRule, lang: str) -> str:
+    """「毎月第3木曜日 12:00（60分）」 / "the third Thursday of each month at 12:00 (60 min)"."""
+    weekday = "月火水木金土日"[rule.weekday] if lang != "en" else calendar.day_name[rule.weekday]
+    values = {"weekday": weekday, "time": rule.start_time, "minutes": rule.minutes}
+    if rule.nth == -1:
+        return say(lang, "rule_when_last", **values)
+    return say(lang, "rule_when", nth=rule.nth if lang != "en" else ORDINALS[rule.nth], **values)
+
+
+def rule_defaults_line(rule: EventRule, given: set[str], lang: str) -> str | None:
+    """The values the admin did not give, said as the association's defaults to change."""
+    missing = [k for k in RULE_KEYS if k not in given]
+    if not missing:
+        return None
+    values = [rule_schedule(rule, lang)]
+    if "title" in missing:
+        values.append(say(lang, "rule_title", value=rule.title_ja))
+    return say(lang, "rule_defaults", values="、".join(values) if lang != "en"
+               else "; ".join(values), keys=" ".join(f"{k}=…" for k in missing))
+
+
+def rule_outcome_lines(outcome: RuleOutcome, lang: str) -> list[str]:
+    """One line per month the rule adopted (entered by hand) or skipped (another rule's)."""
+    lines = []
+    for event, key in [(e, "rule_adopted") for e in outcome.adopted] + [
+            (e, "rule_skipped") for e in outcome.skipped]:
+        lines.append(say(lang, key, id=event.id, rule=event.rule_id,
+                         month_ja=month_label(event.starts_at, "ja"),
+                         month_en=month_label(event.starts_at, "en"),
+                         when_ja=fmt_datetime(event.starts_at, "ja"),
+                         when_en=fmt_datetime(event.starts_at, "en")))
+    return lines
+
+
+def spotlight_number_line(event: Event, given: bool, lang: str) -> str | None:
+    """Where a Spotlight's number comes from: the admin, or after the guide's list."""
+    if event.kind != "spotlight" or event.number is None:
+        return None
+    if given:
+        return say(lang, "spotlight_number_given", n=event.number)
+    return say(lang, "spotlight_number_guide", n=event.number, last=GUIDE_SPOTLIGHTS)
