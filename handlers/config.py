@@ -24,6 +24,8 @@ class HandlerConfig:
     chart_dir: Path = field(default_factory=lambda: Path("var") / "charts")
     ics_dir: Path = field(default_factory=lambda: Path("var") / "ics")
     website_url: str | None = None
+    # the channels announcements go to (None: not known here, e.g. a test or a bare handler)
+    announce_channels: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.benchmark_min_companies < BENCHMARK_FLOOR:
