@@ -1,5 +1,17 @@
-"""Versioned AIガバナンスナビ rubrics, kept as validated YAML data."""
+"""Versioned AIガバナンスナビ rubrics: the packaged YAML seed and versions imported from a workbook."""
 
-from rubrics.loader import Area, Item, Level, Rubric, RubricError, load_rubric, registry
+from rubrics.loader import (
+    Area,
+    Item,
+    Level,
+    Rubric,
+    RubricError,
+    RubricRegistry,
+    RubricSource,
+    load_rubric,
+    registry,
+    registry_with_stored,
+)
 
-__all__ = ["Area", "Item", "Level", "Rubric", "RubricError", "load_rubric", "registry"]
+__all__ = ["Area", "Item", "Level", "Rubric", "RubricError", "RubricRegistry", "RubricSource",
+           "load_rubric", "registry", "registry_with_stored"]
