@@ -10,24 +10,91 @@ from handlers.catalogue import Catalogue
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # general
-    "help": (
-        "AIガバナンスナビ Bot です。次のように話しかけてください。\n"
-        "・「ナビを始める」: 自己診断を始める／続ける\n"
-        "・「続き」: 中断したところから再開\n"
-        "・「状況」: 回答の進み具合と未回答の項目\n"
-        "・「結果」: 提出済みの結果（スコア・領域別・穴）\n"
-        "・「項目 12」: 項目12へ移動して回答を変更\n"
-        "・「メモ ＿＿」: 直前に回答した項目にメモ（社内事例・根拠）を残す\n"
-        "・「English」: 英語に切り替え",
-        "This is the AI Governance Navi bot. You can say:\n"
-        "- \"start navi\": start or continue the self-assessment\n"
-        "- \"resume\": continue where you paused\n"
-        "- \"status\": progress and unanswered items\n"
-        "- \"result\": your submitted result (score, areas, holes)\n"
-        "- \"item 12\": go to item 12 to change its answer\n"
-        "- \"note ____\": add a note (in-house case, evidence) to the item you last answered\n"
-        "- \"日本語\": switch to Japanese",
+    # help: the lines are printed from the command table in handlers/intents.py (per surface
+    # and role); each command's description is its `help_<name>` sentence here
+    "help_intro": (
+        "AIガバナンスナビ Bot です。次のように話しかけてください。",
+        "This is the AI Governance Navi bot. You can say:",
     ),
+    "help_in_navi": ("自己診断の途中で:", "While answering the self-assessment:"),
+    "help_events": ("イベント:", "Events:"),
+    "help_admin": ("事務局（管理者）向け:", "For the secretariat (admins):"),
+    "help_start": ("自己診断を始める／続ける", "start or continue the self-assessment"),
+    "help_resume": ("中断したところから再開", "continue where you paused"),
+    "help_status": ("回答の進み具合と未回答の項目（領域別）", "progress and unanswered items, by area"),
+    "help_choice_typed": (
+        "表示された選択肢を番号で選ぶ（「1」〜「4」で回答）",
+        "pick a listed choice by its number (answer with \"1\" to \"4\")",
+    ),
+    "help_choice_buttons": (
+        "ボタンを押すか、選択肢の番号を送って選ぶ",
+        "press a button, or send the number of a choice",
+    ),
+    "help_back": ("ひとつ前の項目に戻る", "go back to the previous item"),
+    "help_skip": ("この項目を後回しにする（最後にもう一度お聞きします）",
+                  "leave this item for later (I ask it again at the end)"),
+    "help_goto": ("項目12へ移動して回答を変更", "go to item 12 to change its answer"),
+    "help_note": ("直前に回答した項目にメモ（社内事例・根拠）を残す",
+                  "add a note (in-house case, evidence) to the item you last answered"),
+    "help_pause": ("中断する（回答は保存され、「続き」で再開）",
+                   "pause (answers are saved; say \"resume\" to continue)"),
+    "help_cancel": ("メモの入力などをやめる", "stop typing a note and the like"),
+    "help_submit": ("すべて回答したら提出する（提出後は変更できません）",
+                    "submit once every item is answered (no changes after that)"),
+    "help_result": ("提出済みの結果（スコア・領域別・穴）", "your submitted result (score, areas, holes)"),
+    "help_benchmark": ("提出後、会員平均と比べる", "compare with the member average, once submitted"),
+    "help_events_list": ("今後のイベント（All-Hands、Stand-Up など）",
+                         "upcoming events (All-Hands, Stand-Up…)"),
+    "help_lang_en": ("英語に切り替え", "switch to English"),
+    "help_lang_ja": ("日本語に切り替え", "switch to Japanese"),
+    "help_help": ("この使い方を表示", "show this help"),
+    "help_result_org": ("会員企業の提出済みの結果", "a member company's submitted result"),
+    "help_report": ("ラウンドレポート（「レポート 3」で回を指定）",
+                    "the round report (\"report 3\" names a round)"),
+    "help_faq_questions": ("転送された質問の一覧", "questions forwarded to the secretariat"),
+    "help_org_add": ("会員企業を登録（例: 企業追加 \"株式会社サンプル\" domain=example.co.jp）",
+                     "register a member company (e.g. org add \"Sample K.K.\" domain=example.co.jp)"),
+    "help_org_link": ("ユーザーを会員企業に紐付け（例: 企業紐付け slack:U0123 \"株式会社サンプル\"）",
+                      "link a user to a company (e.g. org link slack:U0123 \"Sample K.K.\")"),
+    "help_org_edit": ("会員企業の区分・業種・ドメイン・メモを変更（例: 企業変更 \"株式会社サンプル\" 業種=金融）",
+                      "change a company's class, industry, domains or notes"),
+    "help_org_rename": ("会員企業の名前を変更（例: 企業名変更 \"旧名\" \"新名\"）",
+                        "rename a company (e.g. org rename \"Old\" \"New\")"),
+    "help_org_remove": ("会員企業を削除", "remove a company"),
+    "help_org_unlink": ("ユーザーと会員企業の紐付けを解除", "unlink a user from their company"),
+    "help_org_users": ("会員企業に紐付いたユーザーの一覧", "list a company's users"),
+    "help_org_list": ("会員企業の一覧", "list the member companies"),
+    "help_round_list": ("ラウンドの一覧", "list the rounds"),
+    "help_round_status": ("ラウンドの提出状況（例: ラウンド状況 3）",
+                          "a round's submissions (e.g. round status 3)"),
+    "help_round_open": ("ラウンドを開く（例: ラウンド開始 1.1 2026-12-01 2027-01-15）",
+                        "open a round (e.g. round open 1.1 2026-12-01 2027-01-15)"),
+    "help_round_extend": ("締切を延ばす（例: 締切延長 3 2027-01-31）",
+                          "extend a deadline (e.g. round extend 3 2027-01-31)"),
+    "help_round_close": ("ラウンドを締める（例: ラウンド終了 3）", "close a round (e.g. round close 3)"),
+    "help_event_list": ("今後のイベント（管理者には状態と出欠数も）",
+                        "upcoming events (admins also see status and RSVPs)"),
+    "help_event_show": ("イベントの詳細と出欠（例: イベント詳細 5）",
+                        "an event's details and RSVPs (e.g. event show 5)"),
+    "help_event_new": ("イベントを作成（フォームまたは対話で）",
+                       "create an event (a form or a guided dialogue)"),
+    "help_event_add": ("イベントを1行で登録（kind= title= start= …）",
+                       "add an event in one line (kind= title= start= …)"),
+    "help_event_edit": ("イベントを変更（例: イベント変更 5 start=…）",
+                        "change an event (e.g. event edit 5 start=…)"),
+    "help_event_cancel": ("イベントを中止（例: イベント中止 5）", "cancel an event (e.g. event cancel 5)"),
+    "help_event_announce": ("イベントを今すぐ告知", "announce an event now"),
+    "help_event_rule": ("定例イベントの規則（event rule add / list / stop）",
+                        "recurring event rules (event rule add / list / stop)"),
+    "help_event_propose": ("Stand-Up などを提案（事務局が承認）",
+                           "propose a Stand-Up or similar (the secretariat approves)"),
+    "help_event_approve": ("提案されたイベントを承認", "approve a proposed event"),
+    "help_event_decline": ("提案されたイベントを見送る", "decline a proposed event"),
+    "help_broadcast_send": ("お知らせを送る（例: お知らせ送信 \"本文\" [dm]）",
+                            "send an announcement (e.g. broadcast send \"text\" [dm])"),
+    "help_broadcast_report": ("お知らせの配信結果", "an announcement's delivery report"),
+    "help_broadcast_cancel": ("予約したお知らせを取り消す", "cancel a scheduled announcement"),
+    "help_broadcast_list": ("お知らせの一覧", "list the announcements"),
     "not_understood": (
         "すみません、よく分かりませんでした。",
         "Sorry, I did not understand that.",
@@ -84,6 +151,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reprompt_choice": (
         "1〜{n} の番号（またはボタン）で選んでください。",
         "Please choose a number from 1 to {n} (or press a button).",
+    ),
+    "reprompt_choice_typed": (  # the console has no buttons
+        "1〜{n} の番号を入力して選んでください。",
+        "Please type a number from 1 to {n}.",
     ),
     "stale_action": (
         "その選択肢は古いメッセージのものなので、反映していません。いまの質問はこちらです。",

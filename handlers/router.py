@@ -13,22 +13,23 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from handlers.context import Turn
 from handlers.dates import now_tokyo
+from handlers.events.commands import EVENT_COMMANDS, MEMBER_VERBS
 from handlers.events.dialogue import (
-    event_command,
     handle_event,
     handle_event_action,
     handle_event_form_text,
     upcoming_replies,
 )
-from handlers.faq import FaqHandler
-from handlers.intents import Intent, parse
+from handlers.faq import FaqHandler, is_past_event_question
+from handlers.faq.commands import FAQ_COMMANDS
+from handlers.intents import INTENTS_BY_SCOPE, Intent, SyntaxHelp, help_text, parse
 from handlers.messages import say
 from handlers.navi.flow import NaviFlow
 from handlers.privacy import mark_public, route_private
-from handlers.register.commands import admin_command, handle_admin
+from handlers.register.commands import ORG_COMMANDS, handle_admin
 from handlers.results.report import round_report_replies
 from handlers.results.view import benchmark_replies, org_result_replies
-from handlers.rounds.commands import handle_round, handle_round_action, round_command
+from handlers.rounds.commands import ROUND_COMMANDS, handle_round, handle_round_action
 from handlers.text import as_number, guess_lang, locale_to_lang
 from handlers.types import MAX_TEXT_CHARS, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry
@@ -38,9 +39,13 @@ from store.models import User
 
 log = logging.getLogger(__name__)
 
-GLOBAL_INTENTS = {"help", "start", "resume", "status", "result", "result_org", "benchmark",
-                  "report", "lang_en", "lang_ja"}
-NAVI_INTENTS = {"back", "skip", "pause", "submit", "goto", "note", "cancel"}
+# Both read from the one command table (handlers/intents.py COMMANDS), as help is printed
+GLOBAL_INTENTS = INTENTS_BY_SCOPE["global"]
+NAVI_INTENTS = INTENTS_BY_SCOPE["navi"]
+# The chat commands of the capabilities, each read by its own CommandSyntax: the text rules
+# below dispatch on them, and help lists every command word they accept
+CHAT_COMMANDS = (SyntaxHelp(ORG_COMMANDS), SyntaxHelp(ROUND_COMMANDS),
+                 SyntaxHelp(EVENT_COMMANDS, frozenset(MEMBER_VERBS)), SyntaxHelp(FAQ_COMMANDS))
 TextRule = Callable[[Turn, str], "list[Reply] | None"]
 
 
@@ -131,8 +136,8 @@ class Router:
             return platform
         text = msg.text or ""
         guessed = guess_lang(text)
-        command = (parse(text) is not None or admin_command(text) is not None
-                   or round_command(text) is not None or event_command(text) is not None)
+        command = parse(text) is not None or any(
+            c.syntax.parse(text) is not None for c in CHAT_COMMANDS)
         if guessed and (command or "lang" not in data):
             data["lang"] = guessed
         return data.get("lang") or guessed or "ja"
@@ -150,12 +155,14 @@ class Router:
         msg = turn.msg
         if msg.oversized:  # over the input budget: refused before any parser sees it
             return [Failure(say(turn.lang, "too_long", n=f"{MAX_TEXT_CHARS:,}"))]
+        # the console cannot speak first: answers from the secretariat wait for the next turn
+        inbox = self.faq.inbox(turn) if msg.platform == "console" else []
         if msg.action is not None:
-            return self._on_action(turn, msg.action.value)
+            return [*inbox, *self._on_action(turn, msg.action.value)]
         text = (msg.text or "").strip()
         for _name, rule in self._text_rules():
             if (replies := rule(turn, text)) is not None:
-                return replies
+                return [*inbox, *replies]
         return self._help(turn, understood=not text)  # pragma: no cover - the last rule answers
 
     def _text_rules(self) -> list[tuple[str, TextRule]]:
@@ -167,11 +174,13 @@ class Router:
         """
         return [
             ("choice number", self._choice_number),
-            ("register command", _command(admin_command, handle_admin)),
-            ("round command", _command(round_command,
+            ("register command", _command(ORG_COMMANDS.parse, handle_admin)),
+            ("round command", _command(ROUND_COMMANDS.parse,
                                        lambda turn, words: handle_round(turn, words, self.rubrics))),
-            ("event command", _command(event_command, handle_event)),
+            ("event command", _command(EVENT_COMMANDS.parse, handle_event)),
+            ("faq command", _command(FAQ_COMMANDS.parse, self.faq.command)),
             ("event form", handle_event_form_text),
+            ("faq answer text", self.faq.reply_text),
             ("intent", self._intent),
             ("navi text", self.navi.on_text),
             ("faq or re-prompt", self._free_text),
@@ -191,6 +200,8 @@ class Router:
         if intent is None:
             return None
         if intent.name == "events":
+            if is_past_event_question(text):
+                return None  # 「Meetup #2はいつでしたか」: a fact of the guide, the FAQ answers it
             return mark_public(upcoming_replies(turn, intent.arg))
         if intent.name in GLOBAL_INTENTS:
             return self._on_global(turn, intent)
@@ -221,7 +232,7 @@ class Router:
             return handle_event_action(turn, value)
         if value in ("lang:en", "lang:ja"):
             return self._on_global(turn, Intent(value.replace(":", "_")))
-        return [Text(say(turn.lang, "stale_action")), *self.navi.current_question(turn)]
+        return self.navi.stale(turn)
 
     def _on_global(self, turn: Turn, intent: Intent) -> list[Reply]:
         if intent.name in ("lang_en", "lang_ja"):
@@ -246,12 +257,15 @@ class Router:
     def _reprompt(self, turn: Turn, choices: int) -> list[Reply]:
         if self.navi.in_choice_step(turn):
             return self.navi.reprompt(turn, choices)
-        return [Text(say(turn.lang, "reprompt_choice", n=choices))]
+        typed = "reprompt_choice_typed" if turn.msg.platform == "console" else "reprompt_choice"
+        return [Text(say(turn.lang, typed, n=choices))]
 
     def _help(self, turn: Turn, *, understood: bool) -> list[Reply]:
+        """Printed from the command table and the chat commands' syntaxes, for this surface
+        (the console has no buttons) and this reader (admins also see the secretariat's)."""
         lines = [] if understood else [say(turn.lang, "not_understood")]
-        lines.append(say(turn.lang, "help"))
-        lines += self.faq.help_lines(turn.lang)
+        lines.append(help_text(turn.lang, admin=turn.is_admin, surface=turn.msg.platform,
+                               syntaxes=CHAT_COMMANDS, extra=self.faq.help_lines(turn.lang)))
         return [Text("\n".join(lines), public=True)]
 
 
@@ -270,7 +284,7 @@ def _pending(turn: Turn) -> list[str]:
 
 
 def _command(recognise: Callable[[str], list[str] | None],
-             handle: Callable[[Turn, list[str]], list[Reply]]) -> TextRule:
+             handle: Callable[[Turn, list[str]], list[Reply] | None]) -> TextRule:
     """A rule for a chat command: its parser recognises the words, its handler answers."""
     def rule(turn: Turn, text: str) -> list[Reply] | None:
         words = recognise(text)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.navi import order
 from rubrics.loader import Item, RubricRegistry
 from store import queries
 from store.models import Assessment, Organisation, Round
@@ -36,7 +38,7 @@ class CompanyProgress:
 def assessment_progress(session: Session, rubrics: RubricRegistry,
                         assessment: Assessment) -> CompanyProgress:
     rubric = rubrics.get(assessment.rubric_version)
-    items = rubric.applicable(assessment.roles) if assessment.roles else rubric.items
+    items = order.walk(rubric, assessment.roles or None)  # missing items in the asking order
     answers = queries.answers_by_item(session, assessment.id)
     missing = [i for i in items if i.id not in answers]
     return CompanyProgress(round=assessment.round, assessment=assessment,
@@ -54,3 +56,9 @@ def company_progress(session: Session, rubrics: RubricRegistry, org: Organisatio
     if assessment is None:
         return CompanyProgress(round=rnd, applicable=len(rubrics.get(rnd.rubric_version).items))
     return assessment_progress(session, rubrics, assessment)
+
+
+def next_planned(session: Session, now: datetime) -> Round | None:
+    """The round that opens next (a round row with opens_at still ahead), if one is set."""
+    return session.scalar(select(Round).where(Round.status != "closed", Round.opens_at > now)
+                          .order_by(Round.opens_at, Round.id).limit(1))

@@ -30,6 +30,7 @@ class NaviState(BaseModel):
     item: str | None = None  # the item shown now
     last: str | None = None  # the item answered last (a note attaches to it)
     note_item: str | None = None  # the item whose note is being typed (step "note")
+    draft_notice: int | None = None  # the assessment whose "（案） = drafts" notice was shown
 
 
 def read(turn: Turn) -> NaviState:

@@ -10,15 +10,19 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from handlers.context import Turn
-from handlers.dates import fmt_date
-from handlers.navi import state
+from handlers.navi import order, state
 from handlers.navi.progress import assessment_progress, company_progress
-from handlers.navi.questions import confirm_question, item_question, roles_question, submit_question
-from handlers.navi.scoring import score
+from handlers.navi.questions import (
+    confirm_question,
+    draft_notice,
+    has_drafts,
+    item_question,
+    roles_question,
+)
+from handlers.navi.submission import SubmissionSteps
 from handlers.navi.texts import say
-from handlers.results.view import result_replies
 from handlers.rounds.commands import carry_over_offer
-from handlers.types import Answered, Fields, Question, Reply, Text
+from handlers.types import Answered, Reply, Text
 from rubrics.loader import Item, Rubric, RubricRegistry
 from store import queries
 from store.models import Assessment, Round
@@ -27,7 +31,7 @@ NOTE_MAX = 500
 ROLES = {"developer": ["developer"], "user": ["user"], "both": ["developer", "user"]}
 
 
-class NaviSteps:
+class NaviSteps(SubmissionSteps):
     """The assessment's steps; NaviFlow adds the entry points and the table dispatch."""
 
     def __init__(self, rubrics: RubricRegistry) -> None:
@@ -56,15 +60,12 @@ class NaviSteps:
             return [confirm_question(turn.lang, turn.user.organisation, rnd,
                                      self.rubrics.get(rnd.rubric_version))]
         assessment = self._assessment(turn)
-        if assessment is None:
+        if assessment is None or assessment.status != "in_progress":
             return []
         return self._continue(turn, assessment)
 
     def start(self, turn: Turn) -> list[Reply]:  # pragma: no cover - NaviFlow defines it
         raise NotImplementedError
-
-    def _stale(self, turn: Turn) -> list[Reply]:
-        return [Text(say(turn.lang, "stale_action")), *self.current_question(turn)]
 
     def _progress_text(self, turn: Turn) -> str:
         assessment = self._assessment(turn)
@@ -80,7 +81,7 @@ class NaviSteps:
         """The answer to 「始めますか？」: args = [round id, "yes" | "no"]."""
         round_id, answer = args
         if str(state.read(turn).round) != round_id:
-            return self._stale(turn)
+            return self.stale(turn)
         rnd = queries.current_round(turn.session, turn.now)
         org = turn.user.organisation
         if rnd is None or str(rnd.id) != round_id or org is None:
@@ -115,10 +116,10 @@ class NaviSteps:
     def choose_roles(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
         chosen = ROLES.get(args[0]) if args else None
         if assessment.roles or chosen is None:
-            return self._stale(turn)
+            return self.stale(turn)
         assessment.roles = chosen
         rubric = self.rubrics.get(assessment.rubric_version)
-        names = "・".join(say(turn.lang, f"role_{r}") for r in chosen)
+        names = role_names(turn.lang, chosen)
         count = len(rubric.applicable(chosen))
         state.update(turn, step="item", item=None)
         return [
@@ -135,48 +136,56 @@ class NaviSteps:
             state.update(turn, step="roles")
             return [roles_question(turn.lang, assessment.id)]
         rubric = self.rubrics.get(assessment.rubric_version)
-        items = rubric.applicable(assessment.roles)
+        items = order.walk(rubric, assessment.roles)
         answers = queries.answers_by_item(turn.session, assessment.id)
         nav = state.read(turn)
         current = rubric.item(nav.item or "")
         if nav.step == "submit" or current is None or current not in items:
-            current = _next_unanswered(items, answers, after=None)
+            current, _wrapped = order.next_unanswered(items, answers, after=None)
         if current is None:
             return self._submit(turn, assessment, confirmed=False)
         state.update(turn, step="item", item=current.id)
-        return [self._item_question(turn, assessment, rubric, current, answers)]
+        return self._item_question(turn, assessment, rubric, current, answers)
 
     def show_current(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
         return self._continue(turn, assessment)
 
     def _item_question(self, turn: Turn, assessment: Assessment, rubric: Rubric, item: Item,
-                       answers: dict) -> Question:
-        last = rubric.item(state.read(turn).last or "")
+                       answers: dict) -> list[Reply]:
+        """The item's question; the first one this member sees in an assessment comes with
+        the notice that the descriptors marked 「（案）」 are drafts (issue 15)."""
+        nav = state.read(turn)
+        last = rubric.item(nav.last or "")
         offer = carry_over_offer(turn, assessment, item, answers)
-        return item_question(turn.lang, assessment, rubric, item, answers, last, offer)
+        question = item_question(turn.lang, assessment, rubric, item, answers, last, offer)
+        if nav.draft_notice == assessment.id or not has_drafts(rubric):
+            return [question]
+        state.update(turn, draft_notice=assessment.id)
+        return [Text(draft_notice(turn.lang, rubric)), question]
 
     def record_level(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
         """A level for the item shown now: args = [item id, level]."""
         if len(args) != 2 or args[0] != state.read(turn).item:
-            return self._stale(turn)
+            return self.stale(turn)
         rubric = self.rubrics.get(assessment.rubric_version)
         item = rubric.item(args[0])
         level = int(args[1]) if args[1].isdecimal() and len(args[1]) < 3 else 0
         if item is None or level not in item.levels or item not in rubric.applicable(
                 assessment.roles):
-            return self._stale(turn)
+            return self.stale(turn)
         queries.save_answer(turn.session, assessment, item.id, level, turn.user, turn.now)
         answers = queries.answers_by_item(turn.session, assessment.id)
-        items = rubric.applicable(assessment.roles)
+        items = order.walk(rubric, assessment.roles)
         summary = say(turn.lang, "recorded", number=item.number, title=item.title.get(turn.lang),
                       level=say(turn.lang, "level_label", n=level))
         done = Answered(f"navi:item:{assessment.id}:{item.id}", summary)
         state.update(turn, last=item.id)
-        following = _next_unanswered(items, answers, after=item)
+        following, wrapped = order.next_unanswered(items, answers, after=item)
         if following is None:
             return [done, *self._submit(turn, assessment, confirmed=False)]
         state.update(turn, step="item", item=following.id)
-        return [done, self._item_question(turn, assessment, rubric, following, answers)]
+        return [done, *_skipped_notice(turn.lang, wrapped, items, answers),
+                *self._item_question(turn, assessment, rubric, following, answers)]
 
     def go_back(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
         return self._move(turn, assessment, "back")
@@ -188,11 +197,11 @@ class NaviSteps:
         if not assessment.roles:
             return self._continue(turn, assessment)
         rubric = self.rubrics.get(assessment.rubric_version)
-        items = rubric.applicable(assessment.roles)
+        items = order.walk(rubric, assessment.roles)
         answers = queries.answers_by_item(turn.session, assessment.id)
         current = rubric.item(state.read(turn).item or "")
         if current not in items:
-            current = _next_unanswered(items, answers, after=None) or items[-1]
+            current = order.next_unanswered(items, answers, after=None)[0] or items[-1]
         replies: list[Reply] = []
         if direction == "back":
             index = items.index(current)
@@ -202,31 +211,34 @@ class NaviSteps:
             else:
                 target = items[index - 1]
         else:
-            target = _next_unanswered(items, answers, after=current, exclude=current)
+            target, wrapped = order.next_unanswered(items, answers, after=current,
+                                                    exclude=current)
             if target is None:
                 if current.id in answers:
                     return self._submit(turn, assessment, confirmed=False)
                 target = current
+            replies += _skipped_notice(turn.lang, wrapped, items, answers)
         state.update(turn, step="item", item=target.id)
-        return [*replies, self._item_question(turn, assessment, rubric, target, answers)]
+        return [*replies, *self._item_question(turn, assessment, rubric, target, answers)]
 
     def goto(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
         """「項目 12」: args = [the number typed]; one that does not exist is re-prompted."""
         rubric = self.rubrics.get(assessment.rubric_version)
-        number = _number(args[0] if args else "")
+        number = item_number(args[0] if args else "")
         if number is None or rubric.item_by_number(number) is None:
             return [Text(item_unknown(turn.lang, args[0] if args else "", rubric)),
                     *self._continue(turn, assessment)]
         if not assessment.roles:
             return self._continue(turn, assessment)
-        items = rubric.applicable(assessment.roles)
+        items = order.walk(rubric, assessment.roles)
         target = next((i for i in items if i.number == number), None)
         if target is None:
-            return [Text(say(turn.lang, "goto_unknown", number=number)),
+            roles = role_names(turn.lang, assessment.roles)
+            return [Text(say(turn.lang, "goto_unknown", number=number, roles=roles)),
                     *self._continue(turn, assessment)]
         answers = queries.answers_by_item(turn.session, assessment.id)
         state.update(turn, step="item", item=target.id)
-        return [self._item_question(turn, assessment, rubric, target, answers)]
+        return self._item_question(turn, assessment, rubric, target, answers)
 
     def pause(self, turn: Turn, _assessment: Assessment, _args: list[str]) -> list[Reply]:
         state.update(turn, step="paused")
@@ -265,63 +277,6 @@ class NaviSteps:
         state.update(turn, step="item")
         return [Text(say(turn.lang, "note_cancelled")), *self._continue(turn, assessment)]
 
-    # ----- submission ----------------------------------------------------------------------
-
-    def ask_submit(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
-        return self._submit(turn, assessment, confirmed=False)
-
-    def submit(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
-        return self._submit(turn, assessment, confirmed=True)
-
-    def _submit(self, turn: Turn, assessment: Assessment, *, confirmed: bool) -> list[Reply]:
-        if not assessment.roles:
-            return self._continue(turn, assessment)
-        rubric = self.rubrics.get(assessment.rubric_version)
-        items = rubric.applicable(assessment.roles)
-        answers = queries.answers_by_item(turn.session, assessment.id)
-        missing = [i for i in items if i.id not in answers]
-        if missing:
-            listed = ", ".join(f"{i.number}.{i.title.get(turn.lang)}" for i in missing[:10])
-            if len(missing) > 10:
-                listed += " …"
-            return [Text(say(turn.lang, "missing_items", count=len(missing), items=listed)),
-                    *self._continue(turn, assessment)]
-        if not confirmed:
-            state.update(turn, step="submit")
-            return [submit_question(turn.lang, assessment.id, len(items))]
-        levels = {item_id: a.level for item_id, a in answers.items()}
-        assessment.status = "submitted"
-        assessment.submitted_at = turn.now
-        assessment.submitted_by = turn.user.id
-        assessment.score = score(rubric, assessment.roles, levels).overall
-        state.clear(turn)
-        return [Answered(f"navi:submit:{assessment.id}", say(turn.lang, "submit_yes")),
-                Text(say(turn.lang, "submitted")),
-                *result_replies(turn, assessment, rubric, self.rubrics)]
-
-    def review(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
-        rubric = self.rubrics.get(assessment.rubric_version)
-        answers = queries.answers_by_item(turn.session, assessment.id)
-        fields = [
-            (f"{i.number}. {i.title.get(turn.lang)}",
-             say(turn.lang, "level_label", n=answers[i.id].level) if i.id in answers else "—")
-            for i in rubric.applicable(assessment.roles)
-        ]
-        state.update(turn, step="submit")
-        return [Answered(f"navi:submit:{assessment.id}", say(turn.lang, "submit_review")),
-                Fields(title=say(turn.lang, "submit_review"), fields=fields,
-                       footer=say(turn.lang, "review_hint"))]
-
-    def _submitted(self, turn: Turn, assessment: Assessment) -> list[Reply]:
-        state.clear(turn)
-        org = assessment.organisation
-        when = fmt_date(assessment.submitted_at, turn.lang) if assessment.submitted_at else ""
-        rubric = self.rubrics.get(assessment.rubric_version)
-        return [Text(say(turn.lang, "already_submitted", org=org.name,
-                         round=assessment.round.name, when=when)),
-                *result_replies(turn, assessment, rubric, self.rubrics)]
-
-
 def item_unknown(lang: str, typed: str, rubric: Rubric) -> str:
     """「項目 999 はありません。項目は 1〜36 です。」 (the number shown as typed, kept short)."""
     shown = typed if len(typed) <= 8 else typed[:8] + "…"
@@ -329,15 +284,19 @@ def item_unknown(lang: str, typed: str, rubric: Rubric) -> str:
     return say(lang, "item_unknown", number=shown, last=last)
 
 
-def _number(text: str) -> int | None:
+def role_names(lang: str, roles: list[str]) -> str:
+    """「AI開発者・提供者・AI利用者」 / "AI developer / provider and AI user"."""
+    return ("・" if lang == "ja" else " and ").join(say(lang, f"role_{r}") for r in roles)
+
+
+def item_number(text: str) -> int | None:
+    """「項目 12」's number: decimal digits only (never `isdigit`: 「²」 is no number)."""
     return int(text) if text.isdecimal() and len(text) <= 6 else None
 
 
-def _next_unanswered(items: list[Item], answers: dict, after: Item | None,
-                     exclude: Item | None = None) -> Item | None:
-    """First unanswered item after `after` in rubric order, wrapping round to the start."""
-    start = items.index(after) + 1 if after is not None and after in items else 0
-    for item in items[start:] + items[:start]:
-        if item.id not in answers and item is not exclude:
-            return item
-    return None
+def _skipped_notice(lang: str, wrapped: bool, items: list[Item], answers: dict) -> list[Reply]:
+    """「スキップした項目が N 件あります…」 when the walk wraps back to a skipped item."""
+    if not wrapped:
+        return []
+    count = sum(1 for i in items if i.id not in answers)
+    return [Text(say(lang, "skipped_return", count=count))]

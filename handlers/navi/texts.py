@@ -28,11 +28,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role_developer": ("AI開発者・提供者", "AI developer / provider"),
     "role_user": ("AI利用者", "AI user"),
     "role_both": ("両方", "Both"),
-    "roles_set": (
-        "立場: {roles}（対象 {count} 項目）。1項目ずつ質問します。",
-        "Roles: {roles} ({count} items apply). I will ask one item at a time.",
+    "roles_set": (  # the order is not 1→36: say so, or the numbers look shuffled
+        "立場: {roles}（対象 {count} 項目）。協会資料の表のとおり領域ごとに、1項目ずつ質問します"
+        "（項目番号は協会資料のままです）。",
+        "Roles: {roles} ({count} items apply). I will ask one item at a time, area by area as "
+        "in the association's table (item numbers as in the guide).",
     ),
-    "item_context": ("{progress} 回答済み ・ {area}", "{progress} answered · {area}"),
+    "item_context": (
+        "{progress} 回答済み ・ {area}（この領域 {position}/{count}）",
+        "{progress} answered · {area} ({position} of {count} in this area)",
+    ),
     "item_title": ("{number}. {title}", "{number}. {title}"),
     "current_answer": ("現在の回答: {level}", "Current answer: {level}"),
     "level_label": ("{n}点", "Level {n}"),
@@ -47,6 +52,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please choose 1 to 4 (or press a button). You can also say \"back\", \"skip\" or "
         "\"pause\".",
     ),
+    "reprompt_level_typed": (  # the console: no buttons, the actions are typed words
+        "1〜4 の数字を入力して選んでください。「戻る」「スキップ」「中断」「メモ」とも入力できます。",
+        "Please type a number from 1 to 4. You can also type \"back\", \"skip\", \"pause\" or "
+        "\"note\".",
+    ),
     "at_first_item": ("これが最初の項目です。", "This is the first item."),
     "paused": (
         "中断しました。回答は保存されています（{progress} 回答済み）。「続き」で再開できます。",
@@ -54,9 +64,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "resuming": ("再開します。", "Resuming."),
     "goto_unknown": (
-        "項目 {number} は貴社の対象項目にありません。1〜36 のうち対象の番号を指定してください。",
-        "Item {number} is not one of your company's items. Give an applicable number from 1 to "
-        "36.",
+        "項目 {number} は、貴社の立場（{roles}）では対象外のため質問しません。対象の項目番号を指定してください。",
+        "Item {number} does not apply to your company's roles ({roles}), so it is not asked. "
+        "Give the number of an item that applies.",
+    ),
+    "skipped_return": (  # after the last item of the walk: back to the first one left open
+        "スキップした（未回答の）項目が {count} 件あります。そのうち最初の項目に戻ります。",
+        "You skipped (or left unanswered) {count} item(s); here is the first of them.",
     ),
     "note_prompt": (
         "No.{number}「{title}」へのメモ（社内事例・根拠など、500字以内）を入力してください。"
@@ -98,15 +112,69 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Submitted. Thank you for completing the assessment.",
     ),
     "already_submitted": (
-        "{org} の「{round}」は {when} に提出済みです（変更できません）。結果を表示します。",
-        "{org} submitted \"{round}\" on {when}; it can no longer be changed. Here is the result.",
+        "{org} の「{round}」は {when} に提出済みです（変更できません。変更が必要な場合は事務局が再開できます）。"
+        "結果を表示します。",
+        "{org} submitted \"{round}\" on {when}; it can no longer be changed (the secretariat can "
+        "reopen it). Here is the result.",
     ),
     "no_result": (
-        "まだ提出された結果はありません（{progress} 回答済み）。",
-        "No submitted result yet ({progress} answered).",
+        "まだ提出された結果はありません（{progress} 回答済み）。"
+        "すべての対象項目に回答して「提出」すると結果が出ます。「続き」で再開できます。",
+        "No submitted result yet ({progress} answered). Answer every item that applies and "
+        "say \"submit\" to get the result; say \"resume\" to continue.",
     ),
+    "no_result_not_started": (
+        "まだ提出された結果はありません。「ナビを始める」で自己診断を始めると、提出後に結果が出ます。",
+        "No submitted result yet. Say \"start navi\" to take the self-assessment; the result "
+        "comes once it is submitted.",
+    ),
+    "no_result_no_round": (
+        "まだ提出された結果はありません。",
+        "No submitted result yet.",
+    ),
+    # submitted: nothing can change any more
+    "submitted_locked": (
+        "{org} の「{round}」は {when} に提出済みのため、回答は変更できません"
+        "（変更が必要な場合は事務局が再開できます）。結果は「結果」で表示します。",
+        "{org} submitted \"{round}\" on {when}; it can no longer be changed (the secretariat "
+        "can reopen it). Say \"result\" to see the result.",
+    ),
+    "stale_submitted": (
+        "そのボタンは提出前のメッセージのものなので、反映していません。{org} の「{round}」は {when} に"
+        "提出済みで、回答は変更できません（変更が必要な場合は事務局が再開できます）。",
+        "That button belongs to a message from before submission, so nothing was changed. {org} "
+        "submitted \"{round}\" on {when}; it can no longer be changed (the secretariat can "
+        "reopen it).",
+    ),
+    "result_button": ("結果を見る", "Show the result"),
+    "stale_no_question": (
+        "その選択肢は古いメッセージのものなので、反映していません。いまお答えいただく質問はありません。"
+        "「ナビを始める」で自己診断を始める／続けることができます。",
+        "That choice belongs to an earlier message, so nothing was changed. There is no question "
+        "waiting for you now; say \"start navi\" to start or continue the self-assessment.",
+    ),
+    "no_round_planned": (
+        "現在受付中の自己診断ラウンドはありません。次回「{round}」は {opens} に受付開始の予定です"
+        "（締切 {deadline}）。",
+        "There is no self-assessment round open right now. The next one, \"{round}\", is "
+        "planned to open on {opens} (deadline {deadline}).",
+    ),
+    "status_planned": ("次回の受付開始", "Next round opens"),
+    # drafts (issue 15): our wording is not the association's criteria
+    "draft_notice": (
+        "注: 「（案）」と付いた説明と段階の記述は、協会の資料にない部分を本Botの作成者が下書きしたもので、"
+        "事務局による改訂を待っています（協会資料に記述があるのは項目 {official} のみ）。",
+        "Note: explanations and level descriptions marked \"(draft)\" were drafted by the makers "
+        "of this bot where the association's materials give none, and await the secretariat's "
+        "revision (the materials describe items {official} only).",
+    ),
+    "review_area": ("【{area}】", "[{area}]"),
+    "area_answered": ("{answered}/{count} 回答済み", "{answered}/{count} answered"),
+    "area_missing": ("{answered}/{count} 回答済み（未回答: {missing}）",
+                     "{answered}/{count} answered (unanswered: {missing})"),
     "status_title": ("{org} ・ {round}", "{org} · {round}"),
-    "status_missing": ("未回答", "Unanswered"),    "item_unknown": (
+    "status_missing": ("未回答", "Unanswered"),
+    "item_unknown": (
         "項目 {number} はありません。項目は 1〜{last} です。「項目 12」のように番号で指定してください。",
         "There is no item {number}; items are 1–{last}. Give a number, e.g. \"item 12\".",
     ),
