@@ -21,8 +21,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 import bot.commands
 from bot.settings import SettingsError, load_settings
+from rubrics import use_stored
 from store.db import Database, check_url, default_url
 from store.errors import UserError
+from store.rubric_versions import StoredRubrics
 
 # Subcommands that run without a migrated database: they check it themselves (serve starts
 # even while the database is down, /readyz says so), create it (db), or never open it.
@@ -148,8 +150,9 @@ def prepare_database(command: str) -> None:
             upgrade(db.engine)
             print(f"prepared the local database {url.removeprefix('sqlite:///')} "
                   f"(schema revision {status.head})", file=sys.stderr)
-            return
-        require_current(status)
+        else:
+            require_current(status)
+        use_stored(StoredRubrics(db))  # rubric versions imported into this database
     finally:
         db.dispose()
 

@@ -38,9 +38,10 @@ from bot.logging_setup import REQUEST_ID
 from bot.settings import Settings
 from handlers.dates import now_tokyo
 from handlers.router import Router
-from rubrics.loader import RubricRegistry, registry
+from rubrics.loader import RubricRegistry, use_stored
 from store.db import Database
 from store.migrate import head_revision, schema_status
+from store.rubric_versions import StoredRubrics
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def create_app(settings: Settings, database: Database, *, rubrics: RubricRegistr
                scheduler: bool = False) -> web.Application:
     """The server with every platform that is configured; all share one router.
     `scheduler`: also run the reminder worker in this process (`aiga-bot serve` does)."""
-    rubrics = rubrics or registry()
+    rubrics = rubrics or use_stored(StoredRubrics(database))
     router = Router(database, rubrics=rubrics, admins=settings.admin_ids, clock=clock)
     app = web.Application(client_max_size=MAX_BODY, middlewares=[request_context])
     app[DATABASE_KEY] = database

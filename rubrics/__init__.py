@@ -11,7 +11,8 @@ from rubrics.loader import (
     load_rubric,
     registry,
     registry_with_stored,
+    use_stored,
 )
 
 __all__ = ["Area", "Item", "Level", "Rubric", "RubricError", "RubricRegistry", "RubricSource",
-           "load_rubric", "registry", "registry_with_stored"]
+           "load_rubric", "registry", "registry_with_stored", "use_stored"]

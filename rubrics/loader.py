@@ -275,12 +275,28 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 
 
 @cache
-def registry() -> RubricRegistry:
+def packaged_registry() -> RubricRegistry:
     """The packaged rubrics, loaded once per process."""
     return RubricRegistry()
 
 
+_installed: RubricRegistry | None = None
+
+
+def registry() -> RubricRegistry:
+    """The process's rubrics: the packaged ones, plus the database's once `use_stored` ran."""
+    return _installed or packaged_registry()
+
+
 def registry_with_stored(stored: RubricSource) -> RubricRegistry:
-    """Start-up: the packaged rubrics plus the versions imported into the database, e.g.
+    """The packaged rubrics plus the versions imported into the database, e.g.
     `registry_with_stored(StoredRubrics(database))` (store/rubric_versions.py)."""
-    return registry().with_stored(stored)
+    return packaged_registry().with_stored(stored)
+
+
+def use_stored(stored: RubricSource | None) -> RubricRegistry:
+    """Start-up (once per process, by each entry point): make `registry()` everywhere serve
+    the versions imported into the database too, so a new version needs no release."""
+    global _installed
+    _installed = registry_with_stored(stored) if stored is not None else None
+    return registry()

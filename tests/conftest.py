@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
+from rubrics import use_stored
 from store.db import Database, normalise_url
 from store.migrate import upgrade
 
@@ -75,6 +76,7 @@ def _charts_in_tmp(tmp_path, monkeypatch) -> Iterator[None]:
                                           ics_dir=tmp_path / "ics"))
     yield
     config.configure(before)
+    use_stored(None)  # a test that started an entry point leaves no stored rubric source
 
 
 @pytest.fixture
