@@ -122,6 +122,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "この操作は事務局（管理者）のみ行えます。",
         "Only the secretariat (admins) can do that.",
     ),
+    "help_faq_answer": ("転送された質問に回答（例: 回答 12 本文）。質問者に DM で届きます",
+                        "answer a forwarded question (e.g. answer 12 your text); sent to the asker by DM"),
+    "help_faq_add": ("回答済みの質問を追加FAQにする（例: faq追加 12）",
+                     "turn an answered question into a FAQ entry (e.g. faq add 12)"),
+    "help_faq_remove": ("追加FAQを削除（例: faq削除 3）",
+                        "remove a supplementary FAQ entry (e.g. faq remove 3)"),
+    "help_faq_entries": ("事務局による追加FAQの一覧", "list the secretariat's supplementary FAQ entries"),
     "busy_retry": (
         "同時に別の操作があったため、反映できませんでした。もう一度お試しください。",
         "Another action arrived at the same moment, so this one was not applied. Please try again.",

@@ -24,6 +24,7 @@ COMMANDS: dict[str, list[str]] = {
     "console": ["console"],
     "db upgrade": ["db", "upgrade"],
     "sample-data": ["sample-data"],
+    "faq export": ["faq", "export", "--csv", "faq.csv"],
     "broadcast send": ["broadcast", "send", "--text", "hello"],
     "broadcast report": ["broadcast", "report", "1"],
     "broadcast cancel": ["broadcast", "cancel", "1"],

@@ -160,7 +160,7 @@ def test_admins_list_and_close_forwarded_questions_others_cannot(router, databas
     out = admin.say("質問一覧")
     assert "転送された質問（未対応 1件）" in out and "駐車場はありますか" in out
     assert "Forwarded questions (1 open)" in Chat(router, "admin").say("faq questions")
-    out = admin.click(admin.choice_value("#1"))
+    out = admin.click(admin.choice_value("#1 を対応済み"))
     assert "#1 を対応済みにしました" in out
     assert "未対応の転送質問はありません" in admin.say("質問一覧")
     with database.transaction() as s:

@@ -68,12 +68,12 @@ class Turns:
             payload.channel.id if payload.channel else None)
         message_ts = container.message_ts if container else None
         on_message = bool(container and container.type == "message" and channel and message_ts)
-        if value.startswith(("event:form:open:", "navi:note:")):
+        if value.startswith(("event:form:open:", "navi:note:", "faq:reply:")):
             # opening a form or the note modal does not use the message up (it may be closed)
             if on_message and await self.claims.is_stale(user, str(channel), str(message_ts)):
                 await self._stale(user, str(channel), str(message_ts), action)
                 return
-            kind = "form" if value.startswith("event:") else "note"
+            kind = "note" if value.startswith("navi:note:") else "form"
             key = store.dedupe_key(kind, user, str(message_ts), _bucket(action))
             await self.turn(user, action=value, key=key, trigger_id=payload.trigger_id)
             return

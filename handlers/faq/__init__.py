@@ -2,12 +2,17 @@
 
 Modules: knowledge (validated data), normalise + retrieval (Japanese-aware matching), amounts
 (money / percent / month / date parsing), fees, approval, engine (one message → what it asks,
-pure), render (neutral replies), dialogue (state in turn.data["faq"], forwarding, admin list).
+pure), render (neutral replies), dialogue (state in turn.data["faq"], forwarding), and the
+forwarded-question loop (issue 14): loop (an admin answers from chat, the member's inbox),
+notices (what the secretariat and the member are sent), curation + supplements (answers turned
+into FAQ entries searched with the guide's), commands (the secretariat's chat commands).
 """
 
 from __future__ import annotations
 
 from handlers.context import Turn
+from handlers.faq import loop
+from handlers.faq.commands import handle_faq_command
 from handlers.faq.dialogue import FaqDialogue, state_name
 from handlers.faq.engine import Engine, engine
 from handlers.faq.render import say
@@ -49,6 +54,24 @@ class FaqHandler:
     def done(self, turn: Turn, args: list[str]) -> list[Reply]:
         return self.dialogue.mark_done(turn, args[0]) if args else [Text(say(turn.lang, "stale"))]
 
+    def reply(self, turn: Turn, args: list[str]) -> list[Reply]:
+        return loop.on_action(turn, "reply", args)
+
+    def send(self, turn: Turn, args: list[str]) -> list[Reply]:
+        return loop.on_action(turn, "send", args)
+
+    def command(self, turn: Turn, words: list[str]) -> list[Reply] | None:
+        """The secretariat's chat commands (「回答 12 …」, 「faq追加 12」, …)."""
+        return handle_faq_command(turn, words)
+
+    def reply_text(self, turn: Turn, text: str) -> list[Reply] | None:
+        """The console admin's answer typed after the prompt of a 「回答する」 choice."""
+        return loop.pending_reply_text(turn, text)
+
+    def inbox(self, turn: Turn) -> list[Reply]:
+        """Answers a console member has not seen yet (the console cannot speak first)."""
+        return loop.inbox(turn)
+
     def handle_text(self, turn: Turn, text: str, *, strict: bool = False) -> list[Reply] | None:
         """Answer `text` if it is an FAQ question (or continues an FAQ dialogue); else None.
 
@@ -65,7 +88,8 @@ class FaqHandler:
 
 
 # The FAQ's buttons by dialogue state (`state_name`): the choice of an entry, the fee
-# calculator's answers, the forward offer, the secretariat's "done". Each button carries what it
+# calculator's answers, the forward offer, the secretariat's "done", "answer" (a form or, on
+# the console, a prompt) and the form's "send". Each button carries what it
 # needs, so each works in every state; the table says where it leads (drawn in faq.mmd).
 FAQ = FlowTable("faq", [
     *[Transition(state, "entry", START, FaqHandler.entry) for state in (START, "asking", "offered")],
@@ -73,4 +97,7 @@ FAQ = FlowTable("faq", [
     *[Transition(state, "fwd", START, FaqHandler.forward)
       for state in (START, "asking", "offered")],
     *[Transition(state, "done", state, FaqHandler.done) for state in (START, "asking", "offered")],
+    *[Transition(state, "reply", state, FaqHandler.reply)
+      for state in (START, "asking", "offered")],
+    *[Transition(state, "send", state, FaqHandler.send) for state in (START, "asking", "offered")],
 ])

@@ -18,12 +18,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from handlers.context import Turn
-from handlers.faq import answers, render
+from handlers.faq import answers, notices, render
 from handlers.faq.engine import Engine, Interpretation, read_facts
 from handlers.faq.fees import FeeFacts, missing, quote
 from handlers.faq.normalise import detect_lang, fold
+from handlers.faq.supplements import Supplemented
 from handlers.flow import START, load_state
-from handlers.types import Answered, Choice, Lang, Question, Reply, Text
+from handlers.types import Answered, Lang, Question, Reply, Text
 from store import faq as store
 
 PENDING_TTL = timedelta(hours=2)  # after this, typed text no longer answers an old question
@@ -72,7 +73,12 @@ class FaqDialogue:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.kb = engine.kb
+        self.kb = engine.kb  # the guide's facts; entries by id through `_engine(turn).kb`
+        self.supplemented = Supplemented(engine)
+
+    def _engine(self, turn: Turn) -> Engine:
+        """The engine with the secretariat's live supplementary entries (supplements.py)."""
+        return self.supplemented.engine(turn.session)
 
     # ----- state -----------------------------------------------------------------------------
 
@@ -116,7 +122,7 @@ class FaqDialogue:
                 return None
             turn.data.pop("faq", None)
             return [Text(render.say(lang, "calc_cancelled" if pending else "not_forwarded"))]
-        result = self.engine.interpret(text, turn.now.date(), default_lang=lang)
+        result = self._engine(turn).interpret(text, turn.now.date(), default_lang=lang)
         soft = pending is not None and pending.get("soft")
         if pending is not None and not (soft and result.kind in FRESH):
             replies = self._continue_fee(turn, text, pending, lang)
@@ -271,7 +277,7 @@ class FaqDialogue:
 
     def on_entry_action(self, turn: Turn, entry_id: str) -> list[Reply]:
         lang = self._lang(turn)
-        item = self.kb.entry(entry_id)
+        item = self._engine(turn).kb.entry(entry_id)
         if item is None:
             return [Text(render.say(lang, "stale"))]
         (turn.data.get("faq") or {}).pop("forward", None)
@@ -294,30 +300,19 @@ class FaqDialogue:
             return [Text(render.say(lang, "nothing_to_forward"))]
         row = store.forward_question(turn.session, turn.user, pending["text"],
                                      pending.get("lang") or lang, turn.now)
+        # the secretariat hears of it from the worker, once (bot/worker/faq_notices.py)
+        store.schedule_notice(turn.session, row.id, notices.FORWARD, notices.KIND_FORWARD,
+                              turn.now)
         state.pop("forward", None)
         self._tidy(turn)
         return [*answered, Text(render.say(lang, "forwarded", id=row.id))]
 
     def admin_list(self, turn: Turn, lang: Lang) -> list[Reply]:
+        """Open questions first, then the answered ones with who and when (notices.py)."""
         if not turn.is_admin:
             return [Text(render.say(lang, "admin_only"))]
-        rows = store.open_questions(turn.session)
-        total = store.count_open(turn.session)
-        if not rows:
-            return [Text(render.say(lang, "admin_empty"))]
-        lines = []
-        for row in rows:
-            who = (row.user.display_name or row.user.key) if row.user else "?"
-            when = row.created_at.astimezone(turn.now.tzinfo).strftime("%Y-%m-%d %H:%M")
-            lines.append(f"#{row.id} {when} [{row.lang}] {who}: {row.text}")
-        if total > len(rows):
-            lines.append(render.say(lang, "admin_more", n=total - len(rows)))
-        return [Question(
-            title=render.say(lang, "admin_title", n=total), body="\n".join(lines),
-            choices=[Choice(render.say(lang, "admin_done_button", id=r.id),
-                                   f"faq:done:{r.id}") for r in rows[:10]],
-            key="faq:admin",
-        )]
+        rows = store.listed_questions(turn.session)
+        return notices.admin_list(turn.session, rows, store.count_open(turn.session), lang)
 
     def mark_done(self, turn: Turn, arg: str) -> list[Reply]:
         lang = self._lang(turn)
@@ -326,6 +321,10 @@ class FaqDialogue:
         if not arg.isdecimal() or len(arg) > 12:
             return [Text(render.say(lang, "stale"))]
         row = store.mark_done(turn.session, int(arg), turn.user, turn.now)
+        if row is not None and row.status == store.ANSWERED:
+            return [Text(render.say(lang, "already_answered", id=row.id,
+                                    who=row.answered_by_name or "?",
+                                    when=notices.when(row.handled_at)))]
         key = "admin_done" if row else "admin_missing"
         return [Text(render.say(lang, key, id=int(arg)))]
 

@@ -100,6 +100,7 @@ class Engine:
     kb: Knowledge
     index: Index
     silent_topics: SilentTopics | None = None
+    supplemented: bool = False  # the index also holds the secretariat's entries (supplements.py)
 
     def interpret(self, text: str, today: date, *, default_lang: Lang = "ja") -> Interpretation:
         lang: Lang = detect_lang(text) or default_lang
@@ -108,6 +109,8 @@ class Engine:
             return Interpretation("empty", lang)
         if ADMIN_LIST.match(folded.rstrip("?？ ")):
             return Interpretation("admin_list", lang)
+        if self.supplemented and (hit := self._secretariat_answer(text)) is not None:
+            return Interpretation("answer", lang, hits=[hit])  # the guide was silent; we are not
         if self.silent_topics is not None and (topic := self.silent_topics.find(text)):
             return Interpretation("silent", lang, silent=topic)
         facts = read_facts(text, today, self.kb)
@@ -133,6 +136,16 @@ class Engine:
         if content_size(text) < MIN_CONTENT:
             return Interpretation("empty", lang)  # 「1」, "ok", "what is this thing"
         return Interpretation("none", lang, hits=ranking.hits)
+
+    def _secretariat_answer(self, text: str) -> Hit | None:
+        """A confident match on an entry the secretariat added: it answers even a topic the
+        guide is silent on (that is why it was added)."""
+        ranking = self.index.rank(text)
+        top = ranking.top
+        if ranking.confidence == "confident" and top is not None and top.entry.id.startswith(
+                "sec-"):
+            return top
+        return None
 
     def _named_class_fees(self, folded: str, facts: FeeFacts) -> Entry | None:
         """「SMB枠の年会費は？」: a fee question about a named class gets that class's entry,

@@ -50,7 +50,7 @@ def month_name(month: int, lang: str) -> str:
 
 def entry(kb: Knowledge, item: Entry, lang: Lang, *, offer_calc: bool = False) -> list[Reply]:
     """An entry's answer with its source; fee entries also offer the calculator."""
-    replies: list[Reply] = [Text(f"{item.answer.get(lang)}\n\n{kb.cite(item, lang)}")]
+    replies: list[Reply] = [Text(f"{item.answer.get(lang)}\n\n{cite(kb, item, lang)}")]
     if offer_calc:
         replies.append(
             Question(title=say(lang, "calc_offer_title"),
@@ -58,6 +58,18 @@ def entry(kb: Knowledge, item: Entry, lang: Lang, *, offer_calc: bool = False) -
                      key="faq:calc-offer")
         )
     return replies
+
+
+def cite(kb: Knowledge, item: Entry, lang: Lang) -> str:
+    """The guide's source, or 「事務局による追加（日付）」 for the secretariat's entries
+    (handlers/faq/supplements.py keeps "date|language-only" in the source detail)."""
+    if not item.id.startswith("sec-"):
+        return kb.cite(item, lang)
+    when, _, only = item.source.detail.ja.partition("|")
+    lines = [say(lang, "added_by_secretariat", when=when)]
+    if only and only != lang:
+        lines.insert(0, say(lang, f"only_in_{only}"))
+    return "\n".join(lines)
 
 
 def choices(hits: list[Hit], lang: Lang) -> Question:
