@@ -42,6 +42,11 @@ class Organisation(Base):
     membership_class: Mapped[str] = mapped_column(String(20), default="regular")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # a sector of the guide's list (store/orgs.py INDUSTRIES); None = not recorded yet
+    industry: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(Text)  # the secretariat's own, never shown to members
+    # set when a company with submitted assessments leaves: the row stays for the history
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     domains: Mapped[list[OrgDomain]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"

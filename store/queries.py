@@ -42,7 +42,8 @@ def get_or_create_state(session: Session, user: User, now: datetime) -> Conversa
 
 
 def org_by_name(session: Session, name: str) -> Organisation | None:
-    return session.scalar(select(Organisation).where(Organisation.name == name.strip()))
+    return session.scalar(select(Organisation).where(Organisation.name == name.strip(),
+                                                     Organisation.removed_at.is_(None)))
 
 
 def org_by_email(session: Session, email: str) -> Organisation | None:

@@ -72,9 +72,9 @@ def test_opening_a_round_stops(world):
             return s.scalar(select(func.count()).select_from(Round)) or 0
 
     before = rounds()
-    Chat(router(world, {"console:boss"}), "boss").say("ラウンド開始 0.9 2027-01-01 2027-02-15")
+    Chat(router(world, {"console:boss"}), "boss").say("ラウンド開始 0.9 2027-01-01 2027-02-15 案を許可")
     assert rounds() == before + 1
-    text = Chat(router(world, set()), "boss").say("ラウンド開始 0.9 2027-06-01 2027-07-15")
+    text = Chat(router(world, set()), "boss").say("ラウンド開始 0.9 2027-06-01 2027-07-15 案を許可")
     assert REFUSED in text
     assert rounds() == before + 1
 

@@ -17,7 +17,9 @@ def test_cli_add_link_list(database_url, database):
     linked = aiga_bot(["org", "link", "slack:U0123ABC", "株式会社ガバナンス"], database_url)
     assert linked.returncode == 0 and "slack:U0123ABC" in linked.stdout
     listed = aiga_bot(["org", "list"], database_url)
-    assert "株式会社ガバナンス\tsmb\tgov.example.jp,sub.gov.example.jp" in listed.stdout
+    # labels, not codes (issue 15: no raw `smb` in what the secretariat reads)
+    assert "株式会社ガバナンス\tSMB・スタートアップ枠\tgov.example.jp,sub.gov.example.jp" in listed.stdout
+    assert "\tsmb\t" not in listed.stdout
     again = aiga_bot(["org", "add", "--name", "別会社", "--domain", "gov.example.jp"], database_url)
     assert again.returncode == 2 and "already belongs" in again.stderr
     bad = aiga_bot(["org", "link", "whatsapp:1", "株式会社ガバナンス"], database_url)
@@ -34,9 +36,11 @@ def test_admin_chat_commands_and_refusal(database):
     out = boss.say('org add "Example Holdings" domain=example.com class=regular')
     assert "Registered 'Example Holdings'" in out
     out = boss.say("企業追加 株式会社サンプル ドメイン=sample.co.jp 区分=smb")
-    assert "「株式会社サンプル」を登録しました（区分 smb" in out
+    assert "「株式会社サンプル」を登録しました（区分 SMB・スタートアップ枠" in out
     assert "slack:U9 を「株式会社サンプル」に紐付けました" in boss.say("企業紐付け slack:U9 株式会社サンプル")
-    assert "会員企業 2 社" in boss.say("企業一覧")
+    listed = boss.say("企業一覧")
+    assert "会員企業 2 社（" in listed and "時点）" in listed  # a count says when it was counted
+    assert "regular" not in listed and " smb" not in listed
     assert "class must be one of" in boss.say("org add Other domain=other.com class=gold")
     assert "メールドメインの形式ではありません" in boss.say("企業追加 別社 ドメイン=not_a_domain")
     member = Chat(router, "member")

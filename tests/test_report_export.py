@@ -112,7 +112,15 @@ def test_csv_holds_the_same_figures(database, tmp_path):
         "1", "3", "2.00", "1", "1", "1", "0", "67", "-1.00"]
     assert by[("item", "bias")]["change"] == "new"
     assert by[("area", "risk")]["mean"] == "1.94"
-    assert len(table) == 3 + 1 + 5 + 8
+    # issue 15: the per-company answers are in the CSV too (8 + 6 + 7 + 1 + 2 answers)
+    assert len(table) == 3 + 1 + 5 + 8 + 24
+    answers = [r for r in table if r["scope"] == "answer"]
+    a_policy = next(r for r in answers if r["company"] == "A社" and r["id"] == "policy")
+    assert (a_policy["level"], a_policy["status"], a_policy["class"]) == ("1", "提出済み", "通常枠")
+    assert a_policy["note"] == '\'=HYPERLINK("http://x")'  # neutralised, not a formula
+    assert a_policy["answered_at"] == "2026-10-29 10:00"
+    assert {r["status"] for r in answers if r["company"] == "D社"} == {"回答中"}
+    assert not any(v.startswith(("=", "+", "@")) for r in table for v in r.values() if v)
 
 
 def test_every_export_is_audited(database, tmp_path):
@@ -123,7 +131,7 @@ def test_every_export_is_audited(database, tmp_path):
             ("console:admin", "report.export.xlsx", f"round:{rid}", str(xlsx)),
             ("console:admin", "report.export.csv", f"round:{rid}", str(csv_path)),
         ]
-        assert events[0].at == f.NOW and events[1].detail["rows"] == 17
+        assert events[0].at == f.NOW and events[1].detail["rows"] == 17 + 24  # answers too
 
 
 def test_spreadsheet_formulas_in_csv_text_are_neutralised():

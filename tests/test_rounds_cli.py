@@ -34,8 +34,15 @@ def cli(database_url, monkeypatch, capsys):
 
 
 def test_open_list_extend_close(cli, database):
-    code, out, _ = cli("round", "open", "--rubric", "1.1", "--opens", "2026-12-01",
+    code, _, err = cli("round", "open", "--rubric", "1.1", "--opens", "2026-12-01",
                        "--deadline", "2026-12-25", "--name", "2026年度下期")
+    # issue 15: a version with draft texts is opened only on purpose, and the count is said
+    assert code == 2 and "案の文言が 139 件" in err and "139 draft texts" in err
+    assert "--allow-drafts" in err
+    with database.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Round)) == 0
+    code, out, _ = cli("round", "open", "--rubric", "1.1", "--opens", "2026-12-01",
+                       "--deadline", "2026-12-25", "--name", "2026年度下期", "--allow-drafts")
     assert code == 0
     assert "opened #1 2026年度下期 (ver1.1)" in out
     assert "d14\tFri 11 Dec 2026 10:00\tpending" in out
@@ -82,7 +89,8 @@ def test_worker_once_delivers_and_mutes_show(cli, database, monkeypatch):
         company = factories.org(s, "株式会社B")
         factories.user(s, "slack:UB1", company)
         muted = factories.user(s, "slack:UB2", company)
-    cli("round", "open", "--rubric", "1.1", "--opens", "2026-12-01", "--deadline", "2026-12-25")
+    cli("round", "open", "--rubric", "1.1", "--opens", "2026-12-01", "--deadline", "2026-12-25",
+        "--allow-drafts")
     with database.transaction() as s:
         from store.reminders import mute
 

@@ -112,7 +112,8 @@ def chat(database, text: str, *, admin: bool = True, lang: str = "ja", now=NOW) 
 
 
 def test_chat_commands_for_the_secretariat(database):
-    created = chat(database, 'round open 1.1 2026-12-01 2026-12-25 name="2026年度 下期"')
+    created = chat(database, 'round open 1.1 2026-12-01 2026-12-25 name="2026年度 下期" '
+                   "allow-drafts")
     assert "#1「2026年度 下期」（ver1.1）を作成しました" in created
     assert "リマインド（14日前）: 2026年12月11日(金) 10:00 · pending" in created
     assert "締切を 2027年1月15日(金) に延長しました" in chat(database, "締切延長 1 2027-01-15")
@@ -138,7 +139,7 @@ def test_chat_mistakes_get_a_clear_answer_and_change_nothing(database, text, ja)
 
 
 def test_a_bad_extension_leaves_the_round_as_it_was(database):
-    chat(database, "round open 1.1 2026-12-01 2026-12-25")
+    chat(database, "round open 1.1 2026-12-01 2026-12-25 allow-drafts")
     reply = chat(database, "round extend 1 2026-12-20", lang="en")
     assert "must be after the current one" in reply
     with database.transaction() as s:
@@ -199,7 +200,7 @@ def test_status_fields_list_every_company(database):
     with database.transaction() as s:
         for n in range(3):
             factories.org(s, f"会社{n}")
-    chat(database, "round open 1.1 2026-12-01 2026-12-25")
+    chat(database, "round open 1.1 2026-12-01 2026-12-25 案を許可")
     with database.transaction() as s:
         person = factories.user(s, "slack:UADMIN", None, admin=True)
         replies = handle_round(factories.turn(s, person), ["round", "status", "1"], registry())

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.settings import SettingsError, load_settings
 from handlers.dates import now_tokyo
 from store.db import Database
+from store.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("round", help="round id or exact round name")
     parser.add_argument("--xlsx", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write the figures as CSV")
+    parser.add_argument("--summary", type=Path, metavar="DIR",
+                        help="write a one-page summary (PNG, PDF, Japanese text) to DIR")
     parser.add_argument("--lang", choices=["ja", "en"], default="ja",
                         help="language of the printed summary (default: ja)")
     parser.set_defaults(func=cmd_report)
@@ -65,10 +68,17 @@ def cmd_report(args: argparse.Namespace) -> int:
                 return 2
             report = export_round_report(session, rnd, actor=cli_actor(), now=now,
                                          xlsx=args.xlsx, csv=args.csv)
-            if not planned:
+            if args.summary is not None:
+                summary_files = _summary(session, rnd, args.summary, now)
+                print(say(args.lang, "summary_written", files=", ".join(map(str, summary_files))))
+            if not planned and args.summary is None:
                 audit.record(session, actor=cli_actor(), action="report.view",
                              target=f"round:{rnd.id}", now=now, detail={"platform": "cli"})
             print(report_text(args.lang, report))
+    except UserError as exc:
+        _remove(new_files)
+        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
+        return 2
     except OSError as exc:  # a folder that cannot be written: say so, log nothing
         _remove(new_files)
         print(f"cannot write {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
@@ -81,6 +91,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     for path in planned:
         print(f"wrote {path}")
     return 0
+
+
+def _summary(session, rnd, folder: Path, now) -> list[Path]:
+    """The board's one-page summary, audited like every export."""
+    from handlers.results import report
+    from handlers.results.summary import build_summary, write_summary
+    from store import audit
+
+    files = write_summary(build_summary(session, rnd, report.registry()), folder)
+    audit.record(session, actor=cli_actor(), action="report.export.summary",
+                 target=f"round:{rnd.id}", now=now, detail={"folder": str(folder)})
+    return files
 
 
 def _remove(paths: list[Path]) -> None:

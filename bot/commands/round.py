@@ -21,25 +21,40 @@ from sqlalchemy.orm import Session
 from bot.commands import run_in_transaction
 from bot.settings import load_settings
 from handlers.dates import fmt_date, fmt_datetime, now_tokyo
+from handlers.rounds.texts import say
 
 
 def _policy():
     return load_settings().policy()
 
 
+def _rubrics():
+    """The packaged versions and those imported into the database (`aiga-bot rubric import`)."""
+    from rubrics import registry_with_stored
+    from store.db import Database
+    from store.rubric_versions import StoredRubrics
+
+    return registry_with_stored(StoredRubrics(Database(load_settings().database_url)))
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     from handlers.rounds.service import open_round, parse_day
-    from rubrics import registry
 
     policy = _policy()
+    rubrics = _rubrics()
 
     def action(session: Session) -> str:
-        rnd = open_round(session, registry(), rubric_version=args.rubric,
+        rnd = open_round(session, rubrics, rubric_version=args.rubric,
                          opens=parse_day(args.opens, "opens"),
                          deadline=parse_day(args.deadline, "deadline"),
-                         name=args.name, now=now_tokyo(), policy=policy)
+                         name=args.name, now=now_tokyo(), policy=policy,
+                         allow_drafts=args.allow_drafts)
+        drafts = rubrics.get(rnd.rubric_version).draft_count()
         return (f"opened #{rnd.id} {rnd.name} (ver{rnd.rubric_version}): "
                 f"{fmt_date(rnd.opens_at, 'en')} – {fmt_datetime(rnd.deadline_at, 'en')}\n"
+                + (say("ja", "opened_drafts", n=drafts) + "\n" + say("en", "opened_drafts",
+                                                                     n=drafts) + "\n"
+                   if drafts else "")
                 + _schedule(session, rnd.id))
     return run_in_transaction(action)
 
@@ -153,6 +168,8 @@ def register(sub) -> None:
     opener.add_argument("--opens", required=True, help="first day, YYYY-MM-DD (Tokyo)")
     opener.add_argument("--deadline", required=True, help="last day, YYYY-MM-DD (23:59 Tokyo)")
     opener.add_argument("--name", help="round name (default: from the rubric and month)")
+    opener.add_argument("--allow-drafts", action="store_true",
+                        help="open a version whose texts are still drafts (members see 「（案）」)")
     opener.set_defaults(func=cmd_open)
     rsub.add_parser("list", help="rounds and participation").set_defaults(func=cmd_list)
     for name, func, text in (("status", cmd_status, "participation per company"),

@@ -20,13 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.context import Turn
+from handlers.navi.order import by_area
 from handlers.navi.scoring import Figures, exact_mean, round2
 from handlers.results.benchmark import company_figures, submitted_in
 from handlers.results.texts import fmt, fmt_delta, say
 from handlers.types import Fields, Image, Reply, Text
 from rubrics.loader import Area, Item, Rubric, RubricRegistry, registry
 from store import audit, queries, rounds
-from store.models import Answer, Assessment, Organisation, Round
+from store.models import Answer, Assessment, Organisation, Round, User
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class RoundReport:
     overall: Stat
     areas: list[tuple[Area, Stat]]
     items: list[ItemStat]
+    people: dict[int, str] = field(default_factory=dict)  # user id → who answered, for exports
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.companies if c.status == status)
@@ -101,6 +103,13 @@ class RoundReport:
     @property
     def submitted(self) -> list[Company]:
         return [c for c in self.companies if c.status == "submitted"]
+
+    def by_area(self) -> list[tuple[Area, list[ItemStat]]]:
+        """The item figures grouped by area, each area once, in the rubric's area order (the
+        guide numbers items across areas, so number order would repeat area headings)."""
+        stats = {s.item.id: s for s in self.items}
+        return [(area, [stats[i.id] for i in items])
+                for area, items in by_area(self.rubric, self.rubric.items)]
 
     @property
     def lowest(self) -> list[ItemStat]:
@@ -150,7 +159,17 @@ def build_round_report(session: Session, rnd: Round,
         items.append(ItemStat(item, Stat(len(levels), exact_mean(levels),
                                          then.items.get(item.id) if then else None),
                               distribution, is_new))
-    return RoundReport(rnd, rubric, before, companies, overall, areas, items)
+    return RoundReport(rnd, rubric, before, companies, overall, areas, items,
+                       _people(session, companies))
+
+
+def _people(session: Session, companies: list[Company]) -> dict[int, str]:
+    """Who gave each answer, by name where the platform told us one (else the chat id)."""
+    ids = {a.answered_by for c in companies for a in c.answers.values() if a.answered_by}
+    if not ids:
+        return {}
+    users = session.scalars(select(User).where(User.id.in_(ids)))
+    return {u.id: (f"{u.display_name} ({u.key})" if u.display_name else u.key) for u in users}
 
 
 @dataclass(frozen=True)
@@ -271,21 +290,21 @@ def _lowest_text(lang: str, report: RoundReport) -> str:
 
 def _items_text(lang: str, report: RoundReport) -> str:
     lines = [say(lang, "items_title")]
-    area_id = None
-    for s in report.items:
-        if s.item.area != area_id:
-            area_id = s.item.area
-            lines.append(f"【{report.rubric.area(area_id).name.get(lang)}】")
-        change = ""
-        if s.is_new:
-            change = say(lang, "new_inline")
-        elif s.stat.delta is not None:
-            change = say(lang, "change_inline", delta=fmt_delta(s.stat.delta))
-        d = s.distribution
-        lines.append(say(lang, "item_line", number=s.item.number, title=s.item.title.get(lang),
-                         mean=fmt(s.stat.mean), d1=d[1], d2=d[2], d3=d[3], d4=d[4],
-                         change=change))
+    for area, stats in report.by_area():
+        lines.append(f"【{area.name.get(lang)}】")
+        lines += [_item_line(lang, s) for s in stats]
     return "\n".join(lines)
+
+
+def _item_line(lang: str, s: ItemStat) -> str:
+    change = ""
+    if s.is_new:
+        change = say(lang, "new_inline")
+    elif s.stat.delta is not None:
+        change = say(lang, "change_inline", delta=fmt_delta(s.stat.delta))
+    d = s.distribution
+    return say(lang, "item_line", number=s.item.number, title=s.item.title.get(lang),
+               mean=fmt(s.stat.mean), d1=d[1], d2=d[2], d3=d[3], d4=d[4], change=change)
 
 
 def report_chart(lang: str, report: RoundReport) -> Image | None:

@@ -171,6 +171,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "this_round": ("今回（{round}）", "This round ({round})"),
     "bar_title": ("領域別平均", "Averages by area"),
     "bar_items_title": ("項目別平均（点線は全体平均）", "Item averages (dashed: overall average)"),
+    # one-page summary (aiga-bot report ROUND --summary DIR); the text is Japanese only
+    "summary_too_few": (
+        "提出が {n} 社のため、サマリーは作成しません（公表できるのは {t} 社以上の集計のみです）。",
+        "Only {n} companies submitted, so no summary is made (figures are published only over "
+        "at least {t} companies).",
+    ),
+    "summary_heading": ("AIガバナンスナビ {round}（ver{rubric}）の結果サマリー",
+                        "Summary of {round} (ver{rubric})"),
+    "summary_participation": ("提出 {submitted} 社（対象 {total} 社）。",
+                              "{submitted} of {total} companies submitted."),
+    "summary_overall": ("会員の全体平均は {mean} 点（4点満点）。", "The members' overall average is "
+                        "{mean} (out of 4)."),
+    "summary_trend": ("これまでの推移: {rounds}。", "Trend: {rounds}."),
+    "summary_areas": (
+        "領域別では「{best}」が最も高く（{best_mean}）、「{worst}」が最も低い（{worst_mean}）。",
+        "By area, '{best}' is highest ({best_mean}) and '{worst}' lowest ({worst_mean}).",
+    ),
+    "summary_weakest": ("会員全体で低い項目: {items}。", "Lowest items across members: {items}."),
+    "summary_privacy": (
+        "数値は提出企業の集計のみで、{t}社未満の集団（項目・業種）は表示していません。",
+        "Aggregates of submitting companies only; groups (items, industries) under {t} "
+        "companies are left out.",
+    ),
+    "summary_small_groups": ("その他（{t}社未満の業種）", "other (industries under {t})"),
+    "summary_written": ("サマリーを書き出しました: {files}", "Wrote the summary: {files}"),
     "bar_caption": ("ラウンドレポートのグラフ", "Round report chart"),
 }
 

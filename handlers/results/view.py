@@ -214,7 +214,8 @@ def _todo(turn: Turn, rubric: Rubric, assessment: Assessment, mine: Figures,
             extra = f"（{say(lang, 'member_mean', mean=fmt(bench.item(item.id).mean))}）"
         lines.append(f"・{item.number}. {item.title.get(lang)} — "
                      f"{say(lang, 'level', n=level)}{extra}")
-        lines.append(f"　→ {say(lang, 'next_step')}: {item.levels[3].get(lang)}")
+        # a text the committee has not approved says so: 「（案）」 / "(draft)"
+        lines.append(f"　→ {say(lang, 'next_step')}: {item.levels[3].marked(lang)}")
     return "\n".join(lines)
 
 

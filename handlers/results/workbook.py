@@ -22,8 +22,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.dates import TOKYO
+from handlers.navi.order import walk
 from handlers.navi.scoring import round2
-from handlers.results.report import RoundReport, Stat
+from handlers.results.report import RoundReport, Stat, report_chart
+from store.orgs import class_label, industry_label
 
 TWO_DECIMALS = "0.00"
 BOLD = Font(bold=True)
@@ -36,6 +38,7 @@ def write_workbook(report: RoundReport, path: Path, now: datetime) -> Path:
     """Build the workbook and save it atomically (a half-written file never appears)."""
     book = Workbook()
     _summary(book.active, report, now)
+    _embed_chart(book.active, report)
     _answers(book.create_sheet("回答 Answers"), report)
     for index, (area, _stat) in enumerate(report.areas, start=1):
         title = f"{index} {area.name.ja}".translate(_SHEET_FORBIDDEN)[:31]
@@ -59,7 +62,10 @@ def write_csv(report: RoundReport, path: Path) -> int:
 
 CSV_HEADER = ["round_id", "round", "scope", "id", "number", "area", "title_ja", "title_en",
               "n", "mean", "level_1", "level_2", "level_3", "level_4", "low_share_pct",
-              "previous_mean", "change"]
+              "previous_mean", "change",
+              # per-company answers (scope "answer"): who, their class and industry, the level
+              "company", "class", "industry", "status", "level", "note", "answered_by",
+              "answered_at"]
 
 
 def csv_rows(report: RoundReport) -> list[list[object]]:
@@ -73,13 +79,36 @@ def csv_rows(report: RoundReport) -> list[list[object]]:
     for area, stat in report.areas:
         rows.append([*head, "area", area.id, "", area.id, area.name.ja, area.name.en,
                      *_stat_cells(stat)])
-    for s in report.items:
-        d = s.distribution
-        rows.append([*head, "item", s.item.id, s.item.number, s.item.area, s.item.title.ja,
-                     s.item.title.en, s.stat.n, _num(s.stat.mean), d[1], d[2], d[3], d[4],
-                     "" if s.low_share is None else s.low_share, _num(s.stat.previous),
-                     "new" if s.is_new else _num(s.stat.delta)])
+    for _area, stats in report.by_area():
+        for s in stats:
+            d = s.distribution
+            rows.append([*head, "item", s.item.id, s.item.number, s.item.area, s.item.title.ja,
+                         s.item.title.en, s.stat.n, _num(s.stat.mean), d[1], d[2], d[3], d[4],
+                         "" if s.low_share is None else s.low_share, _num(s.stat.previous),
+                         "new" if s.is_new else _num(s.stat.delta)])
+    blank = [""] * 9  # n … change
+    for company, item_id, item, answer in _answer_rows(report):
+        rows.append([*head, "answer", item_id, item.number if item else "",
+                     item.area if item else "", item.title.ja if item else "",
+                     item.title.en if item else "", *blank, _csv_text(company.org.name),
+                     class_label(company.org.membership_class, "ja"),
+                     industry_label(company.org.industry, "ja"), STATUS[company.status],
+                     answer.level, _csv_text(answer.note or ""),
+                     _csv_text(report.people.get(answer.answered_by or 0, "")),
+                     answer.answered_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")])
     return rows
+
+
+def _answer_rows(report: RoundReport):
+    """(company, item id, item or None, answer) of every answer, companies in name order and
+    each company's answers area by area (the rubric's order), unknown ids last."""
+    walk_order = {i.id: n for n, i in enumerate(walk(report.rubric))}
+    for company in report.companies:
+        if company.assessment is None:
+            continue
+        for item_id, answer in sorted(company.answers.items(),
+                                      key=lambda kv: (walk_order.get(kv[0], 10_000), kv[0])):
+            yield company, item_id, report.rubric.item(item_id), answer
 
 
 def _stat_cells(stat: Stat) -> list[object]:
@@ -93,6 +122,11 @@ def _num(value: Decimal | None) -> str:
 def _csv_text(value: str) -> str:
     """A leading = + - @ would make a spreadsheet evaluate the cell; quote it as text."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def atomic_write(path: Path, save) -> None:
+    """Write through `save(temporary path)` and move into place: never a half-written file."""
+    _atomic(path, save)
 
 
 def _atomic(path: Path, save) -> None:
@@ -149,6 +183,7 @@ def _summary(ws: Worksheet, report: RoundReport, now: datetime) -> None:
     r = _row(ws, r, ["会員企業 Registered", len(report.companies)])
     for status in ("submitted", "in_progress", "not_started"):
         r = _row(ws, r, [f"{STATUS[status]} {status}", report.count(status)])
+    r = _participation_by(ws, r + 1, report)
     r += 1
     r = _row(ws, r, ["", "社数 n", "平均 Mean", "前回 Previous", "変化 Change"], bold=True)
     r = _row(ws, r, ["全体 Overall", *_stat_values(report.overall)])
@@ -163,14 +198,18 @@ def _summary(ws: Worksheet, report: RoundReport, now: datetime) -> None:
                          s.stat.mean, s.low_share])
     r += 1
     r = _row(ws, r, ["会社 Company", "状態 Status", "立場 Roles", "提出日時 Submitted at",
-                     "全体 Overall", *(a.name.ja for a, _ in report.areas)], bold=True)
+                     "全体 Overall", *(a.name.ja for a, _ in report.areas),
+                     "区分 Class", "業種 Industry"], bold=True)
     for company in report.companies:
         a = company.assessment
         figs = company.figures
         scores = [round2(figs.overall), *(round2(figs.areas.get(area.id))
-                                          for area, _ in report.areas)] if figs else []
+                                          for area, _ in report.areas)] if figs else [
+            None] * (1 + len(report.areas))
         r = _row(ws, r, [company.org.name, STATUS[company.status],
-                         _roles(a.roles) if a else "", a.submitted_at if a else None, *scores])
+                         _roles(a.roles) if a else "", a.submitted_at if a else None, *scores,
+                         class_label(company.org.membership_class, "ja"),
+                         industry_label(company.org.industry, "ja")])
     ws.column_dimensions["A"].width = 44
     for col in "BCDEFGHI":
         ws.column_dimensions[col].width = 16
@@ -187,26 +226,22 @@ def _roles(roles: list[str]) -> str:
 def _answers(ws: Worksheet, report: RoundReport) -> None:
     header = ["会社 Company", "状態 Status", "立場 Roles", "提出日時 Submitted at", "No",
               "項目ID Item id", "領域 Area", "項目 Item", "点 Level", "メモ Note",
-              "回答日時 Answered at"]
+              "回答日時 Answered at", "回答者 Answered by", "区分 Class", "業種 Industry"]
     r = _row(ws, 1, header, bold=True)
-    order = {item.id: item for item in report.rubric.items}
-    for company in report.companies:
+    for company, item_id, item, answer in _answer_rows(report):
         a = company.assessment
-        if a is None:
-            continue
-        for item_id, answer in sorted(company.answers.items(),
-                                      key=lambda kv: (order[kv[0]].number if kv[0] in order
-                                                      else 10_000, kv[0])):
-            item = order.get(item_id)
-            r = _row(ws, r, [company.org.name, STATUS[company.status], _roles(a.roles),
-                             a.submitted_at, item.number if item else None, item_id,
-                             report.rubric.area(item.area).name.ja if item else "",
-                             item.title.ja if item else "", answer.level, answer.note,
-                             answer.answered_at])
+        assert a is not None
+        r = _row(ws, r, [company.org.name, STATUS[company.status], _roles(a.roles),
+                         a.submitted_at, item.number if item else None, item_id,
+                         report.rubric.area(item.area).name.ja if item else "",
+                         item.title.ja if item else "", answer.level, answer.note,
+                         answer.answered_at, report.people.get(answer.answered_by or 0, ""),
+                         class_label(company.org.membership_class, "ja"),
+                         industry_label(company.org.industry, "ja")])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    for col, width in zip("ABCDEFGHIJK", (30, 10, 16, 17, 5, 24, 22, 36, 6, 60, 17),
-                          strict=True):
+    for col, width in zip("ABCDEFGHIJKLMN", (30, 10, 16, 17, 5, 24, 22, 36, 6, 60, 17, 30, 18,
+                                              14), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2, min_col=10, max_col=10):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
@@ -231,3 +266,32 @@ def _area_sheet(ws: Worksheet, report: RoundReport, area_id: str) -> None:
                          *(figs.items.get(s.item.id) for s in stats)])
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 36
+
+
+def _participation_by(ws: Worksheet, r: int, report: RoundReport) -> int:
+    """Participation by class and by industry: counts only, no company named."""
+    for title, key in (("区分 Class", lambda c: class_label(c.org.membership_class, "ja")),
+                       ("業種 Industry", lambda c: industry_label(c.org.industry, "ja"))):
+        r = _row(ws, r, [title, *(f"{STATUS[x]} {x}" for x in STATUS), "計 Total"], bold=True)
+        groups: dict[str, list[str]] = {}
+        for company in report.companies:
+            groups.setdefault(key(company), []).append(company.status)
+        for label, states in sorted(groups.items()):
+            r = _row(ws, r, [label, *(states.count(x) for x in STATUS), len(states)])
+        r += 1
+    return r
+
+
+def _embed_chart(ws: Worksheet, report: RoundReport) -> None:
+    """The report's chart beside the summary (left out, not failed, if it cannot be drawn)."""
+    if not report.submitted:
+        return
+    chart = report_chart("ja", report)
+    if chart is None or chart.path is None:
+        return
+    from openpyxl.drawing.image import Image as SheetImage
+
+    picture = SheetImage(chart.path)
+    scale = 900 / max(picture.width, 1)
+    picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
+    ws.add_image(picture, "K2")

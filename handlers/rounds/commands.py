@@ -2,7 +2,10 @@
 
   round list                                      ラウンド一覧
   round status 3                                  ラウンド状況 3
-  round open 1.1 2026-12-01 2027-01-15 [name="…"]  ラウンド開始 1.1 2026-12-01 2027-01-15 名前=…
+  round open 1.1 2026-12-01 2027-01-15 [name="…"] [allow-drafts]
+                                                  ラウンド開始 1.1 2026-12-01 2027-01-15 名前=… 案を許可
+  round open (alone)                              guides: what to type, an example for the next
+                                                  half-year round
   round extend 3 2027-01-31                       締切延長 3 2027-01-31
   round close 3                                   ラウンド終了 3
 
@@ -18,6 +21,7 @@ from handlers.commands import CommandSyntax
 from handlers.context import Turn
 from handlers.dates import fmt_date, fmt_datetime
 from handlers.rounds.carry_over import carry_over_offer  # noqa: F401  re-export (navi/flow.py)
+from handlers.rounds.guide import open_guide
 from handlers.rounds.mute import handle_round_action  # noqa: F401  re-export (router.py)
 from handlers.rounds.participation import (  # noqa: F401  re-exports (bot/worker.py, tests)
     DELIVERABLE,
@@ -51,6 +55,7 @@ _ALIASES = {"ラウンド一覧": "round list", "ラウンド状況": "round sta
 _VERBS = ("list", "status", "open", "extend", "close")
 _KEYS = {"rubric": "rubric", "版": "rubric", "ver": "rubric", "opens": "opens", "開始": "opens",
          "deadline": "deadline", "締切": "deadline", "name": "name", "名前": "name"}
+_ALLOW_DRAFTS = ("--allow-drafts", "allow-drafts", "allow_drafts", "案を許可")
 
 ROUND_COMMANDS = CommandSyntax(verbs={"round": _VERBS}, aliases=_ALIASES)
 
@@ -98,6 +103,10 @@ def _dates(name: str, value: datetime) -> dict[str, str]:
 
 def _open(turn: Turn, args: list[str], rubrics: RubricRegistry,
           policy: ReminderPolicy | None) -> list[Reply]:
+    if not args:
+        return [Text(open_guide(turn.lang, rubrics, turn.now))]
+    allow_drafts = any(a.lower() in _ALLOW_DRAFTS for a in args)
+    args = [a for a in args if a.lower() not in _ALLOW_DRAFTS]
     given: dict[str, str] = {}
     positional: list[str] = []
     for arg in args:
@@ -112,15 +121,18 @@ def _open(turn: Turn, args: list[str], rubrics: RubricRegistry,
     if positional and "name" not in given:
         given["name"] = " ".join(positional)
     if not all(k in given for k in ("rubric", "opens", "deadline")):
-        return [Text(say(turn.lang, "open_usage"))]
+        return [Text(say(turn.lang, "open_usage")), Text(open_guide(turn.lang, rubrics, turn.now))]
     with turn.session.begin_nested():
         rnd = open_round(turn.session, rubrics, rubric_version=given["rubric"],
                          opens=parse_day(given["opens"], "opens"),
                          deadline=parse_day(given["deadline"], "deadline"),
-                         name=given.get("name"), now=turn.now, policy=policy)
+                         name=given.get("name"), now=turn.now, policy=policy,
+                         allow_drafts=allow_drafts)
+    drafts = rubrics.get(rnd.rubric_version).draft_count()
     return [Text(say(turn.lang, "opened", id=rnd.id, name=rnd.name, rubric=rnd.rubric_version,
                      **_dates("opens", rnd.opens_at),
-                     **_dates("deadline", rnd.deadline_at))),
+                     **_dates("deadline", rnd.deadline_at))
+                 + (" " + say(turn.lang, "opened_drafts", n=drafts) if drafts else "")),
             _schedule(turn, rnd)]
 
 

@@ -60,8 +60,11 @@ def deadline_at(day: date) -> datetime:
 
 def open_round(session: Session, rubrics: RubricRegistry, *, rubric_version: str, opens: date,
                deadline: date, now: datetime, name: str | None = None,
-               policy: ReminderPolicy | None = None) -> Round:
-    """Create a round and plan its announcement, reminders and summary."""
+               policy: ReminderPolicy | None = None, allow_drafts: bool = True) -> Round:
+    """Create a round and plan its announcement, reminders and summary.
+
+    The commands pass the admin's `allow_drafts` (see `refuse_drafts`); it is checked after
+    every other refusal, so a date mistake is named first, and before anything is written."""
     version = rubric_version.strip().removeprefix("ver").removeprefix("v")
     try:
         rubric = rubrics.get(version)
@@ -80,12 +83,27 @@ def open_round(session: Session, rubrics: RubricRegistry, *, rubric_version: str
         raise RoundError.of("name_taken", name=name)
     if (other := queries.overlapping(session, start, end)) is not None:
         raise _overlap_error(other)
+    refuse_drafts(rubrics, rubric.version, allow_drafts)
     rnd = Round(name=name, rubric_version=rubric.version, opens_at=start, deadline_at=end,
                 status="open", is_sample=False, created_at=now)
     session.add(rnd)
     session.flush()
     plan_round(session, rnd, policy or ReminderPolicy(), now)
     return rnd
+
+
+def refuse_drafts(rubrics: RubricRegistry, rubric_version: str, allow_drafts: bool) -> int:
+    """The commands' rule (CLI and chat): a version whose texts are still drafts is opened only
+    when the admin says so, as members would read our wording as AIGA's criteria. Returns the
+    number of draft texts (0 when none, or when the version is unknown: open_round says so)."""
+    version = rubric_version.strip().removeprefix("ver").removeprefix("v")
+    try:
+        drafts = rubrics.get(version).draft_count()
+    except RubricError:
+        return 0
+    if drafts and not allow_drafts:
+        raise RoundError.of("has_drafts", version=version, n=drafts)
+    return drafts
 
 
 def extend_round(session: Session, rnd: Round, deadline: date, now: datetime,

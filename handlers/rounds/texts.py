@@ -22,6 +22,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ルーブリック ver{version} はありません（あるもの: {have}）。",
         "There is no rubric version {version} (available: {have}).",
     ),
+    "has_drafts": (
+        "ver{version} には、委員会の承認前の案の文言が {n} 件あります（設問・説明・各点の目安）。"
+        "会員には「（案）」と表示されます。それでも開く場合は --allow-drafts（チャットでは「案を許可」）"
+        "を付けてください。",
+        "Version {version} still has {n} draft texts (explanations and level descriptors) the "
+        "committee has not approved; members see them marked \"(draft)\". To open it anyway, "
+        "add --allow-drafts (in chat: allow-drafts).",
+    ),
+    "opened_drafts": (
+        "この版には案の文言が {n} 件あり、会員には「（案）」と表示されます。",
+        "This version has {n} draft texts; members see them marked \"(draft)\".",
+    ),
+    "open_guide": (
+        "ラウンドを開くには、版・開始日・締切（と名前）を1行で送ってください。\n"
+        "例（次の半期）: ラウンド開始 {version} {opens} {deadline} 名前=\"{name}\"\n"
+        "・版: {versions}（最新 {version}）{drafts_ja}\n"
+        "・開始日: その日の0時（東京）に告知チャンネルと紐付け済みの会員へお知らせします\n"
+        "・締切: その日の23:59（東京）。リマインドは締切前に自動で送ります\n"
+        "・名前を省くと「AIガバナンスナビ ver{version}（{year}年{month}月）」になります",
+        "To open a round, send the rubric version, the opening day and the deadline (and a "
+        "name) in one line.\n"
+        "Example (the next half-year): round open {version} {opens} {deadline} name=\"{name}\"\n"
+        "- version: {versions} (latest {version}){drafts_en}\n"
+        "- opening day: announced at 00:00 Tokyo in the announcement channels and to linked "
+        "members\n"
+        "- deadline: 23:59 Tokyo on that day; reminders go out automatically before it\n"
+        "- without a name it is called \"AIガバナンスナビ ver{version}（{year}年{month}月）\"",
+    ),
+    "guide_drafts": (
+        "。ver{version} には案の文言が {n} 件あるため、開くには「案を許可」を付けます",
+        "; ver{version} has {n} draft texts, so add allow-drafts to open it",
+    ),
+    "half_first": ("{fy}年度上期", "FY{fy} H1"),
+    "half_second": ("{fy}年度下期", "FY{fy} H2"),
     "deadline_before_opens": (
         "締切（{deadline}）が開始日（{opens}）より前です。",
         "The deadline ({deadline}) is before the opening day ({opens}).",
