@@ -71,6 +71,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "open a round (e.g. round open 1.1 2026-12-01 2027-01-15)"),
     "help_round_extend": ("締切を延ばす（例: 締切延長 3 2027-01-31）",
                           "extend a deadline (e.g. round extend 3 2027-01-31)"),
+    "help_round_reopen": ("提出を取り消して回答中に戻す（理由必須・監査ログに記録。例: 提出取消 3 株式会社A 理由=…）",
+                          "reopen a submission (reason required, audited; e.g. round reopen 3 Acme reason=…)"),
     "help_round_close": ("ラウンドを締める（例: ラウンド終了 3）", "close a round (e.g. round close 3)"),
     "help_event_list": ("今後のイベント（管理者には状態と出欠数も）",
                         "upcoming events (admins also see status and RSVPs)"),

@@ -25,6 +25,7 @@ COMMANDS: dict[str, list[str]] = {
     "db upgrade": ["db", "upgrade"],
     "sample-data": ["sample-data"],
     "faq export": ["faq", "export", "--csv", "faq.csv"],
+    "round reopen": ["round", "reopen", "1", "Acme", "--reason", "typo"],
     "org edit": ["org", "edit", "Acme", "--class", "smb"],
     "org rename": ["org", "rename", "Acme", "Acme2"],
     "org remove": ["org", "remove", "Acme"],

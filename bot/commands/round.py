@@ -5,6 +5,7 @@
   round status ROUND          participation per company, schedule, mutes, failures
   round extend ROUND --deadline DATE
   round close ROUND
+  round reopen ROUND COMPANY --reason TEXT   a submitted assessment back to in progress (audited)
   round mutes ROUND           who muted reminders
   round failures ROUND        deliveries that failed, and reminders that were never sent
 
@@ -29,12 +30,11 @@ def _policy():
 
 
 def _rubrics():
-    """The packaged versions and those imported into the database (`aiga-bot rubric import`)."""
-    from rubrics import registry_with_stored
-    from store.db import Database
-    from store.rubric_versions import StoredRubrics
+    """The packaged versions and those imported into the database (`aiga-bot rubric import`):
+    bot/cli.py installs the database's versions before any subcommand runs."""
+    from rubrics import registry
 
-    return registry_with_stored(StoredRubrics(Database(load_settings().database_url)))
+    return registry()
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -122,6 +122,22 @@ def cmd_close(args: argparse.Namespace) -> int:
     return run_in_transaction(action)
 
 
+def cmd_reopen(args: argparse.Namespace) -> int:
+    import getpass
+
+    from handlers.rounds.reopen import reopen_assessment
+    from handlers.rounds.service import find_round
+
+    def action(session: Session) -> str:
+        rnd = find_round(session, args.round)
+        actor = f"cli:{getpass.getuser()}"  # the OS user at the terminal, for the audit log
+        done = reopen_assessment(session, rnd, args.company, args.reason, actor=actor,
+                                 now=now_tokyo())
+        return say(args.lang, "reopened", org=done.organisation.name, name=rnd.name,
+                   reason=" ".join(args.reason.split()))
+    return run_in_transaction(action)
+
+
 def cmd_mutes(args: argparse.Namespace) -> int:
     from handlers.rounds.service import find_round
 
@@ -179,6 +195,13 @@ def register(sub) -> None:
         parser = rsub.add_parser(name, help=text)
         parser.add_argument("round", help="round number (see round list) or exact name")
         parser.set_defaults(func=func)
+    reopen = rsub.add_parser("reopen", help="reopen a submitted assessment (reason required, "
+                                            "audited)")
+    reopen.add_argument("round", help="round number (see round list) or exact name")
+    reopen.add_argument("company", help="the member company's registered name")
+    reopen.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    reopen.add_argument("--lang", choices=("ja", "en"), default="ja")
+    reopen.set_defaults(func=cmd_reopen)
     extend = rsub.add_parser("extend", help="move the deadline later")
     extend.add_argument("round", help="round number (see round list) or exact name")
     extend.add_argument("--deadline", required=True, help="new last day, YYYY-MM-DD")

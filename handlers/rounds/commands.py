@@ -8,6 +8,7 @@
                                                   half-year round
   round extend 3 2027-01-31                       締切延長 3 2027-01-31
   round close 3                                   ラウンド終了 3
+  round reopen 3 "株式会社A" reason="…"           提出取消 3 株式会社A 理由=…  (audited)
 
 The work is done by the round service (handlers/rounds/service.py), shared with
 `aiga-bot round …`; this module parses the words and says the outcome.
@@ -33,6 +34,7 @@ from handlers.rounds.participation import (  # noqa: F401  re-exports (bot/worke
     unreachable_lines,
 )
 from handlers.rounds.reminders import Progress, ReminderPolicy
+from handlers.rounds.reopen import reopen_assessment
 from handlers.rounds.service import (  # noqa: F401  re-exports (bot/worker.py, tests)
     RoundError,
     close_round,
@@ -48,11 +50,13 @@ from handlers.types import Fields, Reply, Text
 from rubrics.loader import RubricRegistry
 from store import reminders as rstore
 from store import rounds as queries
+from store.errors import UserError
 from store.models import Round
 
 _ALIASES = {"ラウンド一覧": "round list", "ラウンド状況": "round status",
-            "ラウンド開始": "round open", "締切延長": "round extend", "ラウンド終了": "round close"}
-_VERBS = ("list", "status", "open", "extend", "close")
+            "ラウンド開始": "round open", "締切延長": "round extend", "ラウンド終了": "round close",
+            "提出取消": "round reopen"}
+_VERBS = ("list", "status", "open", "extend", "close", "reopen")
 _KEYS = {"rubric": "rubric", "版": "rubric", "ver": "rubric", "opens": "opens", "開始": "opens",
          "deadline": "deadline", "締切": "deadline", "name": "name", "名前": "name"}
 _ALLOW_DRAFTS = ("--allow-drafts", "allow-drafts", "allow_drafts", "案を許可")
@@ -82,6 +86,8 @@ def handle_round(turn: Turn, words: list[str], rubrics: RubricRegistry,
             rnd = find_round(turn.session, args[0])
             if verb == "status":
                 return _status(turn, rnd, rubrics)
+            if verb == "reopen":
+                return _reopen(turn, rnd, args[1:])
             if verb == "close":
                 close_round(turn.session, rnd, turn.now)
                 return [Text(say(lang, "closed_done", id=rnd.id, name=rnd.name)),
@@ -92,8 +98,21 @@ def handle_round(turn: Turn, words: list[str], rubrics: RubricRegistry,
             return [Text(say(lang, "extended", id=rnd.id, name=rnd.name,
                              **_dates("deadline", rnd.deadline_at))),
                     _schedule(turn, rnd)]
-    except RoundError as exc:
+    except UserError as exc:
         return [Text(exc.text(lang))]
+
+
+def _reopen(turn: Turn, rnd: Round, args: list[str]) -> list[Reply]:
+    """「提出取消 3 株式会社A 理由=…」: the company's name, then the reason (required)."""
+    reason = " ".join(a.partition("=")[2] for a in args
+                      if a.partition("=")[0].lower() in ("reason", "理由"))
+    company = " ".join(a for a in args if a.partition("=")[0].lower() not in ("reason", "理由"))
+    if not company:
+        return [Text(say(turn.lang, "reopen_usage"))]
+    assessment = reopen_assessment(turn.session, rnd, company, reason, actor=turn.user.key,
+                                   now=turn.now)
+    return [Text(say(turn.lang, "reopened", org=assessment.organisation.name, name=rnd.name,
+                     reason=" ".join(reason.split())))]
 
 
 def _dates(name: str, value: datetime) -> dict[str, str]:

@@ -107,6 +107,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラウンドの番号を指定してください（例: round {verb} 3）。",
         "Give the round number, e.g. round {verb} 3.",
     ),
+    "reopen_reason": (
+        "再開の理由を書いてください（例: 提出取消 3 株式会社A 理由=\"項目14の回答誤り\"）。",
+        "Please give a reason (e.g. round reopen 3 \"Acme\" reason=\"wrong answer to item 14\").",
+    ),
+    "reopen_reason_long": ("理由は {n} 文字以内にしてください。", "Please keep the reason under {n} characters."),
+    "reopen_closed": (
+        "#{id}「{name}」は終了済みのため、提出を取り消せません。",
+        "#{id} '{name}' is closed, so a submission can no longer be reopened.",
+    ),
+    "reopen_not_submitted": (
+        "{org} は「{name}」をまだ提出していません（取り消す提出がありません）。",
+        "{org} has not submitted '{name}', so there is nothing to reopen.",
+    ),
+    "reopen_usage": (
+        "使い方: 提出取消 <ラウンド番号> <会員企業名> 理由=\"…\"",
+        "Usage: round reopen <round number> <company> reason=\"…\"",
+    ),
+    "reopened": (
+        "{org} の「{name}」の提出を取り消し、回答中に戻しました（理由: {reason}）。"
+        "会社の担当者は「ナビを始める」で回答を直して、もう一度提出できます。この操作は監査ログに記録しました。",
+        "Reopened {org}'s submission for '{name}' (reason: {reason}). Its people can correct the "
+        "answers with \"start navi\" and submit again. This was recorded in the audit log.",
+    ),
     "closed_done": (
         "#{id}「{name}」を終了しました。以後のリマインドは送りません。",
         "Closed #{id} '{name}'. No more reminders.",
