@@ -10,7 +10,9 @@ group of fields per concern, so each adapter's settings stay readable and the na
     ├── SlackSettings    SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
     ├── TeamsSettings    MICROSOFT_APP_* and TEAMS_RETRY_* (bot/teams/settings.py, inherited as is)
     ├── WorkerGroup      AIGA_REMINDER_*, AIGA_*_CHANNELS, AIGA_WORKER_*, AIGA_DELIVERY_*,
-    │                    AIGA_EVENT_REMINDERS, AIGA_EVENT_ANNOUNCE_DAYS
+    │                    AIGA_SLACK_RATE, AIGA_EVENT_REMINDERS, AIGA_EVENT_ANNOUNCE_DAYS
+    ├── EmailSettings    AIGA_SMTP_*, AIGA_MAIL_FROM, AIGA_MAILING_LIST
+    │                    (WorkerGroup and EmailSettings: bot/settings_delivery.py)
     └── FeatureSettings  AIGA_CHART_DIR, AIGA_ICS_DIR, AIGA_BENCHMARK_MIN_COMPANIES,
                          AIGA_WEBSITE_URL, AIGA_LINK_SECRET, AIGA_PUBLIC_URL
 
@@ -25,7 +27,6 @@ error names the setting and what is expected of it, never the value given.
 from __future__ import annotations
 
 import re
-from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -34,8 +35,12 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.settings_delivery import EmailSettings, WorkerGroup, parse_hour
 from bot.teams.settings import TeamsSettings
 from store.db import default_url
+
+__all__ = ["EmailSettings", "Settings", "SettingsError", "WorkerGroup", "load_serve_settings",
+           "load_settings", "parse_hour", "setting_names"]
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9-]+$")
@@ -183,98 +188,6 @@ def _check_token(value: SecretStr | None, prefix: str, what: str) -> SecretStr |
     return SecretStr(token)
 
 
-# ----- rounds, reminders and the worker (issue 6) ------------------------------------------------
-
-
-class WorkerGroup(BaseSettings):
-    """Rounds, reminders and the worker: schedule, channels, tick and retry policy."""
-
-    model_config = _CONFIG
-
-    aiga_reminder_days: str = "14,7,3,1,0"  # days before the deadline; 0 = on the day
-    aiga_reminder_hour: str = "10:00"  # Asia/Tokyo
-    aiga_reminder_closed_days: str = "12-29..01-03"  # besides weekends and public holidays
-    aiga_announce_channels: str = ""  # "slack:C0123,slack:C0456": round announcements
-    aiga_secretariat_channels: str = ""  # the deadline summary; empty = DM every admin
-    aiga_worker_tick_seconds: float = Field(default=60.0, ge=0.1, le=3600)
-    aiga_worker_in_process: bool = True  # `aiga-bot serve` also runs the scheduler
-    aiga_delivery_max_attempts: int = Field(default=6, ge=1, le=50)
-    aiga_delivery_backoff_seconds: float = Field(default=30.0, ge=0.0, le=3600)
-    aiga_event_reminders: str = "1d,1h"  # before an event's start: days, hours, minutes
-    aiga_event_announce_days: int = Field(default=14, ge=0, le=90)  # announced this early
-
-    @field_validator("aiga_reminder_days", "aiga_reminder_hour", "aiga_reminder_closed_days",
-                     "aiga_event_reminders")
-    @classmethod
-    def _schedule(cls, value: str, info) -> str:
-        from handlers.rounds.reminders import parse_closed_days, parse_days
-
-        parse = {"aiga_reminder_days": parse_days, "aiga_reminder_hour": parse_hour,
-                 "aiga_reminder_closed_days": parse_closed_days,
-                 "aiga_event_reminders": _event_minutes}[info.field_name]
-        try:
-            parse(value)
-        except ValueError as exc:  # the parsers quote the bad part: never echo a value
-            raise ValueError(_REMINDERS_RULE if parse is _event_minutes else str(exc)) from None
-        return value
-
-    @field_validator("aiga_announce_channels", "aiga_secretariat_channels")
-    @classmethod
-    def _worker_channels(cls, value: str, info) -> str:
-        from bot.notify import parse_targets
-
-        parse_targets(value, info.field_name.upper())
-        return value
-
-    def policy(self):
-        from handlers.rounds.reminders import ReminderPolicy, parse_closed_days, parse_days
-
-        return ReminderPolicy(days_before=parse_days(self.aiga_reminder_days),
-                              hour=parse_hour(self.aiga_reminder_hour),
-                              closed_days=parse_closed_days(self.aiga_reminder_closed_days))
-
-    def event_policy(self, base=None):
-        """When event messages go out (handlers/events/service.py `plan_event` computes the
-        slots): AIGA_EVENT_* plus the rounds' hour and closed days (`base`, default policy())."""
-        from handlers.events.reminders import event_policy
-
-        _event_minutes(self.aiga_event_reminders)  # validated: never raises here
-        return event_policy(self.aiga_event_reminders.strip() or "1d,1h",
-                            self.aiga_event_announce_days, base or self.policy())
-
-    def announce_targets(self):
-        from bot.notify import parse_targets
-
-        return parse_targets(self.aiga_announce_channels, "AIGA_ANNOUNCE_CHANNELS")
-
-    def secretariat_targets(self):
-        from bot.notify import parse_targets
-
-        return parse_targets(self.aiga_secretariat_channels, "AIGA_SECRETARIAT_CHANNELS")
-
-
-_REMINDERS_RULE = ("must be like 1d,1h,30m (days, hours, minutes before the start), each "
-                   "between 1 minute and 30 days, at most 20")
-
-
-def _event_minutes(value: str) -> tuple[int, ...]:
-    """AIGA_EVENT_REMINDERS → minutes before the start; blank = the default "1d,1h"."""
-    from handlers.events.reminders import parse_reminders
-
-    minutes = parse_reminders(value.strip() or "1d,1h") if len(value) <= 200 else ()
-    if not minutes or len(minutes) > 20:
-        raise ValueError(_REMINDERS_RULE)
-    return minutes
-
-
-def parse_hour(value: str) -> time:
-    hours, _, minutes = value.strip().partition(":")
-    try:
-        return time(int(hours), int(minutes or 0))
-    except ValueError:
-        raise ValueError("must be a time of day like 10:00") from None
-
-
 # ----- deployment choices: handlers (handlers/config.py) and the events' calendar links ----------
 
 
@@ -342,7 +255,8 @@ class FeatureSettings(BaseSettings):
 # ----- the one object ----------------------------------------------------------------------------
 
 
-class Settings(FeatureSettings, WorkerGroup, TeamsSettings, ServerSettings, SlackSettings):
+class Settings(FeatureSettings, EmailSettings, WorkerGroup, TeamsSettings, ServerSettings,
+               SlackSettings):
     model_config = _CONFIG
 
     @property
@@ -363,7 +277,7 @@ class Settings(FeatureSettings, WorkerGroup, TeamsSettings, ServerSettings, Slac
     def secrets(self) -> list[str]:
         """Every secret value set, for the log filter that blanks them out."""
         values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
-                  self.microsoft_app_password, self.aiga_link_secret]
+                  self.microsoft_app_password, self.aiga_link_secret, self.aiga_smtp_password]
         out = [v.get_secret_value() for v in values if v is not None]
         password = urlsplit(self.database_url).password
         return [s for s in [*out, password or ""] if len(s) >= 6]

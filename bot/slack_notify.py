@@ -18,12 +18,17 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.notify import SendResult, Target
 from bot.slack import blocks
-from bot.slack.client import SLACK_ERRORS, describe_error
+from bot.slack.client import (
+    SLACK_ERRORS,
+    GateRetryHandler,
+    RetryAfterGate,
+    describe_error,
+    retry_after,
+)
 from bot.slack.identity import Identity
 from handlers.text import locale_to_lang
 from handlers.types import File, Lang, Reply
@@ -51,14 +56,15 @@ class SlackNotifier:
 
     def __init__(self, token: str, base_url: str, database: Database,
                  clock: Callable[[], datetime], *, timeout: int = 15) -> None:
-        self.client = AsyncWebClient(
-            token=token, base_url=base_url, timeout=timeout,
-            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+        self.gate = RetryAfterGate()
+        self.client = AsyncWebClient(token=token, base_url=base_url, timeout=timeout,
+                                     retry_handlers=[GateRetryHandler(self.gate, 2)])
         self.db = database
         self.identity = Identity(self.client, database, clock)
 
     async def send_direct(self, target: Target, replies: list[Reply], key: str) -> SendResult:
         try:
+            await self.gate.wait("conversations.open")
             channel = await self.identity.dm_channel(target.address)
         except SLACK_ERRORS as exc:
             return _failure(exc)
@@ -100,6 +106,7 @@ class SlackNotifier:
                        else target.address)
             cursor = None
             for _ in range(HISTORY_PAGES):
+                await self.gate.wait("conversations.history")
                 response = await self.client.conversations_history(
                     channel=channel, oldest=f"{since.timestamp() - 60:.6f}", limit=200,
                     include_all_metadata=True, cursor=cursor)
@@ -135,6 +142,7 @@ class SlackNotifier:
                     for m in blocks.render(reply)]
         try:
             for message in messages:
+                await self.gate.wait("chat.postMessage", channel)
                 extra = {"blocks": message.blocks} if message.blocks else {}
                 await self.client.chat_postMessage(channel=channel, text=message.text,
                                                    metadata=metadata, unfurl_links=False,
@@ -162,10 +170,6 @@ def _failure(exc: BaseException) -> SendResult:
         if code in REFUSED:
             return SendResult.blocked(code)
         headers = getattr(exc.response, "headers", None) or {}
-        retry_after = headers.get("Retry-After") or headers.get("retry-after")
-        try:
-            seconds = float(retry_after) if retry_after else None
-        except (TypeError, ValueError):
-            seconds = None
-        return SendResult.retry(code, seconds)
+        limited = getattr(exc.response, "status_code", 0) == 429
+        return SendResult.retry(code, retry_after(headers) if limited else None)
     return SendResult.retry(code)

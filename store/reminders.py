@@ -244,6 +244,18 @@ def ready_deliveries(session: Session, now: datetime, limit: int = 500) -> list[
         .order_by(Delivery.id).limit(limit)))
 
 
+def ready_lanes(session: Session, now: datetime,
+                limit: int = 500) -> list[tuple[int, str, str]]:
+    """Ready deliveries as (id, platform, address), in id order: the worker sends each
+    conversation's in order, several conversations at once."""
+    rows = session.execute(
+        select(Delivery.id, Delivery.platform, Delivery.address)
+        .where(Delivery.status == PENDING,
+               (Delivery.next_attempt_at.is_(None)) | (Delivery.next_attempt_at <= now))
+        .order_by(Delivery.id).limit(limit))
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
 def claim(session: Session, delivery_id: int, worker: str, now: datetime) -> bool:
     """Move one delivery from pending to sending; exactly one caller wins (conditional UPDATE)."""
     result = session.execute(

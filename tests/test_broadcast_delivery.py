@@ -23,7 +23,13 @@ from store.reminders import Delivery
 from tests.support import factories
 from tests.support.chat import Chat
 from tests.test_worker_fakeslack import FakeSlack
-from tests.test_worker_processes import start_worker, stop, url, wait_until  # noqa: F401
+from tests.test_worker_processes import (  # noqa: F401
+    SERIAL,
+    start_worker,
+    stop,
+    url,
+    wait_until,
+)
 
 CHANNEL = "CANNOUNCE"
 USERS = 500
@@ -61,7 +67,8 @@ def test_broadcast_to_500_with_429s_and_failures_each_exactly_once(database):
         worker = Deliverer(database, {"slack": notifier},
                            announce=[Target("slack", CHANNEL, False)],
                            admins=frozenset({"slack:UADMIN"}), clock=lambda: clock[0],
-                           backoff=timedelta(seconds=1), max_attempts=6)
+                           backoff=timedelta(seconds=1), max_attempts=6,
+                           rate={"slack": 100.0})  # the workspace rate: bench/broadcast_pacing.py
         started = time.monotonic()
         for _ in range(20):
             report = asyncio.run(worker.deliver_due(clock[0]))
@@ -138,18 +145,18 @@ def test_broadcast_worker_killed_mid_batch_then_restarted(url, tmp_path):  # noq
 
     with FakeSlack(post_delay=0.002) as slack:
         slack.hang_after = 180  # Slack accepted message 180; the worker dies waiting
-        first = start_worker(url, slack, tmp_path / "first.log")
+        first = start_worker(url, slack, tmp_path / "first.log", **SERIAL)
         assert slack.hang_started.wait(120), "the batch never reached message 180"
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         assert counts().get("sending") == 1
         slack.hang_after = None
-        second = start_worker(url, slack, tmp_path / "second.log")
+        second = start_worker(url, slack, tmp_path / "second.log", **SERIAL)
         wait_until(lambda: len(slack.posted) >= 350, 120, "the second worker to get going")
         second.send_signal(signal.SIGKILL)
         second.wait(10)
         assert len(slack.posted) < expected
-        third = start_worker(url, slack, tmp_path / "third.log")
+        third = start_worker(url, slack, tmp_path / "third.log", **SERIAL)
         try:
             wait_until(lambda: counts().get("sent") == expected, 180, "all sent after kills")
             time.sleep(1.0)

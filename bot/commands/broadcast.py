@@ -1,9 +1,17 @@
 """`aiga-bot broadcast …`: announcements from the secretariat to everyone.
 
   broadcast send --text "…" [--link URL] [--dm] [--at "YYYY-MM-DD HH:MM"]
+                 [--sender USER_KEY] [--audience SPEC] [--dry-run]
   broadcast report ID        sent / failed (with reasons) / still being sent
   broadcast cancel ID        before it started sending
   broadcast list
+
+--dry-run shows the recipients (count by company, the channels) and the exact text in each
+language, and stores nothing: run it again without --dry-run to send. The sender (--sender, or
+the admin in AIGA_ADMINS whose user id is the OS login name) gets the delivery report as a DM.
+--audience (store/targeting.py: all, nonsubmitters:ROUND, class:NAME, industry:NAME,
+orgs:ID,…) is counted by --dry-run; a real send to less than everyone needs the broadcasts'
+audience column (not yet in the schema) and is refused until then.
 
 The worker delivers it (announcement channels; with --dm also every linked member user), paced,
 retried and recorded per recipient, so a restart resumes without sending anything twice.
@@ -20,16 +28,66 @@ from handlers.dates import fmt_datetime, now_tokyo
 
 
 def cmd_send(args: argparse.Namespace) -> int:
+    from bot.commands.preview import admin_for_login
+    from bot.settings import load_settings
     from handlers.events.broadcasts import create_broadcast
     from handlers.events.values import parse_when
+    from store import targeting
+    from store.errors import UserError
+    from store.queries import get_or_create_user
+
+    settings = load_settings()
 
     def action(session: Session) -> str:
+        now = now_tokyo()
         at = parse_when(args.at, "send") if args.at else None
+        audience = targeting.parse(getattr(args, "audience", None))
+        if getattr(args, "dry_run", False):
+            return _dry_run(session, args, audience, settings)
+        if audience.kind != "all":
+            raise UserError("対象を絞った配信はまだ送れません（--dry-run で人数の確認のみ可）。",
+                            "A targeted broadcast cannot be sent yet (--dry-run counts it).",
+                            field="audience")
+        key = getattr(args, "sender", None) or admin_for_login(settings.admin_ids)
+        if key and key not in settings.admin_ids:
+            raise UserError("--sender は AIGA_ADMINS の管理者を指定してください。",
+                            "--sender must be an admin named in AIGA_ADMINS.", field="sender")
+        sender = None
+        if key:
+            platform, _, user_id = key.partition(":")
+            sender = get_or_create_user(session, platform, user_id, now).id
         row = create_broadcast(session, text=args.text, link=args.link, dm=args.dm, at=at,
-                                   now=now_tokyo())
+                               now=now, created_by=sender,
+                               channels=len(settings.announce_targets()))
         return (f"broadcast #{row.id} scheduled for {fmt_datetime(row.send_at, 'en')} "
-                f"({'channels and DMs' if row.dm else 'channels'}); the worker sends it")
+                f"({'channels and DMs' if row.dm else 'channels'}); the worker sends it; "
+                + (f"the report goes to {key}" if key else
+                   "no sender (--sender USER_KEY): nobody gets the report"))
     return run_in_transaction(action)
+
+
+def _dry_run(session: Session, args: argparse.Namespace, audience, settings) -> str:
+    """Who would get it and what it says; nothing is stored."""
+    from collections import Counter
+
+    from handlers.events.broadcasts import broadcast_replies
+    from handlers.types import plain_text
+    from store import targeting
+    from store.events import Broadcast
+
+    channels = settings.announce_targets()
+    people = targeting.users(session, audience, settings.platforms()) if args.dm else []
+    by_org = Counter(u.organisation.name if u.organisation else "-" for u in people)
+    draft = Broadcast(text=(args.text or "").strip(), link=args.link, dm=args.dm)
+    lines = ["DRY RUN — nothing stored or sent / 確認のみ（保存・送信しません）",
+             f"audience {audience.spec}: {len(channels)} channel(s), {len(people)} person(s) "
+             f"in {len(by_org)} compan{'y' if len(by_org) == 1 else 'ies'}"]
+    lines += [f"  channel {t.platform}:{t.address}" for t in channels]
+    lines += [f"  {name}: {n}" for name, n in sorted(by_org.items())]
+    for langs in (["ja", "en"], ["ja"], ["en"]):
+        lines.append(f"-- text for {'+'.join(langs)}:")
+        lines.append(plain_text(broadcast_replies(draft, langs)))  # type: ignore[arg-type]
+    return "\n".join(lines)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -70,6 +128,12 @@ def register(sub) -> None:
     send.add_argument("--link")
     send.add_argument("--dm", action="store_true", help="also DM every linked member user")
     send.add_argument("--at", help='"YYYY-MM-DD HH:MM" (Tokyo); default now')
+    send.add_argument("--sender", metavar="USER_KEY",
+                      help="the admin who gets the report (default: your login name's admin)")
+    send.add_argument("--audience", default="all",
+                      help="all | nonsubmitters:ROUND | class:NAME | industry:NAME | orgs:ID,…")
+    send.add_argument("--dry-run", action="store_true",
+                      help="show recipients and text; store and send nothing")
     send.set_defaults(func=cmd_send)
     for name, func, text in (("report", cmd_report, "delivery report"),
                              ("cancel", cmd_cancel, "cancel before sending")):

@@ -2,18 +2,29 @@
 
 slack_sdk's async retry handlers sleep with asyncio, so a 429 (Retry-After honoured), a dropped
 connection or a 5xx delays only the task that hit it, never the other users' turns.
+
+`RetryAfterGate` remembers each 429's Retry-After where Slack applies it — per method, and for
+chat.postMessage per channel (Slack limits posting per conversation) — so the worker's next call
+to the same method and conversation waits it out instead of being refused again, while calls to
+other conversations go on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from urllib.parse import urlparse
 
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 # What a Web API call can raise once the client's own retries are spent.
@@ -39,3 +50,72 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, SlackApiError):
         return str(exc.response.get("error", "error"))
     return type(exc).__name__
+
+
+# methods Slack rate-limits per conversation rather than per workspace
+PER_CHANNEL = frozenset({"chat.postMessage"})
+RETRY_AFTER_CAP = 120.0  # seconds; a longer Retry-After is not slept through in one call
+
+
+class RetryAfterGate:
+    """Retry-After per method (and per channel for chat.postMessage), shared by every call."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self.not_before: dict[str, float] = {}
+        self.limited = 0  # 429s seen (the benchmark and the tests read it)
+
+    @staticmethod
+    def key(method: str, channel: str | None = None) -> str:
+        return f"{method}:{channel}" if method in PER_CHANNEL and channel else method
+
+    def hold(self, key: str, seconds: float) -> None:
+        self.limited += 1
+        until = self.clock() + min(max(seconds, 0.0), RETRY_AFTER_CAP)
+        self.not_before[key] = max(self.not_before.get(key, 0.0), until)
+
+    async def wait(self, method: str, channel: str | None = None) -> None:
+        """Wait until `method` (to `channel`) may be called again."""
+        key = self.key(method, channel)
+        delay = self.not_before.get(key, 0.0) - self.clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class GateRetryHandler(AsyncRetryHandler):
+    """A 429 → record its Retry-After in the gate, wait it out (this task only), retry."""
+
+    def __init__(self, gate: RetryAfterGate, max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.gate = gate
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None,
+                               error: Exception | None = None) -> bool:
+        return response is not None and response.status_code == 429
+
+    async def prepare_for_next_attempt_async(self, *, state: RetryState, request: HttpRequest,
+                                             response: HttpResponse | None = None,
+                                             error: Exception | None = None) -> None:
+        if response is None:
+            raise error  # type: ignore[misc]
+        method = urlparse(request.url).path.rsplit("/", 1)[-1]
+        channel = (request.body_params or {}).get("channel")
+        self.gate.hold(self.gate.key(method, channel if isinstance(channel, str) else None),
+                       retry_after(response.headers))
+        state.next_attempt_requested = True
+        await self.gate.wait(method, channel if isinstance(channel, str) else None)
+        state.increment_current_attempt()
+
+
+def retry_after(headers) -> float:
+    """Seconds from a Retry-After header (any case, list or text); 1 when absent or bad."""
+    for name, value in (headers or {}).items():
+        if str(name).lower() == "retry-after":
+            value = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                seconds = float(value)
+            except (TypeError, ValueError):
+                return 1.0
+            return seconds if seconds == seconds and seconds >= 0 else 1.0  # NaN, negative
+    return 1.0

@@ -45,7 +45,13 @@ log = logging.getLogger("bot.worker")
 
 BACKOFF_CAP = timedelta(minutes=30)
 BLOCKED_PAUSE = timedelta(minutes=5)
+# seconds between two messages to one conversation: Slack's chat.postMessage allows ~1 per second
+# per channel, Teams 7 per second per conversation
 PACE = {"slack": 1.0, "teams": 1 / 7}
+# messages per second to all conversations of a platform: Slack allows "several hundred per
+# minute" per workspace, Teams 50 requests per second per bot
+RATE = {"slack": 5.0, "teams": 30.0}
+CONCURRENCY = 8  # conversations sent to at the same time (each paced on its own)
 
 
 class Deliverer:
@@ -59,6 +65,7 @@ class Deliverer:
                  max_attempts: int = 6, backoff: timedelta = timedelta(seconds=30),
                  lock: WorkerLock | None = None, event_policy: EventPolicy | None = None,
                  pace: Mapping[str, float] | None = None,
+                 rate: Mapping[str, float] | None = None, concurrency: int = CONCURRENCY,
                  links: CalendarLinks | None = None) -> None:
         self.db = database
         self.notifiers = dict(notifiers)
@@ -71,9 +78,12 @@ class Deliverer:
         self.lock = lock or WorkerLock(database)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = False
-        # seconds between two messages to one conversation (Slack ~1/s per channel; Teams 7/s)
+        # pace={} (tests) turns both the per-conversation pace and the platform rate off
         self.pace = dict(PACE if pace is None else pace)
+        self.rate = dict(rate if rate is not None else RATE if pace is None else {})
+        self.concurrency = max(1, concurrency)
         self._last_sent: dict[tuple[str, str], float] = {}
+        self._next_free: dict[str, float] = {}
         self.subjects: dict[str, Subject] = {s.noun: s for s in (
             # this order is the order due slots become deliveries within a tick
             EventNotices(database, self.audience, event_policy or EventPolicy(),
@@ -146,30 +156,53 @@ class Deliverer:
     # ----- 5. send --------------------------------------------------------------------------------
 
     async def _send_ready(self, clock: Callable[[], datetime], report: TickReport) -> None:
+        """Send the ready deliveries: one lane per conversation (in order, paced), up to
+        `concurrency` lanes at once, so a slow or rate-limited conversation (a 429 waiting out
+        its Retry-After) holds up only itself."""
         blocked: set[str] = set()
-        for delivery_id in await asyncio.to_thread(self._ready, clock()):
-            if self.stopping or not await asyncio.to_thread(self.lock.still_held):
-                report.notes.append("stopped before the batch ended")
-                return
-            job = await asyncio.to_thread(self._claim, delivery_id, clock(), report, blocked)
-            if job is None:
-                continue
-            notifier = self.notifiers[job.target.platform]
-            await self._pace(job.target)
-            if job.attempts > 1 and await notifier.was_sent(job.target, job.key,
-                                                            job.first_claimed_at):
-                await asyncio.to_thread(self._finish, job.delivery_id, rstore.SENT, clock(),
-                                        "found posted before retry", None)
-                report.confirmed += 1
-                continue
-            result = await self._send(notifier, job, clock())
-            if result.outcome is Outcome.BLOCKED:
-                blocked.add(job.target.platform)
-                log.error("worker: %s refuses the bot (%s); pausing it", job.target.platform,
-                          result.detail)
-            await asyncio.to_thread(self._record, job, result, clock(), report)
-            if result.outcome is Outcome.SENT:
-                await self._subject(job.subject).after_sent(notifier, job, clock())
+        lanes: dict[tuple[str, str], list[int]] = {}
+        for delivery_id, platform, address in await asyncio.to_thread(self._ready, clock()):
+            lanes.setdefault((platform, address), []).append(delivery_id)
+        if not lanes:
+            return
+        gate = asyncio.Semaphore(self.concurrency)
+        halted: list[str] = []
+
+        async def lane(ids: list[int]) -> None:
+            async with gate:
+                for delivery_id in ids:
+                    if halted:
+                        return
+                    if self.stopping or not await asyncio.to_thread(self.lock.still_held):
+                        halted.append("stopped before the batch ended")
+                        return
+                    await self._deliver_one(delivery_id, clock, report, blocked)
+
+        await asyncio.gather(*(lane(ids) for ids in lanes.values()))
+        report.notes.extend(halted[:1])
+
+    async def _deliver_one(self, delivery_id: int, clock: Callable[[], datetime],
+                           report: TickReport, blocked: set[str]) -> None:
+        """Claim → (retry: already posted?) → compose → send → record, for one delivery."""
+        job = await asyncio.to_thread(self._claim, delivery_id, clock(), report, blocked)
+        if job is None:
+            return
+        notifier = self.notifiers[job.target.platform]
+        await self._pace(job.target)
+        if job.attempts > 1 and await notifier.was_sent(job.target, job.key,
+                                                        job.first_claimed_at):
+            await asyncio.to_thread(self._finish, job.delivery_id, rstore.SENT, clock(),
+                                    "found posted before retry", None)
+            report.confirmed += 1
+            return
+        result = await self._send(notifier, job, clock())
+        if result.outcome is Outcome.BLOCKED:
+            blocked.add(job.target.platform)
+            log.error("worker: %s refuses the bot (%s); pausing it", job.target.platform,
+                      result.detail)
+        await asyncio.to_thread(self._record, job, result, clock(), report)
+        if result.outcome is Outcome.SENT:
+            await self._subject(job.subject).after_sent(notifier, job, clock())
 
     async def _send(self, notifier: Notifier, job: Job, now: datetime) -> SendResult:
         """Compose (in the user's language, as of now) and send; never raises."""
@@ -191,9 +224,9 @@ class Deliverer:
         with self.db.transaction() as session:
             return self._subject(job.subject).compose(session, job, langs, now)
 
-    def _ready(self, now: datetime) -> list[int]:
+    def _ready(self, now: datetime) -> list[tuple[int, str, str]]:
         with self.db.transaction() as session:
-            return rstore.ready_deliveries(session, now)
+            return rstore.ready_lanes(session, now)
 
     def _claim(self, delivery_id: int, now: datetime, report: TickReport,
                blocked: set[str]) -> Job | None:
@@ -270,11 +303,18 @@ class Deliverer:
         return self.subjects[noun_of(subject)]
 
     async def _pace(self, target: Target) -> None:
-        """At most one message per `pace` seconds to one conversation (platform limits)."""
+        """At most one message per `pace` seconds to one conversation, and at most `rate`
+        messages per second to the whole platform (the limits the platforms set)."""
+        loop = asyncio.get_running_loop()
+        rate = self.rate.get(target.platform, 0.0)
+        if rate > 0:  # reserve the platform's next free moment, then wait for it
+            start = max(loop.time(), self._next_free.get(target.platform, 0.0))
+            self._next_free[target.platform] = start + 1 / rate
+            if (wait := start - loop.time()) > 0:
+                await asyncio.sleep(wait)
         interval = self.pace.get(target.platform, 0.0)
         if interval <= 0:
             return
-        loop = asyncio.get_running_loop()
         key = (target.platform, target.address)
         wait = self._last_sent.get(key, -1e9) + interval - loop.time()
         if wait > 0:

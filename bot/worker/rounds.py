@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.notify import Notifier
+from bot.notify import Notifier, Target
 from bot.worker.base import (
     ROUND,
     Audience,
@@ -96,26 +96,32 @@ class RoundNotices:
     def _recipients(self, session: Session, rnd: Round, slot: ReminderSlot,
                     now: datetime) -> int:
         """One delivery row per recipient of the slot (existing keys are left as they are)."""
+        channels, users = self.recipients_for(session, rnd, slot, now, create=True)
+        if slot.kind == SUMMARY and not users and not channels:
+            slot.note = "no secretariat recipient (set AIGA_ADMINS or a channel)"
+        return add_recipients(session, slot, channels, users, now)
+
+    def recipients_for(self, session: Session, rnd: Round, slot: ReminderSlot, now: datetime,
+                       *, create: bool = False) -> tuple[list[Target], list[User]]:
+        """Who the slot goes to if it were sent now (the preview asks with create=False and
+        writes nothing)."""
         platforms = self.audience.platforms
-        channels = (self.audience.announce if slot.kind == ANNOUNCE else
-                    self.audience.secretariat if slot.kind == SUMMARY else [])
+        channels = list(self.audience.announce if slot.kind == ANNOUNCE else
+                        self.audience.secretariat if slot.kind == SUMMARY else [])
         if slot.kind == SUMMARY:
-            for key in sorted(self.audience.admins):  # AIGA_ADMINS who never wrote to the bot
-                platform, _, user_id = key.partition(":")
+            for key in sorted(self.audience.admins) if create else ():
+                platform, _, user_id = key.partition(":")  # AIGA_ADMINS who never wrote
                 if platform in platforms:
                     get_or_create_user(session, platform, user_id, now)
-            users = recipients.admin_users(session, self.audience.admins, platforms)
-            if not users and not channels:
-                slot.note = "no secretariat recipient (set AIGA_ADMINS or a channel)"
-        else:
-            orgs = rounds.participants(session, rnd)
-            if slot.kind == REMINDER:
-                by_org = rounds.assessments_by_org(session, rnd.id)
-                orgs = [o for o in orgs if not _submitted(by_org.get(o.id))]
-            muted = {m.user_id for m in rstore.mutes_for(session, rnd.id)}
-            users = [u for u in rounds.linked_users(session, [o.id for o in orgs], platforms)
-                     if slot.kind != REMINDER or u.id not in muted]
-        return add_recipients(session, slot, channels, users, now)
+            return channels, recipients.admin_users(session, self.audience.admins, platforms)
+        orgs = rounds.participants(session, rnd)
+        if slot.kind == REMINDER:
+            by_org = rounds.assessments_by_org(session, rnd.id)
+            orgs = [o for o in orgs if not _submitted(by_org.get(o.id))]
+        muted = {m.user_id for m in rstore.mutes_for(session, rnd.id)}
+        users = [u for u in rounds.linked_users(session, [o.id for o in orgs], platforms)
+                 if slot.kind != REMINDER or u.id not in muted]
+        return channels, users
 
     def kind(self, session: Session, row: Delivery) -> str:
         if row.slot == texts.ANNOUNCE:

@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.notify import Notifier
 from bot.settings import Settings, load_settings
-from bot.worker.core import Deliverer
+from bot.worker.core import RATE, Deliverer
 from handlers.dates import TOKYO, now_tokyo
 from handlers.events.service import EventPolicy
 from handlers.rounds.reminders import ReminderPolicy
@@ -28,7 +28,14 @@ log = logging.getLogger("bot.worker")
 
 
 class WorkerRunner:
-    """APScheduler (AsyncIOScheduler, in-memory job store) calling `deliver_due` every tick."""
+    """APScheduler (AsyncIOScheduler, in-memory job store) starting `deliver_due` every tick.
+
+    The scheduled job only *starts* a tick as a task of our own, and returns at once: a tick
+    still running when the next one is due is simply not started again (no "maximum number of
+    running instances reached" in the log), and shutting the scheduler down never cancels a
+    tick — APScheduler's asyncio executor cancels the jobs it runs, which would cut a send in
+    flight (CancelledError) and leave its delivery for the next worker to settle.
+    """
 
     def __init__(self, deliverer: Deliverer, tick_seconds: float) -> None:
         self.deliverer = deliverer
@@ -39,31 +46,38 @@ class WorkerRunner:
     def start(self) -> None:
         """Start on the running event loop; the first tick runs at once (catch-up)."""
         self.scheduler = AsyncIOScheduler(timezone=TOKYO)
-        self.scheduler.add_job(self._tick, "interval", seconds=self.tick_seconds,
+        self.scheduler.add_job(self._kick, "interval", seconds=self.tick_seconds,
                                id="deliver_due", next_run_time=datetime.now(TOKYO),
                                max_instances=1, coalesce=True, misfire_grace_time=None)
         self.scheduler.start()
 
+    async def _kick(self) -> None:
+        """The scheduled job: start a tick unless one is running or we are stopping."""
+        if self.deliverer.stopping or (self._running is not None and not self._running.done()):
+            return
+        self._running = asyncio.get_running_loop().create_task(self._tick(), name="worker-tick")
+
     async def _tick(self) -> None:
-        self._running = asyncio.current_task()
         try:
             await self.deliverer.deliver_due()
         except Exception:  # the database is away, say: log and try again next tick
             log.exception("worker tick failed")
-        finally:
-            self._running = None
 
     async def stop(self, timeout: float = 30) -> None:
-        """Stop scheduling, let the send in flight finish (it is recorded), then return."""
+        """Stop starting ticks, let the sends in flight finish and be recorded (the deliverer
+        takes nothing new once `stopping` is set), then return. After `timeout` seconds the
+        tick is cancelled: its delivery stays "sending" and the next worker settles it."""
         self.deliverer.stopping = True
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         running = self._running
-        if running is not None and not running.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(running), timeout)
-            except TimeoutError:
-                log.warning("worker: tick still running after %.0f s", timeout)
+        if running is None or running.done():
+            return
+        done, _ = await asyncio.wait({running}, timeout=timeout)
+        if not done:
+            log.warning("worker: tick still running after %.0f s; cancelling it", timeout)
+            running.cancel()
+            await asyncio.wait({running}, timeout=5)
 
 
 def build_deliverer(database: Database, settings: Settings | None = None, *,
@@ -87,7 +101,13 @@ def build_deliverer(database: Database, settings: Settings | None = None, *,
                      secretariat=settings.secretariat_targets(), admins=settings.admin_ids,
                      clock=clock, max_attempts=settings.aiga_delivery_max_attempts,
                      backoff=timedelta(seconds=settings.aiga_delivery_backoff_seconds),
-                     links=settings.calendar_links())
+                     links=settings.calendar_links(), rate=rates(settings),
+                     concurrency=settings.aiga_delivery_concurrency)
+
+
+def rates(settings: Settings) -> dict[str, float]:
+    """Messages per second to a whole platform (the per-conversation pace is core.PACE)."""
+    return {**RATE, "slack": settings.aiga_slack_rate}
 
 
 def load_event_policy(base: ReminderPolicy | None = None) -> EventPolicy:
@@ -129,7 +149,7 @@ def run_worker(settings: Settings, *, once: bool = False) -> int:
             print(f"worker started: every {tick:g} s, platforms "
                   f"{', '.join(deliverer.notifiers)}", flush=True)
             await stop.wait()
-            await runner.stop()
+            await runner.stop(settings.aiga_worker_stop_seconds)
             print("worker stopped", flush=True)
             return 0
         finally:
@@ -161,7 +181,7 @@ def mount_scheduler(app: web.Application, database: Database,
     async def on_cleanup(_app: web.Application) -> None:
         runner, deliverer = state.get("runner"), state.get("deliverer")
         if isinstance(runner, WorkerRunner):
-            await runner.stop()
+            await runner.stop(settings.aiga_worker_stop_seconds)
         if isinstance(deliverer, Deliverer):
             await _close(deliverer)
 

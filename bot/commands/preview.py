@@ -1,0 +1,102 @@
+"""`aiga-bot round preview ROUND [--slot NAME] [--to-me USER_KEY]`: see what a round will send
+before it goes — each planned slot, its time, its recipients by company and person and the
+exact text each gets — and send one copy of a slot to an admin only.
+
+The parser is added under `round` by bot/commands/round.py (`add_round_preview`); the work is
+bot/worker/preview.py, with the deliverer the worker itself would build from the settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """No top-level command: bot/cli.py registers every module here, and the preview lives
+    under `round` (bot/commands/round.py calls `add_round_preview`)."""
+    return None
+
+
+def add_round_preview(round_subparsers) -> None:
+    preview = round_subparsers.add_parser(
+        "preview", help="what each slot will send, to whom (nothing is sent)")
+    preview.add_argument("round", help="round number or name")
+    preview.add_argument("--slot", help="one slot only (open, d14 … d0, summary)")
+    preview.add_argument("--to-me", nargs="?", const="", metavar="USER_KEY",
+                         help="send one copy of --slot to this admin (slack:U0123); "
+                              "without a value: the admin mapped to your login name")
+    preview.add_argument("--counts", action="store_true", help="recipients only, no texts")
+    preview.set_defaults(func=cmd_round_preview)
+
+
+def admin_for_login(admins: frozenset[str], login: str | None = None) -> str | None:
+    """The admin key whose user id is the OS login name (case-insensitive), if exactly one."""
+    login = (login if login is not None else _login()).strip().lower()
+    found = [k for k in admins if k.partition(":")[2].lower() == login] if login else []
+    return found[0] if len(found) == 1 else None
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def cmd_round_preview(args: argparse.Namespace) -> int:
+    from bot.commands import run_in_transaction
+    from bot.settings import load_settings
+    from bot.worker import build_deliverer
+    from bot.worker.preview import find_slot, preview_round, render, send_test_copy
+    from handlers.dates import now_tokyo
+    from handlers.rounds.service import find_round
+    from store.db import Database
+    from store.errors import UserError
+
+    settings = load_settings()
+    database = Database(settings.database_url)
+    deliverer = build_deliverer(database, settings)
+    now = now_tokyo()
+    state: dict[str, int] = {}
+
+    def show(session) -> str:
+        rnd = find_round(session, args.round)
+        state["round"] = rnd.id
+        if args.to_me is not None:
+            if not args.slot:
+                raise UserError("--to-me には --slot が必要です。", "--to-me needs --slot.",
+                                field="slot")
+            find_slot(session, rnd, args.slot)
+            return ""
+        return render(preview_round(deliverer, session, rnd, now, slot_name=args.slot,
+                                    texts=not args.counts))
+
+    try:
+        code = run_in_transaction(show)
+        if code or args.to_me is None:
+            return code
+        key = args.to_me or admin_for_login(deliverer.audience.admins)
+        if not key:
+            print("--to-me: name your admin key (slack:U0123); your login name maps to none "
+                  "in AIGA_ADMINS / ログイン名に対応する管理者がいません")
+            return 2
+
+        async def send():
+            try:
+                return await send_test_copy(deliverer, state["round"], args.slot, key, now)
+            finally:
+                for notifier in deliverer.notifiers.values():
+                    await notifier.close()
+        try:
+            result = asyncio.run(send())
+        except UserError as exc:
+            print(f"{exc.text('ja')} / {exc.text('en')}")
+            return 2
+        print(f"test copy of {args.slot} to {key}: {result.outcome.value}"
+              + (f" ({result.detail})" if result.detail else "")
+              + " — recorded as a test delivery, not the real one")
+        return 0 if result.outcome.value == "sent" else 1
+    finally:
+        database.dispose()
