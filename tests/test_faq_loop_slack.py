@@ -41,13 +41,12 @@ def seed_company(database) -> None:
 
 
 def worker(database, fake: FakeSlack, **kw) -> Deliverer:
-    """A Deliverer with the FAQ subject added as the line in Deliverer.__init__ would."""
+    """The worker as deployed: the FAQ notices are one of its subjects."""
     deliverer = Deliverer(database, {"slack": SlackNotifier(BOT_TOKEN, fake.api_url, database,
                                                             now_tokyo)},
                           admins=frozenset({f"slack:{ADMIN}"}), pace={},
                           rubrics=RubricRegistry(FIXTURE_RUBRICS), **kw)
-    faq = FaqNotices(deliverer.audience)
-    deliverer.subjects[faq.noun] = faq
+    assert isinstance(deliverer.subjects[FaqNotices.noun], FaqNotices)
     return deliverer
 
 

@@ -37,12 +37,11 @@ def seed_company(database) -> None:
 
 
 def worker(database, stack) -> Deliverer:
-    """A Deliverer with the FAQ subject added as the line in Deliverer.__init__ would."""
+    """The worker as deployed: the FAQ notices are one of its subjects."""
     notifier = TeamsNotifier(settings_for(stack.fake), database, now_tokyo)
     deliverer = Deliverer(database, {"teams": notifier}, admins=frozenset({f"teams:{ADMIN}"}),
                           pace={})
-    faq = FaqNotices(deliverer.audience)
-    deliverer.subjects[faq.noun] = faq
+    assert isinstance(deliverer.subjects[FaqNotices.noun], FaqNotices)
     return deliverer
 
 

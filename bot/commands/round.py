@@ -4,7 +4,8 @@
   round list
   round status ROUND          participation per company, schedule, mutes, failures
   round extend ROUND --deadline DATE
-  round close ROUND
+  round close ROUND          also cancels the secretariat's summary (preview it first)
+  round preview ROUND [--slot S] [--to-me [USER]]   who gets which text when; a test copy to you
   round reopen ROUND COMPANY --reason TEXT   a submitted assessment back to in progress (audited)
   round mutes ROUND           who muted reminders
   round failures ROUND        deliveries that failed, and reminders that were never sent
@@ -20,6 +21,7 @@ import argparse
 from sqlalchemy.orm import Session
 
 from bot.commands import run_in_transaction
+from bot.commands.preview import add_round_preview
 from bot.settings import load_settings
 from handlers.dates import fmt_date, fmt_datetime, now_tokyo
 from handlers.rounds.texts import say
@@ -49,14 +51,36 @@ def cmd_open(args: argparse.Namespace) -> int:
                          deadline=parse_day(args.deadline, "deadline"),
                          name=args.name, now=now_tokyo(), policy=policy,
                          allow_drafts=args.allow_drafts)
+        late = _past_slots(session, rnd, args)
         drafts = rubrics.get(rnd.rubric_version).draft_count()
         return (f"opened #{rnd.id} {rnd.name} (ver{rnd.rubric_version}): "
                 f"{fmt_date(rnd.opens_at, 'en')} – {fmt_datetime(rnd.deadline_at, 'en')}\n"
                 + (say("ja", "opened_drafts", n=drafts) + "\n" + say("en", "opened_drafts",
                                                                      n=drafts) + "\n"
                    if drafts else "")
-                + _schedule(session, rnd.id))
+                + late + _schedule(session, rnd.id))
     return run_in_transaction(action)
+
+
+def _past_slots(session: Session, rnd, args: argparse.Namespace) -> str:
+    """A round opened with a past --opens would announce and send the latest overdue reminder
+    at the next tick: refuse (nothing is opened) unless the admin chose to skip or send them."""
+    from bot.worker.preview import past_slots, skip_past_slots
+    from handlers.rounds.service import RoundError
+
+    now = now_tokyo()
+    late = past_slots(session, rnd, now)
+    if not late:
+        return ""
+    names = ", ".join(f"{s.name} ({fmt_datetime(s.due_at, 'en')})" for s in late)
+    if args.skip_past:
+        return f"skipped {skip_past_slots(session, rnd, now)} past slot(s): {names}\n"
+    if args.send_past:
+        return f"past slot(s) sent at the next tick: {names}\n"
+    raise RoundError(f"開始日が過去のため、次の配信がすぐに送られます: {names}。"
+                     "--skip-past（送らない）または --send-past（送る）を付けてください。",
+                     f"the opening date is past, so these would go out at the next tick: {names}. "
+                     "Add --skip-past (do not send them) or --send-past (send them).")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -118,7 +142,9 @@ def cmd_close(args: argparse.Namespace) -> int:
 
     def action(session: Session) -> str:
         rnd = close_round(session, find_round(session, args.round), now_tokyo())
-        return f"closed #{rnd.id} {rnd.name}; pending reminders cancelled"
+        return (f"closed #{rnd.id} {rnd.name}; pending reminders and the secretariat's summary "
+                f"cancelled (preview the summary first with `aiga-bot round preview {rnd.id} "
+                "--slot summary`, or send it to yourself with `--to-me`)")
     return run_in_transaction(action)
 
 
@@ -186,8 +212,14 @@ def register(sub) -> None:
     opener.add_argument("--name", help="round name (default: from the rubric and month)")
     opener.add_argument("--allow-drafts", action="store_true",
                         help="open a version whose texts are still drafts (members see 「（案）」)")
+    past = opener.add_mutually_exclusive_group()
+    past.add_argument("--skip-past", action="store_true",
+                      help="with a past --opens: do not send the announcement/reminders already due")
+    past.add_argument("--send-past", action="store_true",
+                      help="with a past --opens: send them at the next tick")
     opener.set_defaults(func=cmd_open)
     rsub.add_parser("list", help="rounds and participation").set_defaults(func=cmd_list)
+    add_round_preview(rsub)
     for name, func, text in (("status", cmd_status, "participation per company"),
                              ("close", cmd_close, "close a round (no more reminders)"),
                              ("mutes", cmd_mutes, "who muted reminders"),

@@ -29,6 +29,7 @@ from bot.notify import Notifier, Outcome, SendResult, Target
 from bot.worker.base import Audience, Job, Subject, TickReport, noun_of
 from bot.worker.broadcasts import Broadcasts
 from bot.worker.events import EventNotices
+from bot.worker.faq_notices import FaqNotices
 from bot.worker.rounds import RoundNotices
 from handlers.dates import now_tokyo
 from handlers.events.service import EventPolicy
@@ -89,6 +90,7 @@ class Deliverer:
             EventNotices(database, self.audience, event_policy or EventPolicy(),
                          links or CalendarLinks()),
             Broadcasts(self.audience),
+            FaqNotices(self.audience),
             RoundNotices(self.audience, policy or ReminderPolicy(), rubrics or registry()),
         )}
 
