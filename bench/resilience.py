@@ -48,9 +48,11 @@ TRY_AGAIN = ("少し時間をおいて", "try again")  # handlers/messages.py db
 
 
 def item_order(version: str = "1.1") -> list[str]:
+    """The order the Navi asks: area by area, the guide's table order (handlers/navi/order.py)."""
+    from handlers.navi.order import walk
     from rubrics.loader import registry
 
-    return [item.id for item in registry().get(version).items]
+    return [item.id for item in walk(registry().get(version))]
 
 
 def answers_by_user(url: str) -> dict[str, dict[str, int]]:
