@@ -29,7 +29,8 @@ from handlers.privacy import mark_public, route_private
 from handlers.register.commands import ORG_COMMANDS, handle_admin
 from handlers.results.report import round_report_replies
 from handlers.results.view import benchmark_replies, org_result_replies
-from handlers.rounds.commands import ROUND_COMMANDS, handle_round, handle_round_action
+from handlers.rounds.commands import ROUND_COMMANDS, handle_round
+from handlers.rounds.mute import handle_round_action
 from handlers.text import as_number, guess_lang, locale_to_lang
 from handlers.types import MAX_TEXT_CHARS, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry

@@ -16,7 +16,6 @@ from store.models import (
     OrgDomain,
     User,
 )
-from store.rounds import current_round  # noqa: F401  re-export: the round lookups live there
 
 
 def get_or_create_user(

@@ -20,7 +20,7 @@ from bot.worker.preview import (
     send_test_copy,
     skip_past_slots,
 )
-from handlers.rounds.commands import open_round
+from handlers.rounds.service import open_round
 from rubrics import registry
 from store.errors import UserError
 from store.models import Round

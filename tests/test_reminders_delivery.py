@@ -15,8 +15,10 @@ from bot.notify import Target
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer, TickReport
 from handlers.dates import TOKYO
-from handlers.rounds.commands import extend_round, handle_round_action, open_round, problem_lines
+from handlers.rounds.mute import handle_round_action
+from handlers.rounds.participation import problem_lines
 from handlers.rounds.reminders import ReminderPolicy
+from handlers.rounds.service import extend_round, open_round
 from rubrics import registry
 from store import reminders as rstore
 from store.db import Database
@@ -312,7 +314,7 @@ def test_muted_between_a_failed_try_and_its_retry_is_skipped(database, slack, wo
 
 
 def test_a_closed_round_sends_nothing_more(database, slack, world):
-    from handlers.rounds.commands import close_round
+    from handlers.rounds.service import close_round
 
     deliverer = make_deliverer(database, slack)
     tick(deliverer, at(12, 11))

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.worker import mount_scheduler
 from handlers.dates import now_tokyo
-from handlers.rounds.commands import open_round
+from handlers.rounds.service import open_round
 from rubrics import registry
 from tests.support import factories
 from tests.test_worker_fakeslack import FakeSlack

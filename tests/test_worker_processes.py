@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from handlers.dates import now_tokyo
-from handlers.rounds.commands import open_round
+from handlers.rounds.service import open_round
 from rubrics import registry
 from store.db import Database, normalise_url
 from store.migrate import upgrade

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import timedelta
 
 from handlers.dates import now_tokyo
-from handlers.rounds.commands import open_round
+from handlers.rounds.service import open_round
 from rubrics import registry
 from store.db import Database
 from tests.support import factories

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.teams.notify import TeamsNotifier
 from bot.worker import Deliverer, build_deliverer
 from handlers.dates import TOKYO
-from handlers.rounds.commands import open_round
 from handlers.rounds.reminders import ReminderPolicy
+from handlers.rounds.service import open_round
 from rubrics import registry
 from store.models import Organisation, OrgDomain, User
 from store.reminders import Delivery

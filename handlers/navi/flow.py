@@ -27,6 +27,7 @@ from handlers.results.view import result_replies
 from handlers.text import as_number, normalise
 from handlers.types import Answered, Fields, Question, Reply, Text
 from store import queries
+from store.rounds import current_round
 
 YES_WORDS = {"はい", "yes", "y", "ok", "はじめる", "始める"}
 # what a button may ask for (typed-only inputs such as a note's text never come from a button)
@@ -56,7 +57,7 @@ class NaviFlow(NaviSteps):
         org = turn.user.organisation
         if org is None:
             return [Text(say(turn.lang, "no_org"))]
-        rnd = queries.current_round(turn.session, turn.now)
+        rnd = current_round(turn.session, turn.now)
         if rnd is None:
             return [Text(no_round(turn))]
         assessment = queries.assessment_for(turn.session, org.id, rnd.id)
@@ -121,7 +122,7 @@ class NaviFlow(NaviSteps):
         if assessment is None:
             if intent.name == "goto" and (unknown := self._unknown_item(turn, intent.arg)):
                 return unknown
-            if queries.current_round(turn.session, turn.now) is None:
+            if current_round(turn.session, turn.now) is None:
                 return [Text(no_round(turn))]  # not "say start navi": there is nothing to start
             return [Text(say(turn.lang, "not_in_assessment"))]
         if assessment.status != "in_progress":
@@ -160,7 +161,7 @@ class NaviFlow(NaviSteps):
 
     def _unknown_item(self, turn: Turn, typed: str) -> list[Reply] | None:
         """「項目 999」 outside an assessment: there is no such item in the rubric in use."""
-        rnd = queries.current_round(turn.session, turn.now)
+        rnd = current_round(turn.session, turn.now)
         rubric = self.rubrics.get(rnd.rubric_version) if rnd else self.rubrics.latest()
         number = item_number(typed)
         if number is not None and rubric.item_by_number(number) is not None:

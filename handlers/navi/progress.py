@@ -12,6 +12,7 @@ from handlers.navi import order
 from rubrics.loader import Item, RubricRegistry
 from store import queries
 from store.models import Assessment, Organisation, Round
+from store.rounds import current_round
 
 
 @dataclass
@@ -49,7 +50,7 @@ def assessment_progress(session: Session, rubrics: RubricRegistry,
 def company_progress(session: Session, rubrics: RubricRegistry, org: Organisation,
                      now: datetime) -> CompanyProgress:
     """The company's assessment in the round open now (empty progress when there is none)."""
-    rnd = queries.current_round(session, now)
+    rnd = current_round(session, now)
     if rnd is None:
         return CompanyProgress()
     assessment = queries.assessment_for(session, org.id, rnd.id)

@@ -21,11 +21,12 @@ from handlers.navi.questions import (
 )
 from handlers.navi.submission import SubmissionSteps
 from handlers.navi.texts import say
-from handlers.rounds.commands import carry_over_offer
+from handlers.rounds.carry_over import carry_over_offer
 from handlers.types import Answered, Reply, Text
 from rubrics.loader import Item, Rubric, RubricRegistry
 from store import queries
 from store.models import Assessment, Round
+from store.rounds import current_round
 
 NOTE_MAX = 500
 ROLES = {"developer": ["developer"], "user": ["user"], "both": ["developer", "user"]}
@@ -82,7 +83,7 @@ class NaviSteps(SubmissionSteps):
         round_id, answer = args
         if str(state.read(turn).round) != round_id:
             return self.stale(turn)
-        rnd = queries.current_round(turn.session, turn.now)
+        rnd = current_round(turn.session, turn.now)
         org = turn.user.organisation
         if rnd is None or str(rnd.id) != round_id or org is None:
             state.clear(turn)

@@ -18,6 +18,7 @@ from handlers.types import Answered, Choice, Fields, Question, Reply, Text
 from rubrics.loader import RubricRegistry
 from store import queries
 from store.models import Assessment
+from store.rounds import current_round
 
 
 class SubmissionSteps:
@@ -52,7 +53,7 @@ class SubmissionSteps:
     def _company_assessment(self, turn: Turn) -> Assessment | None:
         """The company's assessment in the round open now, whoever started it."""
         org = turn.user.organisation
-        rnd = queries.current_round(turn.session, turn.now) if org is not None else None
+        rnd = current_round(turn.session, turn.now) if org is not None else None
         return queries.assessment_for(turn.session, org.id, rnd.id) if rnd and org else None
 
     def _result_offer(self, turn: Turn, assessment: Assessment, key: str) -> Question:

@@ -21,29 +21,23 @@ from datetime import datetime
 from handlers.commands import CommandSyntax
 from handlers.context import Turn
 from handlers.dates import fmt_date, fmt_datetime
-from handlers.rounds.carry_over import carry_over_offer  # noqa: F401  re-export (navi/flow.py)
 from handlers.rounds.guide import open_guide
-from handlers.rounds.mute import handle_round_action  # noqa: F401  re-export (router.py)
-from handlers.rounds.participation import (  # noqa: F401  re-exports (bot/worker.py, tests)
-    DELIVERABLE,
+from handlers.rounds.participation import (
     counts,
     mute_lines,
     participation,
     problem_lines,
-    progress_of,
     unreachable_lines,
 )
 from handlers.rounds.reminders import Progress, ReminderPolicy
 from handlers.rounds.reopen import reopen_assessment
-from handlers.rounds.service import (  # noqa: F401  re-exports (bot/worker.py, tests)
-    RoundError,
+from handlers.rounds.service import (
     close_round,
     extend_round,
     find_round,
     open_round,
     parse_day,
     phase,
-    plan_round,
 )
 from handlers.rounds.texts import say
 from handlers.types import Fields, Reply, Text
