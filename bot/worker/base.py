@@ -157,6 +157,15 @@ def user_gone(row: Delivery) -> bool:
     return row.recipient.startswith("user:") and row.user_id is None
 
 
+def no_longer_admin(session: Session, row: Delivery, audience: Audience) -> bool:
+    """A secretariat message (summary, proposal, forwarded question) queued or retried for a
+    user removed from AIGA_ADMINS since: the settings decide, at the moment of sending."""
+    if row.user_id is None:
+        return False  # a secretariat channel
+    user = session.get(User, row.user_id)
+    return user is None or user.key not in audience.admins
+
+
 def in_languages(by_lang: list[list[Reply]]) -> list[Reply]:
     """One language as is; two (a channel) as one bilingual message, files attached once
     (taken from the first language)."""

@@ -35,6 +35,7 @@ from bot.worker.base import (
     TickReport,
     add_recipients,
     in_languages,
+    no_longer_admin,
     subject_id,
     user_gone,
 )
@@ -129,10 +130,8 @@ class EventNotices:
             return rstore.SKIPPED, f"event {event.status}"
         if kind == REMINDER and now >= event.starts_at:
             return rstore.MISSED, "event started before it could be sent"
-        if kind == PROPOSAL and row.user_id is not None:
-            user = session.get(User, row.user_id)
-            if user is None or user.key not in self.audience.admins:
-                return rstore.SKIPPED, "no longer an admin"
+        if kind == PROPOSAL and no_longer_admin(session, row, self.audience):
+            return rstore.SKIPPED, "no longer an admin"
         return None
 
     def compose(self, session: Session, job: Job, langs: list[Lang],

@@ -27,6 +27,7 @@ from bot.worker.base import (
     TickReport,
     add_recipients,
     in_languages,
+    no_longer_admin,
     subject_id,
     user_gone,
 )
@@ -92,10 +93,8 @@ class FaqNotices:
             return rstore.SKIPPED, "question deleted"
         if user_gone(row):
             return rstore.GONE, "user deleted"
-        if kind == notices.KIND_FORWARD and row.user_id is not None:
-            user = session.get(User, row.user_id)
-            if user is None or user.key not in self.audience.admins:
-                return rstore.SKIPPED, "no longer an admin"
+        if kind == notices.KIND_FORWARD and no_longer_admin(session, row, self.audience):
+            return rstore.SKIPPED, "no longer an admin"
         return None
 
     def compose(self, session: Session, job: Job, langs: list[Lang],

@@ -28,6 +28,7 @@ from bot.worker.base import (
     TickReport,
     add_recipients,
     in_languages,
+    no_longer_admin,
     user_gone,
 )
 from handlers.rounds import reminders as texts
@@ -150,10 +151,7 @@ class RoundNotices:
 
     def _no_longer_admin(self, session: Session, row: Delivery) -> Skip | None:
         """A summary queued (or retried) for someone removed from AIGA_ADMINS meanwhile."""
-        if row.user_id is None:
-            return None  # a secretariat channel
-        user = session.get(User, row.user_id)
-        if user is None or user.key not in self.audience.admins:
+        if no_longer_admin(session, row, self.audience):
             return rstore.SKIPPED, "no longer an admin"
         return None
 
