@@ -139,7 +139,7 @@ def add_org(session: Session, name: str, domains: list[str], membership_class: s
     """Register a company; the name of a company that left brings that company back."""
     name = checked_name(name)
     membership_class = parse_class(membership_class)
-    found = queries.org_by_name(session, name)
+    found = queries.org_by_name(session, name, include_removed=True)
     if found is not None and found.removed_at is None:
         raise OrgError(f"「{name}」は登録済みです。", f"'{name}' is already registered.", "name")
     org = found or Organisation(name=name, created_at=now)
@@ -215,7 +215,7 @@ def edit_org(session: Session, org: Organisation, *, membership_class: str | Non
 
 def rename_org(session: Session, org: Organisation, new_name: str) -> Organisation:
     new_name = checked_name(new_name)
-    other = queries.org_by_name(session, new_name)
+    other = queries.org_by_name(session, new_name, include_removed=True)
     if other is not None and other.id != org.id:
         raise OrgError(f"「{new_name}」という名前の会員企業が既にあります。",
                        f"A company named '{new_name}' already exists.", "name")

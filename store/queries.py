@@ -40,9 +40,14 @@ def get_or_create_state(session: Session, user: User, now: datetime) -> Conversa
     return conv
 
 
-def org_by_name(session: Session, name: str) -> Organisation | None:
-    return session.scalar(select(Organisation).where(Organisation.name == name.strip(),
-                                                     Organisation.removed_at.is_(None)))
+def org_by_name(session: Session, name: str, *,
+                include_removed: bool = False) -> Organisation | None:
+    """A member company by its registered name; one that left only when asked for (the
+    register brings it back when the same name is added again)."""
+    query = select(Organisation).where(Organisation.name == name.strip())
+    if not include_removed:
+        query = query.where(Organisation.removed_at.is_(None))
+    return session.scalar(query)
 
 
 def org_by_email(session: Session, email: str) -> Organisation | None:

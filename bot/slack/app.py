@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -47,7 +48,12 @@ _SKIPPED_HEADERS = {"content-type", "content-length"}
 
 
 class SlackStartupError(SystemExit):
-    """Slack refused the configured token: stop with one line naming the setting."""
+    """Slack refused the configured token: stop with one line naming the setting and exit code
+    2, like every other configuration problem the CLI reports (bot/cli.py)."""
+
+    def __init__(self, message: str) -> None:
+        print(message, file=sys.stderr)
+        super().__init__(2)
 
 
 class SlackBot:
