@@ -67,9 +67,11 @@ async def test_socket_mode_events_and_clicks(database_url, database):
 
         block, element = find_button(roles, label="両方")
         await fake.send_socket("interactive", click_payload(USER, roles, element, block))
-        await until(lambda: len(fake.posts(DM)) == 4)
+        await until(lambda: len(fake.posts(DM)) >= 4)
         await stack.settle()
         item = fake.last_with_buttons(DM)
+        # confirm, roles, the roles chosen, the drafts notice, the first item
+        assert len(fake.posts(DM)) == 5, [p["text"][:40] for p in fake.posts(DM)]
         block, element = find_button(item, label="2点")
         await fake.send_socket("interactive", click_payload(USER, item, element, block))
         await until(lambda: fake.messages[(DM, item["ts"])]["updates"] == 1)

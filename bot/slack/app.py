@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -26,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.slack import ingress, listeners
 from bot.slack.claims import Claims
 from bot.slack.client import SLACK_ERRORS, describe_error, make_client
@@ -47,13 +46,9 @@ REJECTED_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revok
 _SKIPPED_HEADERS = {"content-type", "content-length"}
 
 
-class SlackStartupError(SystemExit):
-    """Slack refused the configured token: stop with one line naming the setting and exit code
-    2, like every other configuration problem the CLI reports (bot/cli.py)."""
-
-    def __init__(self, message: str) -> None:
-        print(message, file=sys.stderr)
-        super().__init__(2)
+class SlackStartupError(SettingsError):
+    """Slack refused the configured token: a setting problem, so bot/cli.py prints one line
+    naming the setting and exits 2, like every other configuration problem."""
 
 
 class SlackBot:
