@@ -230,7 +230,9 @@ def approval(kb: Knowledge, result: ApprovalEstimate, lang: Lang) -> list[Reply]
             lines.append(say(lang, "approval_early", later=later))
         else:
             lines.append(say(lang, "approval_late", cutoff=cutoff))
-    lines.append(say(lang, "approval_rule", schedule=kb.board.schedule.get(lang), cutoff=cutoff))
+    lines.append(say(lang, "approval_rule", schedule=kb.board.schedule.get(lang)))
+    if result.applied_on is None or result.applied_on.day > cutoff:  # the body named the cutoff
+        lines[-1] += " " + say(lang, "approval_cutoff_note", cutoff=cutoff)
     source = kb.entry("approval")
     if source:
         lines.append("")

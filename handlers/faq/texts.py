@@ -156,12 +156,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "approval_rule": (
         "理事会は{schedule}の開催予定です（手続の流れ 4.）。承認後、事務局から審査結果と会費お振込先"
-        "情報が届き、お支払の確認をもって入会手続は完了します。正確な開催日は事務局にご確認ください。"
-        "※「{cutoff}日頃まで」は本ボットの目安で、入会案内に定めはありません。",
+        "情報が届き、お支払の確認をもって入会手続は完了します。正確な開催日は事務局にご確認ください。",
         "The board meets {schedule} (procedure, step 4). After approval the secretariat sends "
         "the result and the bank details for the fees; joining is complete once payment is "
-        "confirmed. Please ask the secretariat for the exact meeting date. (\"By about the "
-        "{cutoff}th\" is this bot's rule of thumb, not a rule in the guide.)",
+        "confirmed. Please ask the secretariat for the exact meeting date.",
+    ),
+    "approval_cutoff_note": (
+        "※「{cutoff}日頃まで」は本ボットの目安で、入会案内に定めはありません。",
+        "(\"By about the {cutoff}th\" is this bot's rule of thumb, not a rule in the guide.)",
     ),
     "admin_only": (
         "この操作は事務局（管理者）のみ利用できます。",
