@@ -157,3 +157,34 @@ def test_export_force_overwrites(cli, database, tmp_path):
     assert code == 0 and path.read_bytes()[:2] == b"PK"
     assert cli("rubric", "import", str(path), "--version", "1.2")[0] == 0
     assert same_content(registry_with_stored(StoredRubrics(database)).get("1.2"), SEED)
+
+
+def test_a_round_opens_on_an_imported_version_and_the_navi_asks_it(cli, database, tmp_path):
+    """The issue's "done when": export, edit, import, diff — and a round on the new version,
+    all without touching the repository; the Navi then asks the imported items."""
+    from datetime import timedelta
+
+    from handlers.dates import now_tokyo
+    from handlers.router import Router
+    from rubrics import use_stored
+    from tests.support import factories as f
+    from tests.support.chat import Chat
+
+    book = tmp_path / "navi-1.1.xlsx"
+    assert cli("rubric", "export", "1.1", "--xlsx", str(book))[0] == 0
+    edited = edit(book, committee_edits, tmp_path / "navi-2.0.xlsx")
+    assert cli("rubric", "import", str(edited), "--version", "2.0")[0] == 0
+    today = now_tokyo().date()
+    code, out, err = cli("round", "open", "--rubric", "2.0", "--opens", str(today),
+                         "--deadline", str(today + timedelta(days=30)), "--send-past")
+    assert code == 2 and "--allow-drafts" in err  # the imported version still has drafts
+    code, out, err = cli("round", "open", "--rubric", "2.0", "--opens", str(today),
+                         "--deadline", str(today + timedelta(days=30)), "--allow-drafts",
+                         "--send-past")
+    assert code == 0 and "ver2.0" in out, err
+    with database.transaction() as s:
+        f.user(s, "console:taro", f.org(s, "株式会社テスト"))
+    router = Router(database, rubrics=use_stored(StoredRubrics(database)))
+    chat = Chat(router, "taro")
+    started = chat.say("ナビを始める")
+    assert "ver2.0" in started, started  # the round on the imported version
