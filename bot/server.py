@@ -152,6 +152,11 @@ async def request_context(request: web.Request,
         if state.draining and not probe:
             response: web.StreamResponse = web.json_response(
                 {"error": "shutting down; retry"}, status=503, headers={"Retry-After": "1"})
+        elif (request.content_length or 0) > MAX_BODY:
+            # refused on its declared size, before a byte of it is buffered: reading up to the
+            # limit first left the memory of every oversized request behind
+            response = web.json_response({"error": "body too large"}, status=413,
+                                         headers={"Connection": "close"})
         else:
             try:
                 response = await handler(request)
