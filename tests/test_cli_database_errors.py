@@ -26,6 +26,7 @@ COMMANDS: dict[str, list[str]] = {
     "sample-data": ["sample-data"],
     "faq export": ["faq", "export", "--csv", "faq.csv"],
     "round reopen": ["round", "reopen", "1", "Acme", "--reason", "typo"],
+    "round preview": ["round", "preview", "1"],
     "org edit": ["org", "edit", "Acme", "--class", "smb"],
     "org rename": ["org", "rename", "Acme", "Acme2"],
     "org remove": ["org", "remove", "Acme"],
