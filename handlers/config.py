@@ -2,7 +2,7 @@
 
 bot/settings.py is the only reader of the environment; at start-up each entry point (server,
 console, CLI, worker) calls `configure(settings.handler_config())`. Handlers read `current()`,
-never os.environ, so a setting has one name, one default and one validation.
+never the process environment, so a setting has one name, one default and one validation.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from tests.test_rubric_workbook import SEED, Sheet, committee_edits, edit, same_
 @pytest.fixture
 def cli(database_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("USER", "secretariat")
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # getpass.getuser() reads them in turn
+        monkeypatch.setenv(name, "secretariat")
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(list(argv))

@@ -6,6 +6,7 @@ result printed, and any `UserError` turned into a plain two-language line and ex
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Callable
 
@@ -29,3 +30,12 @@ def run_in_transaction(action: Callable[[Session], str]) -> int:
     finally:
         db.dispose()
     return 0
+
+
+def os_login() -> str:
+    """The operating-system account at the terminal (for audit logs and "send it to me"); it
+    is who ran the command, not a setting, so it is not read through Settings."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        return ""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
+
+from bot.commands import os_login
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,16 +34,9 @@ def add_round_preview(round_subparsers) -> None:
 
 def admin_for_login(admins: frozenset[str], login: str | None = None) -> str | None:
     """The admin key whose user id is the OS login name (case-insensitive), if exactly one."""
-    login = (login if login is not None else _login()).strip().lower()
+    login = (login if login is not None else os_login()).strip().lower()
     found = [k for k in admins if k.partition(":")[2].lower() == login] if login else []
     return found[0] if len(found) == 1 else None
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
 
 
 def cmd_round_preview(args: argparse.Namespace) -> int:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
-import os
 import sys
 from pathlib import Path
 
+from bot.commands import os_login
 from bot.settings import SettingsError, load_settings
 from handlers.dates import now_tokyo
 from store.db import Database
@@ -33,13 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cli_actor() -> str:
     """Who ran the command, for the audit log."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        # $USER is the operating-system account that ran the command, not a setting of the
-        # bot, so it is read here and not through Settings.
-        user = os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
-    return f"cli:{user}"
+    return f"cli:{os_login() or 'unknown'}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:

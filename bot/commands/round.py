@@ -20,7 +20,7 @@ import argparse
 
 from sqlalchemy.orm import Session
 
-from bot.commands import run_in_transaction
+from bot.commands import os_login, run_in_transaction
 from bot.commands.preview import add_round_preview
 from bot.settings import load_settings
 from handlers.dates import fmt_date, fmt_datetime, now_tokyo
@@ -149,14 +149,12 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
-    import getpass
-
     from handlers.rounds.reopen import reopen_assessment
     from handlers.rounds.service import find_round
 
     def action(session: Session) -> str:
         rnd = find_round(session, args.round)
-        actor = f"cli:{getpass.getuser()}"  # the OS user at the terminal, for the audit log
+        actor = f"cli:{os_login() or 'unknown'}"  # the OS user at the terminal, for the audit log
         done = reopen_assessment(session, rnd, args.company, args.reason, actor=actor,
                                  now=now_tokyo())
         return say(args.lang, "reopened", org=done.organisation.name, name=rnd.name,

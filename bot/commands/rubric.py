@@ -13,11 +13,11 @@ cell and column, and the command exits 2. A version, packaged or stored, is neve
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.commands import os_login
 from bot.settings import load_settings
 from handlers.dates import fmt_datetime, now_tokyo
 from rubrics import RubricRegistry, registry_with_stored
@@ -120,7 +120,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print("\n".join(diff_rubrics(previous, rubric).lines()))
         with db.transaction() as session:
             store_version(session, rubric.model_dump(mode="json"), now=now_tokyo(),
-                          imported_by=os.environ.get("USER") or os.environ.get("LOGNAME") or "",
+                          imported_by=os_login(),
                           source_file=path.name)
         print(f"版 {rubric.version}「{rubric.name.ja}」を保存しました（{len(rubric.items)} 項目、"
               f"案 {rubric.draft_count()} 件）。\n"
