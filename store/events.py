@@ -106,7 +106,8 @@ class EventRsvp(Base):
 
 class Broadcast(Base):
     """An announcement by an admin to every announcement channel and, if `dm`, every linked
-    member user; delivered by the worker (subject "broadcast:<id>", slot "send")."""
+    member user — or, with an `audience`, by DM to that audience only (no channel: everyone
+    reads a channel); delivered by the worker (subject "broadcast:<id>", slot "send")."""
 
     __tablename__ = "broadcasts"
 
@@ -117,6 +118,8 @@ class Broadcast(Base):
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=SCHEDULED)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # who it is for (store/targeting.py spec: "class:regular&nonsubmitters:3"); None = everyone
+    audience: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

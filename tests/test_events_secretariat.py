@@ -209,9 +209,11 @@ def test_a_broadcast_with_no_channel_and_no_recipient_is_refused(database, route
     with database.transaction() as s:
         assert s.scalars(select(Broadcast)).all() == []
         factories.user(s, "slack:U1", factories.org(s, "株式会社B"))
-    assert "お知らせ #1 を登録しました" in admin.say('broadcast send "お知らせ" dm')
+    admin.say('broadcast send "お知らせ" dm')  # a preview first; nothing before 送信する
+    assert "お知らせ #1 を登録しました" in admin.click(admin.choice_value("送信する"))
     monkeypatch.setattr(config, "_current", _Config(("slack:C1",)))
-    assert "お知らせ #2 を登録しました" in admin.say('broadcast send "チャンネルへ"')
+    admin.say('broadcast send "チャンネルへ"')
+    assert "お知らせ #2 を登録しました" in admin.click(admin.choice_value("送信する"))
 
 
 def test_create_broadcast_refuses_nowhere_and_accepts_when_the_caller_cannot_know(database):

@@ -88,7 +88,8 @@ def test_dry_run_shows_count_and_text_and_stores_nothing(database, members, monk
     _env(monkeypatch, database)
     assert cmd_send(_send(dry_run=True, audience="class:expert")) == 0
     out = capsys.readouterr().out
-    assert "1 channel(s), 1 person(s) in 1 company" in out and "乙社: 1" in out
+    # a targeted broadcast goes by DM only: no channel post that everyone reads
+    assert "0 channel(s), 1 person(s) in 1 company" in out and "乙社: 1" in out
     assert "年末のお知らせ" in out and count(database) == 0
 
 
@@ -96,7 +97,8 @@ def test_sender_is_recorded_and_checked(database, members, monkeypatch, capsys):
     _env(monkeypatch, database)
     assert cmd_send(_send(sender="slack:UA")) == 2  # not an admin: refused, nothing stored
     assert count(database) == 0
-    assert cmd_send(_send(audience="class:expert")) == 2  # targeted real send: not yet
+    assert cmd_send(_send(audience="class:nobody")) == 2  # an audience of no one: refused
+    assert count(database) == 0
     assert cmd_send(_send(sender="slack:UADMIN")) == 0
     assert "the report goes to slack:UADMIN" in capsys.readouterr().out
     with database.transaction() as s:

@@ -10,8 +10,12 @@
 language, and stores nothing: run it again without --dry-run to send. The sender (--sender, or
 the admin in AIGA_ADMINS whose user id is the OS login name) gets the delivery report as a DM.
 --audience (store/targeting.py: all, nonsubmitters:ROUND, class:NAME, industry:NAME,
-orgs:ID,…) is counted by --dry-run; a real send to less than everyone needs the broadcasts'
-audience column (not yet in the schema) and is refused until then.
+orgs:ID,…; given twice, or joined by "&", both must hold) narrows it to DMs to that audience
+(no channel post: everyone reads a channel). A reminder to the companies of a class that have
+not submitted round 3, tomorrow at 10:00, exactly once per person:
+
+  broadcast send --audience nonsubmitters:3 --audience class:regular --at "2026-12-10 10:00"
+                 --text "提出期限は12月15日です。" --dry-run      (then again without --dry-run)
 
 The worker delivers it (announcement channels; with --dm also every linked member user), paced,
 retried and recorded per recipient, so a restart resumes without sending anything twice.
@@ -41,13 +45,10 @@ def cmd_send(args: argparse.Namespace) -> int:
     def action(session: Session) -> str:
         now = now_tokyo()
         at = parse_when(args.at, "send") if args.at else None
-        audience = targeting.parse(getattr(args, "audience", None))
+        spec = audience_spec(getattr(args, "audience", None))
+        audience = targeting.parse(spec)
         if getattr(args, "dry_run", False):
             return _dry_run(session, args, audience, settings)
-        if audience.kind != "all":
-            raise UserError("対象を絞った配信はまだ送れません（--dry-run で人数の確認のみ可）。",
-                            "A targeted broadcast cannot be sent yet (--dry-run counts it).",
-                            field="audience")
         key = getattr(args, "sender", None) or admin_for_login(settings.admin_ids)
         if key and key not in settings.admin_ids:
             raise UserError("--sender は AIGA_ADMINS の管理者を指定してください。",
@@ -58,9 +59,12 @@ def cmd_send(args: argparse.Namespace) -> int:
             sender = get_or_create_user(session, platform, user_id, now).id
         row = create_broadcast(session, text=args.text, link=args.link, dm=args.dm, at=at,
                                now=now, created_by=sender,
-                               channels=len(settings.announce_targets()))
+                               channels=len(settings.announce_targets()), audience=spec)
+        where = ('channels and DMs' if row.dm else 'channels') if audience.everyone else (
+            f"DMs to audience {audience.spec} only, "
+            f"{len(targeting.users(session, audience, settings.platforms()))} person(s) now")
         return (f"broadcast #{row.id} scheduled for {fmt_datetime(row.send_at, 'en')} "
-                f"({'channels and DMs' if row.dm else 'channels'}); the worker sends it; "
+                f"({where}); the worker sends it; "
                 + (f"the report goes to {key}" if key else
                    "no sender (--sender USER_KEY): nobody gets the report"))
     return run_in_transaction(action)
@@ -75,10 +79,14 @@ def _dry_run(session: Session, args: argparse.Namespace, audience, settings) -> 
     from store import targeting
     from store.events import Broadcast
 
-    channels = settings.announce_targets()
-    people = targeting.users(session, audience, settings.platforms()) if args.dm else []
+    channels, people = targeting.recipients(session, audience, dm=args.dm,
+                                            channels=settings.announce_targets(),
+                                            platforms=settings.platforms())
+    if not audience.everyone:
+        targeting.users(session, audience, settings.platforms())  # strict: unknown ids refused
     by_org = Counter(u.organisation.name if u.organisation else "-" for u in people)
-    draft = Broadcast(text=(args.text or "").strip(), link=args.link, dm=args.dm)
+    draft = Broadcast(text=(args.text or "").strip(), link=args.link,
+                      dm=args.dm or not audience.everyone)
     lines = ["DRY RUN — nothing stored or sent / 確認のみ（保存・送信しません）",
              f"audience {audience.spec}: {len(channels)} channel(s), {len(people)} person(s) "
              f"in {len(by_org)} compan{'y' if len(by_org) == 1 else 'ies'}"]
@@ -88,6 +96,13 @@ def _dry_run(session: Session, args: argparse.Namespace, audience, settings) -> 
         lines.append(f"-- text for {'+'.join(langs)}:")
         lines.append(plain_text(broadcast_replies(draft, langs)))  # type: ignore[arg-type]
     return "\n".join(lines)
+
+
+def audience_spec(given: str | list[str] | None) -> str | None:
+    """--audience given once or several times (all must hold) → one spec "a&b"."""
+    if given is None or isinstance(given, str):
+        return given
+    return "&".join(given) if given else None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -116,7 +131,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     def action(session: Session) -> str:
         rows = session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(50))
         return "\n".join(f"#{r.id}\t{fmt_datetime(r.send_at, 'en')}\t{r.status}\t"
-                         f"{'dm' if r.dm else '-'}\t{r.text[:60]}" for r in rows) or "none"
+                         f"{'dm' if r.dm else '-'}\t{r.audience or 'all'}\t{r.text[:60]}"
+                         for r in rows) or "none"
     return run_in_transaction(action)
 
 
@@ -130,8 +146,9 @@ def register(sub) -> None:
     send.add_argument("--at", help='"YYYY-MM-DD HH:MM" (Tokyo); default now')
     send.add_argument("--sender", metavar="USER_KEY",
                       help="the admin who gets the report (default: your login name's admin)")
-    send.add_argument("--audience", default="all",
-                      help="all | nonsubmitters:ROUND | class:NAME | industry:NAME | orgs:ID,…")
+    send.add_argument("--audience", action="append",
+                      help="all | nonsubmitters:ROUND | class:NAME | industry:NAME | orgs:ID,… "
+                           "(DMs to that audience only; twice: both must hold)")
     send.add_argument("--dry-run", action="store_true",
                       help="show recipients and text; store and send nothing")
     send.set_defaults(func=cmd_send)

@@ -8,6 +8,8 @@
   event edit ID [--start …] [--end …] [--title …] [--place …] [--url …] [--agenda …]
   event cancel ID [--reason …]
   event announce ID               announce now
+  event preview ID [--slot S] [--to-me [USER]]   announcement and reminders: when, to whom,
+                                  the exact text; one test copy to you
   event rule add [--nth 3] [--weekday thu] [--time 12:00] [--minutes 60] [--title …]
                  [--holiday next|previous|skip] [--months 3] [--place …] [--url …]
   event rule list | event rule stop ID
@@ -23,6 +25,7 @@ import argparse
 from sqlalchemy.orm import Session
 
 from bot.commands import run_in_transaction
+from bot.commands.preview import add_event_preview
 from bot.settings import load_settings
 from handlers.dates import fmt_datetime, now_tokyo
 
@@ -218,6 +221,7 @@ def register(sub) -> None:
         parser = esub.add_parser(name, help=text)
         parser.add_argument("event", help="event number")
         parser.set_defaults(func=func)
+    add_event_preview(esub)
     cancel = esub.add_parser("cancel", help="cancel (announced if it was announced)")
     cancel.add_argument("event")
     cancel.add_argument("--reason")

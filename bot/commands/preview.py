@@ -1,9 +1,11 @@
-"""`aiga-bot round preview ROUND [--slot NAME] [--to-me USER_KEY]`: see what a round will send
-before it goes — each planned slot, its time, its recipients by company and person and the
-exact text each gets — and send one copy of a slot to an admin only.
+"""`aiga-bot round preview ROUND` and `aiga-bot event preview EVENT` (`[--slot NAME]
+[--to-me USER_KEY] [--counts]`): see what will be sent before it goes — each planned slot, its
+time, its recipients by company and person and the exact text each gets — and send one copy of
+a slot to an admin only.
 
-The parser is added under `round` by bot/commands/round.py (`add_round_preview`); the work is
-bot/worker/preview.py, with the deliverer the worker itself would build from the settings.
+The parsers are added under `round` by bot/commands/round.py (`add_round_preview`) and under
+`event` by bot/commands/event.py (`add_event_preview`); the work is bot/worker/preview.py and
+event_preview.py, with the deliverer the worker itself would build from the settings.
 """
 
 from __future__ import annotations
@@ -39,13 +41,55 @@ def admin_for_login(admins: frozenset[str], login: str | None = None) -> str | N
     return found[0] if len(found) == 1 else None
 
 
+def add_event_preview(event_subparsers) -> None:
+    preview = event_subparsers.add_parser(
+        "preview", help="the announcement and reminders: when, to whom, the exact text")
+    preview.add_argument("event", help="event number")
+    preview.add_argument("--slot", help="one slot only (announce, r1440, r60, …)")
+    preview.add_argument("--to-me", nargs="?", const="", metavar="USER_KEY",
+                         help="send one copy of --slot to this admin (slack:U0123); "
+                              "without a value: the admin mapped to your login name")
+    preview.add_argument("--counts", action="store_true", help="recipients only, no texts")
+    preview.set_defaults(func=cmd_event_preview)
+
+
 def cmd_round_preview(args: argparse.Namespace) -> int:
+    from bot.worker.preview import find_slot, preview_round, send_test_copy
+    from handlers.rounds.service import find_round
+
+    def show(session, deliverer, now):
+        rnd = find_round(session, args.round)
+        if args.to_me is not None:
+            find_slot(session, rnd, args.slot)
+            return rnd.id, None
+        return rnd.id, preview_round(deliverer, session, rnd, now, slot_name=args.slot,
+                                     texts=not args.counts)
+    return _preview(args, show, send_test_copy)
+
+
+def cmd_event_preview(args: argparse.Namespace) -> int:
+    from bot.worker.event_preview import preview_event
+    from bot.worker.preview import find_subject_slot, send_event_test_copy
+    from handlers.events.service import find_event
+
+    def show(session, deliverer, now):
+        event = find_event(session, args.event)
+        if args.to_me is not None:
+            find_subject_slot(session, event.subject, args.slot)
+            return event.id, None
+        return event.id, preview_event(deliverer, session, event, now, slot_name=args.slot,
+                                       texts=not args.counts)
+    return _preview(args, show, send_event_test_copy)
+
+
+def _preview(args: argparse.Namespace, show, send_copy) -> int:
+    """Print the preview, or (with --to-me --slot) send one test copy: the deliverer the
+    worker itself would build from the settings composes both."""
     from bot.commands import run_in_transaction
     from bot.settings import load_settings
     from bot.worker import build_deliverer
-    from bot.worker.preview import find_slot, preview_round, render, send_test_copy
+    from bot.worker.preview import render
     from handlers.dates import now_tokyo
-    from handlers.rounds.service import find_round
     from store.db import Database
     from store.errors import UserError
 
@@ -55,20 +99,15 @@ def cmd_round_preview(args: argparse.Namespace) -> int:
     now = now_tokyo()
     state: dict[str, int] = {}
 
-    def show(session) -> str:
-        rnd = find_round(session, args.round)
-        state["round"] = rnd.id
-        if args.to_me is not None:
-            if not args.slot:
-                raise UserError("--to-me には --slot が必要です。", "--to-me needs --slot.",
-                                field="slot")
-            find_slot(session, rnd, args.slot)
-            return ""
-        return render(preview_round(deliverer, session, rnd, now, slot_name=args.slot,
-                                    texts=not args.counts))
+    def action(session) -> str:
+        if args.to_me is not None and not args.slot:
+            raise UserError("--to-me には --slot が必要です。", "--to-me needs --slot.",
+                            field="slot")
+        state["id"], previews = show(session, deliverer, now)
+        return "" if previews is None else render(previews)
 
     try:
-        code = run_in_transaction(show)
+        code = run_in_transaction(action)
         if code or args.to_me is None:
             return code
         key = args.to_me or admin_for_login(deliverer.audience.admins)
@@ -79,7 +118,7 @@ def cmd_round_preview(args: argparse.Namespace) -> int:
 
         async def send():
             try:
-                return await send_test_copy(deliverer, state["round"], args.slot, key, now)
+                return await send_copy(deliverer, state["id"], args.slot, key, now)
             finally:
                 for notifier in deliverer.notifiers.values():
                     await notifier.close()

@@ -6,7 +6,10 @@ How a broadcast is composed, end to end:
    stores the text, link, "dm" flag and send time and one slot "send" (kind "broadcast");
 2. when it is due, `expand()` below marks the broadcast "sending" and queues one delivery per
    announcement channel (AIGA_ANNOUNCE_CHANNELS) and, when `dm` is set, per user linked to a
-   member company; a broadcast cancelled before then is not sent;
+   member company; a broadcast with an `audience` (store/targeting.py: a class, an industry,
+   companies, a round's non-submitters, or several joined by "&") goes by DM to that audience
+   only — `targeting.recipients()`, the rule the preview counts with; a broadcast cancelled
+   before then is not sent; a non-submitter who submits before their DM goes is skipped;
 3. `compose()` below: the admin's words exactly as written, once, under a heading in the
    reader's language(s) — handlers/events/broadcasts.py `broadcast_replies()`; a channel gets
    both headings, a DM the reader's;
@@ -35,7 +38,7 @@ from bot.worker.base import (
 )
 from handlers.events import broadcasts as service
 from handlers.types import Lang, Reply
-from store import recipients
+from store import recipients, targeting
 from store import reminders as rstore
 from store.events import CANCELLED_B, SENDING_B, Broadcast
 from store.reminders import Delivery, ReminderSlot
@@ -69,13 +72,20 @@ class Broadcasts:
                     slot.status, slot.note = rstore.CANCELLED, "broadcast cancelled"
                     continue
                 row.status, row.updated_at = SENDING_B, now
+            orgs = None
             if slot.kind == REPORT:
                 channels = []
                 people = recipients.user_on(session, row.created_by, platforms)
             else:
-                channels = list(self.audience.announce)
-                people = recipients.member_users(session, platforms) if row.dm else []
-            report.expanded += add_recipients(session, slot, channels, people, now)
+                target = _target(row)
+                channels, people = targeting.recipients(
+                    session, target, dm=row.dm, channels=self.audience.announce,
+                    platforms=platforms)
+                if row.dm or not target.everyone:
+                    orgs = targeting.companies(session, target, strict=False)
+            # the companies (their e-mail contacts) of a DM or targeted broadcast
+            report.expanded += add_recipients(session, slot, channels, people, now,
+                                              orgs=orgs or ())
             if not channels and not people:
                 slot.note = "no recipient (set AIGA_ANNOUNCE_CHANNELS / link users)"
             slot.status = rstore.SENDING
@@ -89,6 +99,11 @@ class Broadcasts:
             return rstore.SKIPPED, "deleted"
         if user_gone(row):
             return rstore.GONE, "user deleted"
+        broadcast = session.get(Broadcast, subject_id(row.subject))
+        if kind == SEND and broadcast is not None and broadcast.audience:
+            rounds = _target(broadcast).has("nonsubmitters")
+            if any(targeting.submitted(session, int(r), row.org_id) for r in rounds):
+                return rstore.SKIPPED, "submitted"
         return None
 
     def compose(self, session: Session, job: Job, langs: list[Lang],
@@ -106,3 +121,11 @@ class Broadcasts:
 
     async def after_sent(self, notifier: Notifier, job: Job, now: datetime) -> None:
         return None
+
+
+def _target(row: Broadcast) -> targeting.Target:
+    """The stored audience (checked when it was typed); unreadable → nobody, never everyone."""
+    try:
+        return targeting.parse(row.audience)
+    except Exception:
+        return targeting.Target("orgs", "0")

@@ -10,6 +10,7 @@ in both languages and its message key starts with "aiga:test:".
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,12 +20,13 @@ from bot.notify import Outcome, SendResult, Target
 from bot.worker.base import Job
 from bot.worker.core import Deliverer
 from bot.worker.rounds import ANNOUNCE, REMINDER, SUMMARY, RoundNotices
+from handlers.rounds.past_slots import past_slots, skip_past_slots
+from handlers.test_copy import TEST_BANNER
 from handlers.types import Lang, Reply, Text, plain_text
 from store import reminders as rstore
 from store.models import Organisation, Round, User
 from store.reminders import Delivery, ReminderSlot
 
-TEST_BANNER = "【テスト送信・実際の配信ではありません】 / [TEST — not the real delivery]"
 KINDS = {"open": ANNOUNCE, "summary": SUMMARY}
 
 
@@ -119,10 +121,67 @@ def find_slot(session: Session, rnd: Round, name: str) -> ReminderSlot:
 
 
 async def send_test_copy(deliverer: Deliverer, rnd_id: int, slot_name: str, user_key: str,
-                    now: datetime) -> SendResult:
-    """One copy of a slot (the summary too, before the deadline) to one admin, recorded as a
-    test delivery. Refused for someone not in AIGA_ADMINS."""
+                         now: datetime) -> SendResult:
+    """One copy of a round's slot (the summary too, before the deadline) to one admin,
+    recorded as a test delivery. A reminder shows what the first company reminded gets."""
+
+    def compose(session: Session, target: Target, user: User, langs: list[Lang]):
+        rnd = session.get(Round, rnd_id)
+        assert rnd is not None
+        slot = find_slot(session, rnd, slot_name)
+        job = _job(rnd, slot, target, user, "test", now)
+        if slot.kind == REMINDER and user.org_id is None:  # the admin has no company: an example
+            _, people = _notices(deliverer).recipients_for(session, rnd, slot, now)
+            job = dataclasses.replace(job, org_id=people[0].org_id if people else None)
+            if job.org_id is None:
+                raise _no_example()
+        return slot.name, _notices(deliverer).compose(session, job, langs, now)
+
+    return await _post_test(deliverer, f"round:{rnd_id}", user_key, now, compose)
+
+
+async def send_event_test_copy(deliverer: Deliverer, event_id: int, slot_name: str,
+                               user_key: str, now: datetime) -> SendResult:
+    """One copy of an event's slot (announcement, reminder, …) to one admin, recorded apart."""
+    from bot.worker.events import EventNotices
+
+    def compose(session: Session, target: Target, user: User, langs: list[Lang]):
+        slot = find_subject_slot(session, f"event:{event_id}", slot_name)
+        notices = deliverer.subjects["event"]
+        assert isinstance(notices, EventNotices)
+        job = Job(0, "test", slot.kind, None, user.org_id, target, user.locale, 1, now,
+                  subject=slot.subject, slot=slot.name)
+        return slot.name, notices.compose(session, job, langs, now)
+
+    return await _post_test(deliverer, f"event:{event_id}", user_key, now, compose)
+
+
+def find_subject_slot(session: Session, subject: str, name: str) -> ReminderSlot:
     from store.errors import UserError
+
+    slots = rstore.subject_slots(session, subject)
+    slot = slots.get((name or "").strip())
+    if slot is None:
+        names = ", ".join(sorted(slots)) or "-"
+        raise UserError(f"その配信枠はありません（{names}）。",
+                        f"No such slot (slots: {names}).", field="slot")
+    return slot
+
+
+def _no_example():
+    from store.errors import UserError
+
+    return UserError("リマインドを受け取る会社がないため、例を作れません。",
+                     "No company would get this reminder, so there is no example to send.",
+                     field="slot")
+
+
+async def _post_test(deliverer: Deliverer, what: str, user_key: str, now: datetime,
+                     compose) -> SendResult:
+    """Refused for someone not in AIGA_ADMINS; the banner, then the text as composed, in the
+    admin's language; recorded as delivery "test:<what>" with a recipient of its own."""
+    from store.errors import UserError
+    from store.queries import get_or_create_user
 
     if user_key not in deliverer.audience.admins:
         raise UserError("テスト送信は AIGA_ADMINS の管理者にだけ送れます。",
@@ -135,24 +194,18 @@ async def send_test_copy(deliverer: Deliverer, rnd_id: int, slot_name: str, user
                         f"No notifier is configured for {platform}.", field="to_me")
     stamp = now.strftime("%Y%m%d%H%M%S")
     with deliverer.db.transaction() as session:
-        rnd = session.get(Round, rnd_id)
-        assert rnd is not None
-        slot = find_slot(session, rnd, slot_name)
-        from store.queries import get_or_create_user
-
         user = get_or_create_user(session, platform, address, now)
         target = Target(platform, address)
-        key = f"aiga:test:round:{rnd.id}:{slot.name}:{user_key}@{stamp}"
         lang: Lang = user.locale if user.locale in ("ja", "en") else "ja"  # type: ignore
-        body = _notices(deliverer).compose(session, _job(rnd, slot, target, user, key, now),
-                                           [lang], now)
+        slot_name, body = compose(session, target, user, [lang])
         replies: list[Reply] = [Text(TEST_BANNER), *body]
         user_id, org_id = user.id, user.org_id
+    key = f"aiga:test:{what}:{slot_name}:{user_key}@{stamp}"
     result = await notifier.send_direct(target, replies, key)
     status = {Outcome.SENT: rstore.SENT, Outcome.GONE: rstore.GONE}.get(result.outcome,
                                                                        rstore.FAILED)
     with deliverer.db.transaction() as session:
-        session.add(Delivery(subject=f"test:round:{rnd_id}", round_id=None, slot=slot_name,
+        session.add(Delivery(subject=f"test:{what}", round_id=None, slot=slot_name,
                              recipient=f"user:{user_id}@{stamp}", platform=platform,
                              address=address, user_id=user_id, org_id=org_id, status=status,
                              attempts=1, sent_at=now if status == rstore.SENT else None,
@@ -161,30 +214,17 @@ async def send_test_copy(deliverer: Deliverer, rnd_id: int, slot_name: str, user
     return result
 
 
-def past_slots(session: Session, rnd: Round, now: datetime) -> list[ReminderSlot]:
-    """Pending slots of a round already due (a round opened with a past --opens): the
-    announcement and overdue reminders the next tick would send at once."""
-    return [s for s in rstore.slots_for(session, rnd.id).values()
-            if s.status == rstore.PENDING and s.due_at <= now and s.kind != SUMMARY]
-
-
-def skip_past_slots(session: Session, rnd: Round, now: datetime) -> int:
-    """Mark `past_slots` cancelled ("skipped at opening"); how many."""
-    slots = past_slots(session, rnd, now)
-    for slot in slots:
-        slot.status, slot.note, slot.updated_at = rstore.CANCELLED, "skipped at opening", now
-    return len(slots)
-
-
 __all__ = [
     "KINDS",
     "REMINDER",
+    "TEST_BANNER",
     "Recipient",
     "SlotPreview",
     "find_slot",
     "past_slots",
     "preview_round",
     "render",
+    "send_event_test_copy",
     "send_test_copy",
     "skip_past_slots",
 ]

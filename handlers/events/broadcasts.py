@@ -33,34 +33,66 @@ from handlers.text import normalise
 from handlers.types import Fields, Lang, Reply, Text
 from store import events as store
 from store import reminders as rstore
+from store import targeting
 from store.events import Broadcast
 
 REPORT_LINES = 50  # failures listed in a report; the rest are counted
 DM_PLATFORMS = ("slack", "teams")  # where a member's DM can go (the console has no notifier)
 
 
-def create_broadcast(session: Session, *, text: str, now: datetime, link: str | None = None,
-                     dm: bool = False, at: datetime | None = None,
-                     created_by: int | None = None, channels: int | None = None) -> Broadcast:
-    """Plan a broadcast. `channels` is how many announcement channels the deployment names
-    (None when the caller cannot know): with none, and no member to DM, it is refused rather
-    than reported later as "0 of 0"."""
+@dataclass(frozen=True)
+class Draft:
+    """A broadcast checked and ready to store (or to preview: nothing is written)."""
+
+    text: str
+    link: str | None
+    dm: bool
+    send_at: datetime
+    audience: targeting.Target
+
+    def row(self) -> Broadcast:
+        """An unsaved row, to compose the exact text a preview shows."""
+        return Broadcast(text=self.text, link=self.link, dm=self.dm, send_at=self.send_at,
+                         audience=None if self.audience.everyone else self.audience.spec)
+
+
+def check_broadcast(session: Session, *, text: str, now: datetime, link: str | None = None,
+                    dm: bool = False, at: datetime | None = None, channels: int | None = None,
+                    audience: str | None = None) -> Draft:
+    """Every refusal of a broadcast, before anything is stored: empty, too long, in the past,
+    a bad link, an audience that cannot be read or names no one, nowhere to send it."""
     text = (text or "").strip()
     if not text:
         raise refusal("err_bc_empty")
     if len(text) > TEXT_MAX:
         raise refusal("err_bc_long", n=TEXT_MAX)
-    send_at = at or now
     if at is not None and at <= now:
         raise refusal("err_bc_past", when_ja=fmt_datetime(at, "ja"),
                       when_en=fmt_datetime(at, "en"))
-    check_audience(session, dm, channels)
-    row = Broadcast(text=text, link=check_url(link), dm=dm, send_at=send_at,
-                    status=store.SCHEDULED, created_by=created_by, created_at=now,
-                    updated_at=now)
+    target = targeting.parse(audience)
+    if target.everyone:
+        check_audience(session, dm, channels)
+    elif not targeting.users(session, target, DM_PLATFORMS):  # strict: unknown ids refused
+        raise refusal("err_bc_no_audience", "audience", spec=target.spec)
+    return Draft(text, check_url(link), dm or not target.everyone, at or now, target)
+
+
+def create_broadcast(session: Session, *, text: str, now: datetime, link: str | None = None,
+                     dm: bool = False, at: datetime | None = None,
+                     created_by: int | None = None, channels: int | None = None,
+                     audience: str | None = None) -> Broadcast:
+    """Plan a broadcast. `channels` is how many announcement channels the deployment names
+    (None when the caller cannot know): with none, and no member to DM, it is refused rather
+    than reported later as "0 of 0". `audience` (store/targeting.py) narrows it to a class,
+    an industry, companies or a round's non-submitters, by DM only."""
+    draft = check_broadcast(session, text=text, now=now, link=link, dm=dm, at=at,
+                            channels=channels, audience=audience)
+    row = draft.row()
+    row.status, row.created_by, row.created_at, row.updated_at = (store.SCHEDULED, created_by,
+                                                                  now, now)
     session.add(row)
     session.flush()
-    rstore.sync_subject_slots(session, row.subject, [(SEND, "broadcast", send_at)], now)
+    rstore.sync_subject_slots(session, row.subject, [(SEND, "broadcast", draft.send_at)], now)
     return row
 
 

@@ -14,7 +14,13 @@ Chat syntax (quotes for values with spaces; `key=value` in any order):
             [months=3] [place=…] [url=…];  event rule list;  event rule stop 2
   event propose title="…" start="2027-01-20 16:00" [end=17:00] summary="…"   (members)
   event approve 7 / event decline 7               (admins; also buttons)
-  broadcast send|report|cancel|list …             (admins; handlers/events/broadcasts.py)
+  event preview 5 | イベント確認 5                 each notice: when, to how many, the exact
+                                                  text; a test-copy button (admins)
+  broadcast send|preview "本文" [dm] [link=…] [at=…] [audience=class:regular]
+                                                  a preview with send / test copy / cancel
+                                                  buttons: nothing goes before the click
+                                                  (handlers/events/broadcast_preview.py)
+  broadcast report|cancel|list …                  (admins; handlers/events/broadcasts.py)
 """
 
 from __future__ import annotations
@@ -23,13 +29,14 @@ from handlers.commands import CommandSyntax
 from handlers.context import Turn
 from handlers.events import messages as msgs
 from handlers.events import service as svc
+from handlers.events.broadcast_preview import preview_broadcast
 from handlers.events.broadcasts import handle_broadcast
+from handlers.events.event_preview import event_preview_replies
 from handlers.events.forms import FORM_PLATFORMS, event_form
 from handlers.events.guided import start_dialogue
 from handlers.events.reminders import EventPolicy
 from handlers.events.texts import say
 from handlers.events.values import (
-    EventError,
     parse_end,
     parse_kind,
     parse_number,
@@ -48,18 +55,20 @@ from handlers.events.views import (
 )
 from handlers.types import Fields, Reply, Text
 from store import events as store
+from store.errors import UserError
 from store.events import Event
 
 EVENT_COMMANDS = CommandSyntax(
     verbs={"event": ("list", "show", "new", "add", "edit", "cancel", "announce", "rule",
-                     "propose", "approve", "decline"),
-           "broadcast": ("send", "report", "cancel", "list")},
+                     "propose", "approve", "decline", "preview"),
+           "broadcast": ("send", "preview", "report", "cancel", "list")},
     aliases={"イベント一覧": "event list", "イベント詳細": "event show", "イベント作成": "event new",
              "イベント追加": "event add", "イベント変更": "event edit", "イベント中止": "event cancel",
              "イベント告知": "event announce", "イベント提案": "event propose",
              "スタンドアップ提案": "event propose", "お知らせ送信": "broadcast send",
              "お知らせ結果": "broadcast report", "お知らせ一覧": "broadcast list",
-             "new event": "event new", "edit event": "event edit"})
+             "new event": "event new", "edit event": "event edit",
+             "イベント確認": "event preview", "お知らせ確認": "broadcast preview"})
 MEMBER_VERBS = {("event", "list"), ("event", "propose")}
 EDIT_KEYS = ("start", "end", "title", "title_en", "place", "url", "agenda")
 
@@ -76,10 +85,12 @@ def handle_event(turn: Turn, words: list[str], policy: EventPolicy | None = None
     policy = policy or EventPolicy()
     try:
         with turn.session.begin_nested():  # a refusal leaves nothing half-written
+            if noun == "broadcast" and verb in ("send", "preview"):
+                return preview_broadcast(turn, args)  # sent only from the confirm button
             if noun == "broadcast":
                 return handle_broadcast(turn, verb, args)
             return _event(turn, verb, args, policy)
-    except EventError as exc:
+    except UserError as exc:  # EventError, and an audience store/targeting.py cannot read
         return [Text(exc.text(turn.lang))]
 
 
@@ -101,6 +112,8 @@ def _event(turn: Turn, verb: str, args: list[str], policy: EventPolicy) -> list[
     event = svc.find_event(s, rest[0])
     if verb == "show":
         return event_detail(turn, event)
+    if verb == "preview":
+        return event_preview_replies(turn, event)
     if verb == "cancel":
         svc.cancel_event(s, event, turn.now, opts.get("reason", " ".join(rest[1:])))
         return [Text(say(lang, "cancelled", id=event.id, title_ja=msgs.title(event, "ja"),

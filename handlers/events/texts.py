@@ -303,6 +303,37 @@ EVENT_TEXTS: dict[str, tuple[str, str]] = {
                       "Broadcast #{id} registered. {when} (announcement channels{dm}). You get "
                       "a delivery report when it is done."),
     "bc_cancelled": ("お知らせ #{id} を取り消しました。", "Cancelled broadcast #{id}."),
+    # ----- targeting and previews (handlers/events/broadcast_preview.py, event_preview.py) ---
+    "err_bc_no_audience": ("宛先「{spec}」に該当する会員（チャットで連絡できる人）がいません。何も登録していません。",
+                           "No member in the audience '{spec}' can be reached in chat; nothing "
+                           "was registered."),
+    "bc_registered_to": ("お知らせ #{id} を登録しました。{when}（{where}）。終わると送信結果をお送りします。",
+                         "Broadcast #{id} registered. {when} ({where}). You get a delivery "
+                         "report when it is done."),
+    "bc_audience_clause": ("宛先 {spec} の{n}名へのDMのみ", "DM to the {n} people of audience {spec} only"),
+    "pv_bc_title": ("送信前の確認: お知らせ（{when}）", "Check before sending: broadcast ({when})"),
+    "pv_bc_who": ("宛先 {spec}: チャンネル {channels}件・{people}名（{orgs}社）",
+                  "Audience {spec}: {channels} channel(s), {people} person(s) in {orgs} "
+                  "compan(ies)"),
+    "pv_channels_unknown": ("（告知チャンネルは設定で決まります）", "(announcement channels as set)"),
+    "pv_text_for": ("―― {who} に届く本文 ――", "—— the text {who} get(s) ——"),
+    "pv_channel_readers": ("チャンネル（日英併記）", "a channel (both languages)"),
+    "pv_dm_readers": ("DM（{reader}）", "a DM ({reader})"),
+    "pv_confirm_q": ("この内容で送信しますか？", "Send it as shown?"),
+    "pv_send": ("送信する", "Send"),
+    "pv_test": ("自分にテスト送信", "Send a test copy to me"),
+    "pv_drop": ("やめる", "Cancel"),
+    "pv_dropped": ("送信をやめました。何も登録していません。", "Not sent; nothing was registered."),
+    "pv_event_title": ("送信前の確認: イベント #{id} {title}", "Preview: event #{id} {title}"),
+    "pv_event_slot": ("{slot}（{when}・{status}）: チャンネル {channels}件・{people}名",
+                      "{slot} ({when}, {status}): {channels} channel(s), {people} person(s)"),
+    "pv_event_none": ("このイベントに予定された配信はありません。", "Nothing is planned for this event."),
+    "pv_slot_announce": ("告知", "announcement"),
+    "pv_slot_reminder": ("リマインド（{before}前）", "reminder ({before} before)"),
+    "pv_days": ("{n}日", "{n} day(s)"),
+    "pv_hours": ("{n}時間", "{n} hour(s)"),
+    "pv_minutes": ("{n}分", "{n} minute(s)"),
+    "pv_slot_other": ("配信 {name}", "notice {name}"),
 }
 
 TEXTS = Catalogue(EVENT_TEXTS, parent=SHARED)

@@ -9,6 +9,10 @@
   round extend 3 2027-01-31                       締切延長 3 2027-01-31
   round close 3                                   ラウンド終了 3
   round reopen 3 "株式会社A" reason="…"           提出取消 3 株式会社A 理由=…  (audited)
+  round preview 3 [d7]                            ラウンド確認 3: each slot's time and recipients,
+                                                  a slot's exact text, test-copy buttons
+  A first day in the past: `round open` asks first (buttons, or the words skip-past /
+  過去分を送らない, send-past / 過去分も送る) — the CLI's --skip-past / --send-past.
 
 The work is done by the round service (handlers/rounds/service.py), shared with
 `aiga-bot round …`; this module parses the words and says the outcome.
@@ -29,6 +33,8 @@ from handlers.rounds.participation import (
     problem_lines,
     unreachable_lines,
 )
+from handlers.rounds.past_slots import past_slots, skip_past_slots
+from handlers.rounds.preview import round_preview_replies
 from handlers.rounds.reminders import Progress, ReminderPolicy
 from handlers.rounds.reopen import reopen_assessment
 from handlers.rounds.service import (
@@ -40,7 +46,8 @@ from handlers.rounds.service import (
     phase,
 )
 from handlers.rounds.texts import say
-from handlers.types import Fields, Reply, Text
+from handlers.test_copy import new_token
+from handlers.types import Choice, Fields, Question, Reply, Text
 from rubrics.loader import RubricRegistry
 from store import reminders as rstore
 from store import rounds as queries
@@ -49,11 +56,14 @@ from store.models import Round
 
 _ALIASES = {"ラウンド一覧": "round list", "ラウンド状況": "round status",
             "ラウンド開始": "round open", "締切延長": "round extend", "ラウンド終了": "round close",
-            "提出取消": "round reopen"}
-_VERBS = ("list", "status", "open", "extend", "close", "reopen")
+            "提出取消": "round reopen", "ラウンド確認": "round preview"}
+_VERBS = ("list", "status", "open", "extend", "close", "reopen", "preview")
 _KEYS = {"rubric": "rubric", "版": "rubric", "ver": "rubric", "opens": "opens", "開始": "opens",
          "deadline": "deadline", "締切": "deadline", "name": "name", "名前": "name"}
 _ALLOW_DRAFTS = ("--allow-drafts", "allow-drafts", "allow_drafts", "案を許可")
+_SKIP_PAST = ("--skip-past", "skip-past", "skip_past", "過去分を送らない")
+_SEND_PAST = ("--send-past", "send-past", "send_past", "過去分も送る")
+OPEN_DRAFT = "round_open_draft"  # a round open waiting for the past-slots answer
 
 ROUND_COMMANDS = CommandSyntax(verbs={"round": _VERBS}, aliases=_ALIASES)
 
@@ -78,6 +88,9 @@ def handle_round(turn: Turn, words: list[str], rubrics: RubricRegistry,
             return [Text(say(lang, "need_number", verb=verb))]
         with turn.session.begin_nested():  # a refusal leaves nothing half-written
             rnd = find_round(turn.session, args[0])
+            if verb == "preview":
+                return round_preview_replies(turn, rnd, args[1] if len(args) > 1 else None,
+                                             rubrics)
             if verb == "status":
                 return _status(turn, rnd, rubrics)
             if verb == "reopen":
@@ -118,8 +131,11 @@ def _open(turn: Turn, args: list[str], rubrics: RubricRegistry,
           policy: ReminderPolicy | None) -> list[Reply]:
     if not args:
         return [Text(open_guide(turn.lang, rubrics, turn.now))]
+    typed = list(args)
     allow_drafts = any(a.lower() in _ALLOW_DRAFTS for a in args)
-    args = [a for a in args if a.lower() not in _ALLOW_DRAFTS]
+    skip = any(a.lower() in _SKIP_PAST for a in args)
+    send = any(a.lower() in _SEND_PAST for a in args)
+    args = [a for a in args if a.lower() not in (*_ALLOW_DRAFTS, *_SKIP_PAST, *_SEND_PAST)]
     given: dict[str, str] = {}
     positional: list[str] = []
     for arg in args:
@@ -135,18 +151,62 @@ def _open(turn: Turn, args: list[str], rubrics: RubricRegistry,
         given["name"] = " ".join(positional)
     if not all(k in given for k in ("rubric", "opens", "deadline")):
         return [Text(say(turn.lang, "open_usage")), Text(open_guide(turn.lang, rubrics, turn.now))]
-    with turn.session.begin_nested():
+    nested = turn.session.begin_nested()
+    try:
         rnd = open_round(turn.session, rubrics, rubric_version=given["rubric"],
                          opens=parse_day(given["opens"], "opens"),
                          deadline=parse_day(given["deadline"], "deadline"),
                          name=given.get("name"), now=turn.now, policy=policy,
                          allow_drafts=allow_drafts)
+        late = past_slots(turn.session, rnd, turn.now)
+        names = ", ".join(f"{x.name} ({fmt_datetime(x.due_at, turn.lang)})" for x in late)
+        if late and not (skip or send):
+            nested.rollback()  # nothing is opened until the admin answers
+            return [_ask_past(turn, typed, names)]
+        note = ""
+        if late and skip:
+            note = say(turn.lang, "past_skipped", n=skip_past_slots(turn.session, rnd, turn.now),
+                       names=names)
+        elif late:
+            note = say(turn.lang, "past_sent", names=names)
+        nested.commit()
+    except Exception:
+        if nested.is_active:
+            nested.rollback()
+        raise
     drafts = rubrics.get(rnd.rubric_version).draft_count()
     return [Text(say(turn.lang, "opened", id=rnd.id, name=rnd.name, rubric=rnd.rubric_version,
                      **_dates("opens", rnd.opens_at),
                      **_dates("deadline", rnd.deadline_at))
-                 + (" " + say(turn.lang, "opened_drafts", n=drafts) if drafts else "")),
+                 + (" " + say(turn.lang, "opened_drafts", n=drafts) if drafts else "")
+                 + (" " + note if note else "")),
             _schedule(turn, rnd)]
+
+
+def _ask_past(turn: Turn, typed: list[str], names: str) -> Question:
+    """Skip the past notices, send them, or do not open: the words wait under a token."""
+    token = new_token()
+    turn.data[OPEN_DRAFT] = {"token": token, "args": typed[:20]}
+    lang = turn.lang
+    return Question(title=say(lang, "past_ask", names=names), key=f"preview:open:{token}",
+                    choices=[Choice(say(lang, "past_skip"), f"preview:open:skip:{token}",
+                                    style="primary"),
+                             Choice(say(lang, "past_send"), f"preview:open:send:{token}"),
+                             Choice(say(lang, "past_drop"), f"preview:open:drop:{token}")])
+
+
+def on_open_button(turn: Turn, verb: str, token: str, rubrics: RubricRegistry,
+                   policy: ReminderPolicy | None = None) -> list[Reply]:
+    """The answer to `_ask_past`, for that question only (a second click is stale)."""
+    draft = turn.data.get(OPEN_DRAFT)
+    if not isinstance(draft, dict) or not token or draft.get("token") != token:
+        return [Text(say(turn.lang, "stale_button"))]
+    turn.data.pop(OPEN_DRAFT, None)
+    if verb == "drop":
+        return [Text(say(turn.lang, "past_dropped"))]
+    words = [str(w) for w in draft.get("args") or []]
+    return handle_round(turn, ["round", "open", *words,
+                               "skip-past" if verb == "skip" else "send-past"], rubrics, policy)
 
 
 def _schedule(turn: Turn, rnd: Round) -> Fields:

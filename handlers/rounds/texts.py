@@ -224,6 +224,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{done}/{companies} submitted, {unfinished} not",
     ),
     "all_done": ("全社提出済みです。", "Every company has submitted."),
+    # ----- previews and past openings (handlers/rounds/preview.py, commands.py) ---------------
+    "pv_title": ("送信前の確認: #{id} {name}", "Preview: #{id} {name}"),
+    "pv_slot_row": ("{name}・{when}・{status}: チャンネル {channels}件・{people}名（{orgs}社）",
+                    "{name}, {when}, {status}: {channels} channel(s), {people} person(s) in "
+                    "{orgs} compan(ies)"),
+    "pv_no_slot": ("その配信枠はありません（{names}）。", "No such slot (slots: {names})."),
+    "pv_text_of": ("―― {who} に届く本文 ――", "—— the text {who} gets ——"),
+    "pv_test": ("自分にテスト送信", "Test copy to me"),
+    "pv_test_q": ("どの配信を自分に試しに送りますか？（テスト表示付き・本番の配信は変わりません）",
+                  "Which one should I send you as a test? (marked TEST; the real delivery is "
+                  "unchanged)"),
+    "past_ask": ("開始日が過去のため、開始すると次の配信がすぐに送られます: {names}。どうしますか？"
+                 "（まだ何も登録していません）",
+                 "The opening date is past, so opening now sends these at once: {names}. What "
+                 "should I do? (nothing is registered yet)"),
+    "past_skip": ("過去分は送らずに開始", "Open, skip the past ones"),
+    "past_send": ("過去分も送って開始", "Open and send them"),
+    "past_drop": ("やめる", "Cancel"),
+    "past_skipped": ("過去の配信 {n} 件は送りません（{names}）。", "Skipped {n} past notice(s): {names}."),
+    "past_sent": ("過去の配信は次の確認時に送ります（{names}）。",
+                  "The past notice(s) go out at the next tick: {names}."),
+    "past_dropped": ("開始をやめました。何も登録していません。", "Not opened; nothing was registered."),
 }
 
 TEXTS = Catalogue(MESSAGES, parent=SHARED)
