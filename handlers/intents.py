@@ -73,6 +73,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("goto", "navi", ("項目 12", "item 12")),
     Command("note", "navi", ("メモ ＿＿", "note ____"), ("メモ", "note", "memo", "備考",
                                                        "メモを追加", "add note")),
+    # the console's note buttons typed as shown: 「メモ（No.12）」, 「メモ一覧（No.12・2件）」
+    Command("note_on", "navi", ("メモ（No.12）", "note (No.12)"), surfaces=frozenset(),
+            key="help_note"),
+    Command("notes", "navi", ("メモ一覧", "notes"), ("メモ一覧", "notes", "list notes",
+                                                     "メモを見る"), surfaces=frozenset(),
+            key="help_note"),
     Command("pause", "navi", ("中断", "pause"), ("中断", "一時停止", "pause", "stop", "やめる",
                                                 "quit navi", "休憩")),
     Command("cancel", "navi", ("取消", "cancel"), ("取消", "取り消し", "キャンセル", "cancel")),
@@ -93,6 +99,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", "global", ("ヘルプ", "help"), (
         "help", "?", "ヘルプ", "へるぷ", "使い方", "つかいかた", "help me", "commands", "コマンド",
         "メニュー", "menu")),
+    Command("export", "global", ("エクスポート", "export"), (
+        "エクスポート", "export", "書き出し", "エクスポートする", "export answers")),
     # the secretariat's (admins)
     Command("result_org", "global", ("結果 ○○社", "result <company>"), who="admin"),
     Command("report", "global", ("レポート", "report"), (
@@ -117,7 +125,9 @@ _EVENT_WORDS = (r"all[- ]?hands|オールハンズ|stand[- ]?up|スタンドア�
 _EVENT_KIND = re.compile(_EVENT_WORDS)
 _EVENT_WHEN = re.compile(r"いつ|次の|次回|今後|予定|日程|スケジュール|upcoming|next|when|schedule")
 _EVENT_LIST = frozenset(p for c in COMMANDS if c.name == "events" for p in c.phrases)
-_NOTE_ACTION = re.compile(r"^(?:メモ|note)\s*\(no\.?\s*\d{1,6}\)$")
+_NOTE_ACTION = re.compile(r"^(?:メモ|note)\s*\(no\.?\s*(\d{1,6})\)$")
+_NOTES_ACTION = re.compile(r"^(?:メモ一覧|notes)\s*\(no\.?\s*(\d{1,6})\D.*\)$")
+_EXPORT = re.compile(r"^(?:エクスポート|export)\s+(.+)$", re.DOTALL)
 _NOTE = re.compile(r"^(?:メモ|note|memo|備考)(?:\s*[:：]\s*|\s+)(.+)$", re.DOTALL)
 
 
@@ -128,8 +138,12 @@ def parse(text: str) -> Intent | None:
         return None
     if folded in _LOOKUP:
         return Intent(_LOOKUP[folded])
-    if _NOTE_ACTION.match(folded):  # the console shows the note button as 「メモ（No.3）」
-        return Intent("note")
+    if match := _NOTE_ACTION.match(folded):  # the console shows the note button 「メモ（No.3）」
+        return Intent("note_on", match.group(1))
+    if match := _NOTES_ACTION.match(folded):
+        return Intent("notes", match.group(1))
+    if match := _EXPORT.match(text.strip()):  # 「エクスポート ○○社」: the secretariat's
+        return Intent("export", match.group(1).strip())
     if match := _ITEM.match(folded):
         return Intent("goto", match.group(1) or match.group(2))
     if match := _WITH_ARG.match(folded):

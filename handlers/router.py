@@ -25,12 +25,22 @@ from handlers.faq.commands import FAQ_COMMANDS
 from handlers.intents import INTENTS_BY_SCOPE, Intent, SyntaxHelp, help_text, parse
 from handlers.messages import say
 from handlers.navi.flow import NaviFlow
+from handlers.navi.team import TeamDesk
+from handlers.preview_buttons import handle_preview_action
 from handlers.privacy import mark_public, route_private
 from handlers.register.commands import ORG_COMMANDS, handle_admin
+from handlers.results.company_export import export_replies
 from handlers.results.report import round_report_replies
 from handlers.results.view import benchmark_replies, org_result_replies
 from handlers.rounds.commands import ROUND_COMMANDS, handle_round
 from handlers.rounds.mute import handle_round_action
+from handlers.surveys.commands import MEMBER_VERBS as SURVEY_MEMBER_VERBS
+from handlers.surveys.commands import (
+    SURVEY_COMMANDS,
+    handle_survey,
+    handle_survey_action,
+    handle_survey_text,
+)
 from handlers.text import as_number, guess_lang, locale_to_lang
 from handlers.types import MAX_TEXT_CHARS, Failure, Incoming, Lang, Question, Reply, Text
 from rubrics.loader import RubricError, RubricRegistry, registry
@@ -46,7 +56,8 @@ NAVI_INTENTS = INTENTS_BY_SCOPE["navi"]
 # The chat commands of the capabilities, each read by its own CommandSyntax: the text rules
 # below dispatch on them, and help lists every command word they accept
 CHAT_COMMANDS = (SyntaxHelp(ORG_COMMANDS), SyntaxHelp(ROUND_COMMANDS),
-                 SyntaxHelp(EVENT_COMMANDS, frozenset(MEMBER_VERBS)), SyntaxHelp(FAQ_COMMANDS))
+                 SyntaxHelp(EVENT_COMMANDS, frozenset(MEMBER_VERBS)), SyntaxHelp(FAQ_COMMANDS),
+                 SyntaxHelp(SURVEY_COMMANDS, SURVEY_MEMBER_VERBS))
 TextRule = Callable[[Turn, str], "list[Reply] | None"]
 
 
@@ -67,6 +78,7 @@ class Router:
         self.admins = admins
         self.clock = clock
         self.navi = NaviFlow(self.rubrics)
+        self.team = TeamDesk(self.rubrics, self.navi)  # assign, sign-off, who (issue 18)
         self.faq = faq or FaqHandler()
 
     def handle(self, msg: Incoming) -> list[Reply]:
@@ -174,14 +186,17 @@ class Router:
         note) beats the FAQ; the FAQ beats help.
         """
         return [
+            ("survey answer", handle_survey_text),  # only while a survey is open
             ("choice number", self._choice_number),
             ("register command", _command(ORG_COMMANDS.parse, handle_admin)),
             ("round command", _command(ROUND_COMMANDS.parse,
                                        lambda turn, words: handle_round(turn, words, self.rubrics))),
             ("event command", _command(EVENT_COMMANDS.parse, handle_event)),
             ("faq command", _command(FAQ_COMMANDS.parse, self.faq.command)),
+            ("survey command", _command(SURVEY_COMMANDS.parse, handle_survey)),
             ("event form", handle_event_form_text),
             ("faq answer text", self.faq.reply_text),
+            ("team command", self.team.on_text),
             ("intent", self._intent),
             ("navi text", self.navi.on_text),
             ("faq or re-prompt", self._free_text),
@@ -227,10 +242,16 @@ class Router:
             return self.navi.on_action(turn, value)
         if value.startswith("faq:"):
             return self.faq.handle_action(turn, value)
+        if value.startswith("team:"):  # the approver's approve / send back
+            return self.team.on_action(turn, value)
         if value.startswith("round:"):
             return handle_round_action(turn, value)
         if value.startswith("event:"):  # RSVP, approve / decline, the guided dialogue
             return handle_event_action(turn, value)
+        if value.startswith("survey:"):  # answering a survey (handlers/surveys/commands.py)
+            return handle_survey_action(turn, value)
+        if value.startswith("preview:"):  # the secretariat's previews: send, test copy, cancel
+            return handle_preview_action(turn, value, self.rubrics)
         if value in ("lang:en", "lang:ja"):
             return self._on_global(turn, Intent(value.replace(":", "_")))
         return self.navi.stale(turn)
@@ -253,6 +274,8 @@ class Router:
             return benchmark_replies(turn, _round_arg(intent.arg), rubrics=self.rubrics)
         if intent.name == "report":
             return round_report_replies(turn, _round_arg(intent.arg), rubrics=self.rubrics)
+        if intent.name == "export":
+            return export_replies(turn, intent.arg, rubrics=self.rubrics)
         return self.navi.result(turn)
 
     def _reprompt(self, turn: Turn, choices: int) -> list[Reply]:

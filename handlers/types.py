@@ -86,11 +86,10 @@ class Reply:
 
 @dataclass
 class Text(Reply):
-    """Plain text. `kind` names a special purpose an adapter may render natively
-    (e.g. "note_prompt": Slack shows a modal instead of asking in the chat)."""
+    """Plain text. (A note's prompt used to be a special kind of Text that Slack turned into a
+    modal; notes are a `Form` now, so every surface renders Text the same way.)"""
 
     text: str
-    kind: str = ""
 
     def fallback(self) -> str:
         return self.text

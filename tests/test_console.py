@@ -31,7 +31,7 @@ def test_piped_conversation_resumes_in_a_second_process(database_url, database):
     assert ">" not in first.stdout.splitlines()[0]  # no prompt decoration when piped
     assert "✓ 1. AIポリシー → 2点" in first.stdout
     assert "✓ 2. AI利用ルール → 3点" in first.stdout  # full-width ３ picked level 3
-    assert first.stdout.rstrip().endswith("[戻る / スキップ / メモ（No.2） / 中断]")
+    assert first.stdout.rstrip().endswith("[戻る / スキップ / メモ（No.2） / メモ（No.3） / 中断]")
     # the program ended mid-way; a new process on the same database continues at item 3
     second = aiga_bot(["console"], database_url, "続き\n4\n")
     assert second.returncode == 0, second.stderr

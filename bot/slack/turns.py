@@ -25,7 +25,6 @@ from bot.slack.delivery import Delivery
 from bot.slack.forms import field_errors, form_modal, form_values, submit_value
 from bot.slack.home import Home
 from bot.slack.identity import Identity
-from bot.slack.notes import is_note_prompt, note_modal
 from bot.slack.payloads import ActionModel, BlockActions
 from bot.slack.texts import text as say_slack
 from handlers.privacy import in_direct_chat
@@ -68,12 +67,13 @@ class Turns:
             payload.channel.id if payload.channel else None)
         message_ts = container.message_ts if container else None
         on_message = bool(container and container.type == "message" and channel and message_ts)
-        if value.startswith(("event:form:open:", "navi:note:", "faq:reply:")):
-            # opening a form or the note modal does not use the message up (it may be closed)
+        if value.startswith(("event:form:open:", "navi:note:", "navi:note_edit:", "faq:reply:",
+                              "survey:form:")):
+            # opening a form does not use the message up (it may be closed)
             if on_message and await self.claims.is_stale(user, str(channel), str(message_ts)):
                 await self._stale(user, str(channel), str(message_ts), action)
                 return
-            kind = "note" if value.startswith("navi:note:") else "form"
+            kind = "note" if value.startswith(("navi:note:", "navi:note_edit:")) else "form"
             key = store.dedupe_key(kind, user, str(message_ts), _bucket(action))
             await self.turn(user, action=value, key=key, trigger_id=payload.trigger_id)
             return
@@ -134,9 +134,6 @@ class Turns:
             except SLACK_ERRORS as exc:  # the turn is saved; only the reply cannot be sent
                 log.warning("slack: no DM with %s (%s)", user_id, describe_error(exc))
                 return
-            if (trigger_id and action and is_note_prompt(replies)
-                    and await self._open_note(trigger_id, replies[0], lang)):
-                replies = []
             if trigger_id and any(isinstance(r, Form) for r in replies):
                 replies = [r for r in replies if not (
                     isinstance(r, Form) and await self._open_form(trigger_id, r, lang))]
@@ -188,16 +185,6 @@ class Turns:
             return True
         except SLACK_ERRORS as exc:  # an expired trigger: the button still opens it
             log.info("slack: form modal not opened (%s)", describe_error(exc))
-            return False
-
-    async def _open_note(self, trigger_id: str, prompt: Reply, lang: Lang) -> bool:
-        """The note prompt as a modal; False (prompt posted instead) when Slack refuses."""
-        view = note_modal(prompt.fallback(), lang)
-        try:
-            await self.client.views_open(trigger_id=trigger_id, view=view)
-            return True
-        except SLACK_ERRORS as exc:  # the trigger lives 3 s: typing the note still works
-            log.info("slack: note modal not opened (%s)", describe_error(exc))
             return False
 
     def _lock(self, user_id: str) -> asyncio.Lock:

@@ -65,10 +65,30 @@ def problems(activity: Activity) -> list[str]:
 
 
 def clean_text(activity: Activity) -> str:
-    """The words typed: <at>Bot</at> mentions and markup removed, entities decoded."""
+    """The words typed: <at>Bot</at> mentions and markup removed, entities decoded; a mention
+    of someone else becomes the neutral "@teams:<id>" (assigning items, issue 18)."""
     text = activity.text or ""
+    for shown, token in mention_tokens(activity).items():
+        text = text.replace(shown, f" {token} ")
     text = TAG.sub(" ", MENTION.sub(" ", text))
     return html.unescape(text).replace("\u00a0", " ").strip()[:MAX_TEXT]
+
+
+def mention_tokens(activity: Activity) -> dict[str, str]:
+    """"<at>Name</at>" → "@teams:<AAD id, else Teams id>" for each person mentioned, never the
+    bot (its own mention is only the way to address it in a channel)."""
+    bot = getattr(activity.recipient, "id", None)
+    found: dict[str, str] = {}
+    for entity in (activity.entities or [])[:20]:
+        props = getattr(entity, "additional_properties", None) or {}
+        mentioned, shown = props.get("mentioned"), props.get("text")
+        if getattr(entity, "type", None) != "mention" or not isinstance(mentioned, dict):
+            continue
+        ident = mentioned.get("aadObjectId") or mentioned.get("id")
+        if (isinstance(shown, str) and isinstance(ident, str) and ident != bot
+                and mentioned.get("id") != bot and ACTION_VALUE.match(ident)):
+            found[shown[:MAX_TEXT]] = f"@teams:{ident}"
+    return found
 
 
 def action_value(activity: Activity) -> str | Unreadable | None:

@@ -18,11 +18,14 @@ from handlers.dates import fmt_date
 from handlers.flow import START, FlowTable, Transition
 from handlers.intents import Intent
 from handlers.navi import order, state
+from handlers.navi.focus import FocusSteps
+from handlers.navi.notes import NOTE_VERBS
 from handlers.navi.progress import CompanyProgress, company_progress, next_planned
 from handlers.navi.questions import confirm_question
 from handlers.navi.state import STEPS_WITH_CHOICES
 from handlers.navi.steps import NaviSteps, item_number, item_unknown
 from handlers.navi.texts import say
+from handlers.navi.who import status_rows
 from handlers.results.view import result_replies
 from handlers.text import as_number, normalise
 from handlers.types import Answered, Fields, Question, Reply, Text
@@ -32,10 +35,10 @@ from store.rounds import current_round
 YES_WORDS = {"はい", "yes", "y", "ok", "はじめる", "始める"}
 # what a button may ask for (typed-only inputs such as a note's text never come from a button)
 BUTTON_VERBS = frozenset({"start", "resume", "confirm", "roles", "level", "back", "skip", "pause",
-                          "note", "submit", "review", "result"})
+                          "note", "submit", "review", "result"}) | NOTE_VERBS
 
 
-class NaviFlow(NaviSteps):
+class NaviFlow(FocusSteps, NaviSteps):
     """Runs the assessment dialogue for one turn at a time, through the table `NAVI`.
 
     Each unanswered item offers the company's previous answer (handlers.rounds'
@@ -96,6 +99,8 @@ class NaviFlow(NaviSteps):
         """A button: "navi:<verb>:<assessment or round id>:<args>…"."""
         parts = value.split(":")
         verb = parts[1] if len(parts) > 1 else ""
+        if verb == "mine":  # 「担当分を始める」: the assessment is the button's (issue 18)
+            return self._route(turn, "mine", None, parts[2:3])
         if verb not in BUTTON_VERBS:
             return self.stale(turn)
         on = "submit_button" if verb == "submit" else verb
@@ -130,14 +135,25 @@ class NaviFlow(NaviSteps):
         if state.read(turn).aid != assessment.id:
             state.update(turn, aid=assessment.id, step="item", item=None)
         on, args = intent.name, [intent.arg]
-        if on == "note":
-            last = state.read(turn).last
-            on, args = ("note_text", [last, intent.arg]) if intent.arg and last else (
-                "note", [last or ""])
+        if on in ("note", "note_on", "notes"):
+            on, args = self._note_intent(turn, assessment, intent)
         transition = NAVI.route(self.step(turn), on)
         if transition is None:
             return self._continue(turn, assessment)
         return transition.handler(self, turn, assessment, args)
+
+    def _note_intent(self, turn: Turn, assessment, intent: Intent) -> tuple[str, list[str]]:
+        """「メモ ＿＿」 goes to the item answered last (else the one shown); 「メモ（No.12）」,
+        the console's note button, and 「メモ一覧」 name their item."""
+        nav = state.read(turn)
+        target = nav.last or nav.item or ""
+        if intent.name != "note":
+            rubric = self.rubrics.get(assessment.rubric_version)
+            found = rubric.item_by_number(item_number(intent.arg) or 0) if intent.arg else None
+            target = found.id if found is not None else (nav.item or nav.last or "")
+            return ("notes" if intent.name == "notes" else "note"), [target]
+        return ("note_text", [target, intent.arg]) if intent.arg and target else (
+            "note", [target])
 
     def on_text(self, turn: Turn, text: str) -> list[Reply] | None:
         """Free text inside a step: 「はい」 to confirm, a level typed as a digit, a note."""
@@ -204,6 +220,8 @@ class NaviFlow(NaviSteps):
             fields += self._area_rows(turn, progress) or [(
                 say(lang, "status_missing"),
                 ", ".join(str(i.number) for i in progress.missing) or say(lang, "none"))]
+            fields += self.note_status(turn, progress.assessment)
+            fields += status_rows(turn, progress.assessment, self.rubrics)  # by assignee
         title = say(lang, "status_title", org=org.name, round=rnd.name)
         return [Fields(title=title, fields=fields)]
 
@@ -274,7 +292,17 @@ NAVIGATION = [
     ("note_text", "item", NaviFlow.save_note),
     ("submit", "submit", NaviFlow.ask_submit),
     ("review", "submit", NaviFlow.review),
+    # notes and evidence (handlers/navi/notes.py): forms on Slack and Teams, buttons
+    ("notes", "item", NaviFlow.show_notes),
+    ("note_save", "item", NaviFlow.note_form_saved),
+    ("note_edit", "note", NaviFlow.edit_note),
+    ("note_update", "item", NaviFlow.note_form_updated),
+    ("note_delete", "item", NaviFlow.delete_note),
 ]
+
+# 「担当分を始める」 (handlers/navi/focus.py): from anywhere, into one's own items
+MINE = [Transition(step, "mine", "item", NaviFlow.start_mine)
+        for step in (START, "confirm", *ASSESSMENT_STEPS)]
 
 NAVI = FlowTable("navi", [
     *[Transition(step, on, target, handler)
@@ -288,8 +316,9 @@ NAVI = FlowTable("navi", [
     *[Transition(step, "cancel", "item", NaviFlow.show_current)
       for step in ("roles", "item", "submit", "paused")],
     Transition("item", "level", "item", NaviFlow.record_level),
-    Transition("note", "text", "item", NaviFlow.save_note),
+    Transition("note", "text", "item", NaviFlow.note_reply),
     Transition("note", "cancel", "item", NaviFlow.cancel_note),
     Transition("submit", "submit_button", START, NaviFlow.submit),
     *SHOW_RESULT,
+    *MINE,
 ])

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers.context import Turn
 from handlers.navi import order, state
+from handlers.navi.note_views import with_notes
+from handlers.navi.notes import NoteSteps
 from handlers.navi.progress import assessment_progress, company_progress
 from handlers.navi.questions import (
     confirm_question,
@@ -24,16 +26,16 @@ from handlers.navi.texts import say
 from handlers.rounds.carry_over import carry_over_offer
 from handlers.types import Answered, Reply, Text
 from rubrics.loader import Item, Rubric, RubricRegistry
-from store import queries
+from store import item_notes, queries
 from store.models import Assessment, Round
 from store.rounds import current_round
 
-NOTE_MAX = 500
 ROLES = {"developer": ["developer"], "user": ["user"], "both": ["developer", "user"]}
 
 
-class NaviSteps(SubmissionSteps):
-    """The assessment's steps; NaviFlow adds the entry points and the table dispatch."""
+class NaviSteps(NoteSteps, SubmissionSteps):
+    """The assessment's steps (notes in handlers/navi/notes.py); NaviFlow adds the entry
+    points and the table dispatch."""
 
     def __init__(self, rubrics: RubricRegistry) -> None:
         self.rubrics = rubrics
@@ -158,7 +160,10 @@ class NaviSteps(SubmissionSteps):
         nav = state.read(turn)
         last = rubric.item(nav.last or "")
         offer = carry_over_offer(turn, assessment, item, answers)
-        question = item_question(turn.lang, assessment, rubric, item, answers, last, offer)
+        question = with_notes(
+            item_question(turn.lang, assessment, rubric, item, answers, last, offer),
+            turn.lang, assessment.id, item,
+            item_notes.live_notes(turn.session, assessment.id, item.id))
         if nav.draft_notice == assessment.id or not has_drafts(rubric):
             return [question]
         state.update(turn, draft_notice=assessment.id)
@@ -175,6 +180,7 @@ class NaviSteps(SubmissionSteps):
                 assessment.roles):
             return self.stale(turn)
         queries.save_answer(turn.session, assessment, item.id, level, turn.user, turn.now)
+        item_notes.refresh_summary(turn.session, assessment.id, item.id)  # notes made before
         answers = queries.answers_by_item(turn.session, assessment.id)
         items = order.walk(rubric, assessment.roles)
         summary = say(turn.lang, "recorded", number=item.number, title=item.title.get(turn.lang),
@@ -245,38 +251,6 @@ class NaviSteps(SubmissionSteps):
         state.update(turn, step="paused")
         return [Text(say(turn.lang, "paused", progress=self._progress_text(turn)))]
 
-    # ----- notes ---------------------------------------------------------------------------
-
-    def ask_note(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
-        """「メモ」 or the note button: args = [the item the note is for]."""
-        rubric = self.rubrics.get(assessment.rubric_version)
-        item = rubric.item(args[0] if args else "")
-        answers = queries.answers_by_item(turn.session, assessment.id)
-        if item is None or item.id not in answers:
-            return [Text(say(turn.lang, "note_nothing")), *self._continue(turn, assessment)]
-        state.update(turn, step="note", note_item=item.id)
-        return [Text(say(turn.lang, "note_prompt", number=item.number,
-                         title=item.title.get(turn.lang)), kind="note_prompt")]
-
-    def save_note(self, turn: Turn, assessment: Assessment, args: list[str]) -> list[Reply]:
-        """「メモ ＿＿」 or the text typed after the note prompt: args = [item id, note]."""
-        item_id, text = args
-        note = text.strip()
-        if len(note) > NOTE_MAX:
-            return [Text(say(turn.lang, "note_too_long", length=len(note)))]
-        rubric = self.rubrics.get(assessment.rubric_version)
-        item = rubric.item(item_id)
-        answer = queries.answers_by_item(turn.session, assessment.id).get(item_id)
-        state.update(turn, step="item")
-        if item is None or answer is None or not note:
-            return [Text(say(turn.lang, "note_nothing")), *self._continue(turn, assessment)]
-        queries.save_note(turn.session, answer, note, turn.user, turn.now)
-        return [Text(say(turn.lang, "note_saved", number=item.number)),
-                *self._continue(turn, assessment)]
-
-    def cancel_note(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
-        state.update(turn, step="item")
-        return [Text(say(turn.lang, "note_cancelled")), *self._continue(turn, assessment)]
 
 def item_unknown(lang: str, typed: str, rubric: Rubric) -> str:
     """「項目 999 はありません。項目は 1〜36 です。」 (the number shown as typed, kept short)."""

@@ -12,6 +12,7 @@ from handlers.dates import fmt_date
 from handlers.navi import order, state
 from handlers.navi.questions import submit_question
 from handlers.navi.scoring import score
+from handlers.navi.signoff import gate as signoff_gate
 from handlers.navi.texts import say
 from handlers.results.view import result_replies
 from handlers.types import Answered, Choice, Fields, Question, Reply, Text
@@ -92,6 +93,8 @@ class SubmissionSteps:
                 listed += " …"
             return [Text(say(turn.lang, "missing_items", count=len(missing), items=listed)),
                     *self._continue(turn, assessment)]
+        if (waiting := signoff_gate(turn, assessment, rubric, items, answers)) is not None:
+            return waiting  # a company with an approver submits by approval (issue 18)
         if not confirmed:
             state.update(turn, step="submit")
             return [submit_question(turn.lang, assessment.id, len(items))]

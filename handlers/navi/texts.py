@@ -174,6 +174,87 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "{answered}/{count} answered (unanswered: {missing})"),
     "status_title": ("{org} ・ {round}", "{org} · {round}"),
     "status_missing": ("未回答", "Unanswered"),
+    # notes and evidence (issue 18): several per item, each by one person, history kept
+    "note_url_prompt": (
+        "根拠資料のURL（社内文書へのリンク。任意）を入力してください。なければ「なし」。"
+        "Botはリンク先を開きません。",
+        "Type the evidence link (a URL of your company's document; optional), or \"none\". "
+        "The bot never opens it.",
+    ),
+    "note_url_prompt_edit": (
+        "根拠資料のURLを入力してください（今: {url}）。変えない場合は「そのまま」、消す場合は「なし」。",
+        "Type the evidence link (now: {url}). Say \"keep\" to keep it or \"none\" to remove it.",
+    ),
+    "note_edit_prompt": (
+        "メモ #{id}（No.{number}）の新しい本文を入力してください（500字以内）。今の本文: {text}\n"
+        "やめる場合は「取消」。",
+        "Type the new text of note #{id} (No.{number}, up to 500 characters). Now: {text}\n"
+        "Say \"cancel\" to stop.",
+    ),
+    "note_updated": ("📝 メモ #{id}（No.{number}）を更新しました。",
+                     "📝 Note #{id} (No.{number}) updated."),
+    "note_deleted": ("🗑 メモ #{id}（No.{number}）を削除しました（履歴には残ります）。",
+                     "🗑 Note #{id} (No.{number}) deleted (it stays in the history)."),
+    "note_empty": ("メモの本文が空です。本文を入力してください。",
+                   "The note is empty. Please type its text."),
+    "url_bad": (
+        "根拠資料のURLが正しくありません。https:// で始まるリンクを入力してください（改行や空白は使えません）。",
+        "That evidence link is not valid. Give a link starting with https:// (no spaces or "
+        "line breaks).",
+    ),
+    "url_scheme": ("根拠資料には http:// または https:// のリンクだけを使えます。",
+                   "Only http:// or https:// links can be used as evidence."),
+    "url_credentials": (
+        "ユーザー名やパスワードを含むURLは保存できません。パスワードを除いたリンクを入力してください。",
+        "A link with a user name or password cannot be saved. Give the link without them.",
+    ),
+    "url_too_long": ("根拠資料のURLは2,000字以内でお願いします（いま {length} 字）。",
+                     "Please keep the evidence link to 2,000 characters (this one has {length})."),
+    "note_not_found": (
+        "そのメモは見つかりません（この自己診断のものではありません）。何も変更していません。",
+        "That note was not found in this assessment. Nothing was changed.",
+    ),
+    "note_gone": ("メモ #{id} は削除済みのため、編集・削除できません。何も変更していません。",
+                  "Note #{id} has been deleted, so it cannot be changed. Nothing was changed."),
+    "note_not_author": (
+        "メモ #{id} は {author} さんのメモです。編集できるのは書いた本人だけです"
+        "（削除は同じ会社の方ならできます）。",
+        "Note #{id} is {author}'s. Only its author can edit it (anyone in your company can "
+        "delete it).",
+    ),
+    "note_changed": (
+        "メモ #{id} は、このフォームを開いた後に {author} さんが変更しました。最新の内容を確認して、"
+        "もう一度編集してください（入力した本文: {text}）",
+        "Note #{id} was changed by {author} after you opened this form. Check the latest text "
+        "and edit again (what you typed: {text})",
+    ),
+    "note_form_title": ("メモ（No.{number}）", "Note (No.{number})"),
+    "note_form_edit_title": ("メモ #{id} の編集", "Edit note #{id}"),
+    "note_field_text": ("メモ（社内事例・根拠など、500字以内）",
+                        "Note (an in-house case or evidence, up to 500 characters)"),
+    "note_field_url": ("根拠資料のURL（任意）", "Evidence link (optional)"),
+    "note_url_hint": ("https://… 社内文書へのリンク（Botは開きません）",
+                      "https://… your document (the bot never opens it)"),
+    "note_form_save": ("保存", "Save"),
+    "note_form_open": ("メモを書く", "Write the note"),
+    "action_note_here": ("メモ（No.{number}）", "Note (No.{number})"),
+    "action_notes": ("メモ一覧（No.{number}・{count}件）", "Notes (No.{number}, {count})"),
+    "notes_title": ("No.{number}「{title}」のメモ（{count}件）",
+                    "Notes on No.{number} \"{title}\" ({count})"),
+    "notes_none": ("まだメモはありません。", "No notes yet."),
+    "notes_heading": ("📝 メモ（{count}件）", "📝 Notes ({count})"),
+    "note_line": ("#{id} {author}（{when}{edited}）: {text}", "#{id} {author} ({when}{edited}): {text}"),
+    "note_edited_mark": ("・編集済み", ", edited"),
+    "note_evidence": ("　根拠: {url}", "  Evidence: {url}"),
+    "notes_more": ("ほか {count} 件は「メモ一覧」で表示します。", "{count} more: see \"notes\"."),
+    "note_former_user": ("（退会した方）", "(former user)"),
+    "choice_note_add": ("メモを追加", "Add a note"),
+    "choice_note_edit": ("#{id} を編集", "Edit #{id}"),
+    "choice_note_delete": ("#{id} を削除", "Delete #{id}"),
+    "choice_back_to_item": ("項目に戻る", "Back to the item"),
+    "notes_review_title": ("メモと根拠資料", "Notes and evidence"),
+    "status_notes": ("メモ", "Notes"),
+    "status_notes_value": ("{count} 件（No. {items}）", "{count} (No. {items})"),
     "item_unknown": (
         "項目 {number} はありません。項目は 1〜{last} です。「項目 12」のように番号で指定してください。",
         "There is no item {number}; items are 1–{last}. Give a number, e.g. \"item 12\".",
