@@ -90,7 +90,7 @@ def test_console_prints_only_the_users_own_result_and_the_chart_path(database):
     text = out.getvalue()
     assert "A社 の結果" in text
     assert_nothing_of_b(text)
-    chart = next(line for line in text.splitlines() if line.startswith("領域別レーダーチャート: "))
+    chart = next(line for line in text.splitlines() if line.startswith("領域別スコアのグラフ: "))
     assert Path(chart.split(": ", 1)[1]).is_file()
 
 

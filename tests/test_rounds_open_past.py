@@ -45,19 +45,19 @@ def test_a_past_opening_is_refused_and_nothing_is_opened(cli, database):
 
 def test_skip_past_cancels_the_overdue_slots(cli, database):
     code, out, _ = cli(*past_dates(), "--skip-past")
-    assert code == 0 and "skipped" in out
+    assert code == 0 and "送らずに取り消しました" in out and "open 告知" in out
     rounds, slots = counts(database)
     assert rounds == 1 and slots.get("cancelled", 0) >= 1 and slots.get("pending", 0) >= 1
 
 
 def test_send_past_keeps_them_and_a_future_opening_needs_no_flag(cli, database):
     code, out, _ = cli(*past_dates(), "--send-past")
-    assert code == 0 and "next tick" in out
+    assert code == 0 and "次の実行時に送ります" in out
     assert counts(database)[1].get("cancelled", 0) == 0
     today = now_tokyo().date()
     code, out, err = cli("--opens", str(today + timedelta(days=30)),
                          "--deadline", str(today + timedelta(days=60)))
-    assert code == 0 and "skipped" not in out, err
+    assert code == 0 and "送らずに" not in out, err
 
 
 def test_both_flags_at_once_are_refused_by_the_parser(cli):

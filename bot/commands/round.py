@@ -11,20 +11,41 @@
   round failures ROUND        deliveries that failed, and reminders that were never sent
 
 ROUND is the number shown by `round list` (or the exact name). A deadline date means 23:59 in
-Tokyo on that day. Errors print in Japanese, then English, and change nothing (exit code 2).
+Tokyo on that day. Every subcommand takes `--lang ja|en` (Japanese unless "en", like `org` and
+`report`): what it prints and why it refused, in that language (bot/commands/round_texts.py).
+A refusal changes nothing (exit code 2).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from bot.commands import os_login, run_in_transaction
+from bot.commands import os_login
 from bot.commands.preview import add_round_preview
+from bot.commands.round_texts import note_label, say, slot_label, status_label
 from bot.settings import load_settings
 from handlers.dates import fmt_date, fmt_datetime, now_tokyo
-from handlers.rounds.texts import say
+from store.errors import UserError
+
+
+def run_in_transaction(action: Callable[[Session], str], lang: str) -> int:
+    """bot.commands.run_in_transaction, but a refusal is said in `lang` only."""
+    from store.db import Database
+
+    db = Database(load_settings().database_url)
+    try:
+        with db.transaction() as session:
+            print(action(session))
+    except UserError as exc:
+        print(say(lang, "error", text=exc.text(lang)), file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
 
 
 def _policy():
@@ -53,34 +74,40 @@ def cmd_open(args: argparse.Namespace) -> int:
                          allow_drafts=args.allow_drafts)
         late = _past_slots(session, rnd, args)
         drafts = rubrics.get(rnd.rubric_version).draft_count()
-        return (f"opened #{rnd.id} {rnd.name} (ver{rnd.rubric_version}): "
-                f"{fmt_date(rnd.opens_at, 'en')} – {fmt_datetime(rnd.deadline_at, 'en')}\n"
-                + (say("ja", "opened_drafts", n=drafts) + "\n" + say("en", "opened_drafts",
-                                                                     n=drafts) + "\n"
-                   if drafts else "")
-                + late + _schedule(session, rnd.id))
-    return run_in_transaction(action)
+        return (say(lang, "cli_opened", id=rnd.id, name=rnd.name, rubric=rnd.rubric_version,
+                    opens=fmt_date(rnd.opens_at, lang),
+                    deadline=fmt_datetime(rnd.deadline_at, lang)) + "\n"
+                + (say(lang, "opened_drafts", n=drafts) + "\n" if drafts else "")
+                + late + _schedule(session, rnd.id, lang))
+    lang = args.lang
+    return run_in_transaction(action, lang)
 
 
 def _past_slots(session: Session, rnd, args: argparse.Namespace) -> str:
     """A round opened with a past --opens would announce and send the latest overdue reminder
     at the next tick: refuse (nothing is opened) unless the admin chose to skip or send them."""
-    from bot.worker.preview import past_slots, skip_past_slots
+    from handlers.rounds.past_slots import past_slots, skip_past_slots
     from handlers.rounds.service import RoundError
 
-    now = now_tokyo()
+    now, lang = now_tokyo(), args.lang
     late = past_slots(session, rnd, now)
     if not late:
         return ""
-    names = ", ".join(f"{s.name} ({fmt_datetime(s.due_at, 'en')})" for s in late)
+
+    def names(lang: str) -> str:
+        return "、".join(f"{slot_label(s.name, lang)}（{fmt_datetime(s.due_at, lang)}）"
+                        for s in late) if lang != "en" else ", ".join(
+            f"{slot_label(s.name, lang)} ({fmt_datetime(s.due_at, lang)})" for s in late)
     if args.skip_past:
-        return f"skipped {skip_past_slots(session, rnd, now)} past slot(s): {names}\n"
+        return say(lang, "cli_skipped_past", n=skip_past_slots(session, rnd, now),
+                   names=names(lang)) + "\n"
     if args.send_past:
-        return f"past slot(s) sent at the next tick: {names}\n"
-    raise RoundError(f"開始日が過去のため、次の配信がすぐに送られます: {names}。"
+        return say(lang, "cli_send_past", names=names(lang)) + "\n"
+    raise RoundError(f"開始日が過去のため、次の配信がすぐに送られます: {names('ja')}。"
                      "--skip-past（送らない）または --send-past（送る）を付けてください。",
-                     f"the opening date is past, so these would go out at the next tick: {names}. "
-                     "Add --skip-past (do not send them) or --send-past (send them).")
+                     f"the opening date is past, so these would go out at the next tick: "
+                     f"{names('en')}. Add --skip-past (do not send them) or --send-past "
+                     "(send them).")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -89,18 +116,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rubrics import registry
     from store.rounds import all_rounds
 
+    lang = args.lang
+
     def action(session: Session) -> str:
         now, rubrics, lines = now_tokyo(), registry(), []
         for rnd in all_rounds(session):
             tally = counts(participation(session, rnd, rubrics))
-            lines.append(
-                f"#{rnd.id}\t{rnd.name}\tver{rnd.rubric_version}\t"
-                f"{fmt_date(rnd.opens_at, 'en')} – {fmt_date(rnd.deadline_at, 'en')}\t"
-                f"{phase(rnd, now, 'en')}\tsubmitted {tally['submitted']}, in progress "
-                f"{tally['in_progress']}, not started {tally['not_started']}"
-                + ("\t(sample)" if rnd.is_sample else ""))
-        return "\n".join(lines) or "no rounds yet"
-    return run_in_transaction(action)
+            lines.append(say(lang, "cli_list_row", id=rnd.id, name=rnd.name,
+                             rubric=rnd.rubric_version, opens=fmt_date(rnd.opens_at, lang),
+                             deadline=fmt_date(rnd.deadline_at, lang),
+                             phase=phase(rnd, now, lang), **tally,
+                             sample=say(lang, "cli_sample") if rnd.is_sample else ""))
+        return "\n".join(lines) or say(lang, "cli_no_rounds")
+    return run_in_transaction(action, lang)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -108,18 +136,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     from handlers.rounds.service import find_round, phase
     from rubrics import registry
 
+    lang = args.lang
+
     def action(session: Session) -> str:
         rnd = find_round(session, args.round)
         rows = participation(session, rnd, registry())
-        tally = counts(rows)
-        head = (f"#{rnd.id} {rnd.name} ({phase(rnd, now_tokyo(), 'en')}), deadline "
-                f"{fmt_datetime(rnd.deadline_at, 'en')}: submitted {tally['submitted']}/"
-                f"{len(rows)}, in progress {tally['in_progress']}, not started "
-                f"{tally['not_started']}")
-        body = [f"{p.org_name}\t{p.label('en')}" for p in rows]
-        return "\n".join([head, *body, "", _schedule(session, rnd.id), "",
-                          _mutes(session, rnd), _failures(session, rnd)])
-    return run_in_transaction(action)
+        head = say(lang, "cli_status_head", id=rnd.id, name=rnd.name,
+                   phase=phase(rnd, now_tokyo(), lang),
+                   deadline=fmt_datetime(rnd.deadline_at, lang), total=len(rows),
+                   **counts(rows))
+        body = [f"{p.org_name}\t{p.label(lang)}" for p in rows]
+        return "\n".join([head, *body, "", _schedule(session, rnd.id, lang), "",
+                          _mutes(session, rnd, lang), _failures(session, rnd, lang)])
+    return run_in_transaction(action, lang)
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
@@ -131,10 +160,10 @@ def cmd_extend(args: argparse.Namespace) -> int:
         rnd = find_round(session, args.round)
         extend_round(session, rnd, parse_day(args.deadline, "deadline"), now_tokyo(),
                      policy)
-        return (f"extended #{rnd.id} {rnd.name} to {fmt_datetime(rnd.deadline_at, 'en')}; "
-                "pending reminders re-planned, nothing already sent is sent again\n"
-                + _schedule(session, rnd.id))
-    return run_in_transaction(action)
+        return (say(args.lang, "cli_extended", id=rnd.id, name=rnd.name,
+                    deadline=fmt_datetime(rnd.deadline_at, args.lang)) + "\n"
+                + _schedule(session, rnd.id, args.lang))
+    return run_in_transaction(action, args.lang)
 
 
 def cmd_close(args: argparse.Namespace) -> int:
@@ -142,10 +171,8 @@ def cmd_close(args: argparse.Namespace) -> int:
 
     def action(session: Session) -> str:
         rnd = close_round(session, find_round(session, args.round), now_tokyo())
-        return (f"closed #{rnd.id} {rnd.name}; pending reminders and the secretariat's summary "
-                f"cancelled (preview the summary first with `aiga-bot round preview {rnd.id} "
-                "--slot summary`, or send it to yourself with `--to-me`)")
-    return run_in_transaction(action)
+        return say(args.lang, "cli_closed", id=rnd.id, name=rnd.name)
+    return run_in_transaction(action, args.lang)
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
@@ -159,45 +186,57 @@ def cmd_reopen(args: argparse.Namespace) -> int:
                                  now=now_tokyo())
         return say(args.lang, "reopened", org=done.organisation.name, name=rnd.name,
                    reason=" ".join(args.reason.split()))
-    return run_in_transaction(action)
+    return run_in_transaction(action, args.lang)
 
 
 def cmd_mutes(args: argparse.Namespace) -> int:
     from handlers.rounds.service import find_round
 
-    return run_in_transaction(lambda session: _mutes(session, find_round(session, args.round)))
+    return run_in_transaction(
+        lambda session: _mutes(session, find_round(session, args.round), args.lang), args.lang)
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
     from handlers.rounds.service import find_round
 
-    return run_in_transaction(lambda session: _failures(session, find_round(session, args.round)))
+    return run_in_transaction(
+        lambda session: _failures(session, find_round(session, args.round), args.lang),
+        args.lang)
 
 
-def _schedule(session: Session, round_id: int) -> str:
+def _schedule(session: Session, round_id: int, lang: str) -> str:
     from store.reminders import slots_for
 
     rows = sorted(slots_for(session, round_id).values(), key=lambda s: s.due_at)
-    return "schedule:\n" + "\n".join(
-        f"  {s.name}\t{fmt_datetime(s.due_at, 'en')}\t{s.status}"
-        + (f"\t({s.note})" if s.note else "") for s in rows)
+    return say(lang, "cli_schedule") + "\n" + "\n".join(
+        f"  {slot_label(s.name, lang)}\t{fmt_datetime(s.due_at, lang)}\t"
+        f"{status_label(s.status, lang)}"
+        + (f"\t({note_label(s.note, lang)})" if s.note else "") for s in rows)
 
 
-def _mutes(session: Session, rnd) -> str:
+def _mutes(session: Session, rnd, lang: str) -> str:
     from handlers.rounds.participation import mute_lines
 
     lines = mute_lines(session, rnd)
-    return f"muted reminders ({len(lines)}):" + "".join(f"\n  {x}" for x in lines)
+    return say(lang, "cli_muted", n=len(lines)) + "".join(f"\n  {x}" for x in lines)
 
 
-def _failures(session: Session, rnd) -> str:
+def _failures(session: Session, rnd, lang: str) -> str:
     from handlers.rounds.participation import problem_lines, unreachable_lines
 
-    failures, missed = problem_lines(session, rnd, "en")
+    failures, missed = problem_lines(session, rnd, lang)
     nobody = unreachable_lines(session, rnd)
-    return (f"could not be delivered ({len(failures)}):" + "".join(f"\n  {x}" for x in failures)
-            + f"\nreminders not sent ({len(missed)}):" + "".join(f"\n  {x}" for x in missed)
-            + f"\nno one to remind ({len(nobody)}):" + "".join(f"\n  {x}" for x in nobody))
+    return (say(lang, "cli_failures", n=len(failures)) + "".join(f"\n  {x}" for x in failures)
+            + "\n" + say(lang, "cli_missed", n=len(missed))
+            + "".join(f"\n  {x}" for x in missed)
+            + "\n" + say(lang, "cli_nobody", n=len(nobody))
+            + "".join(f"\n  {x}" for x in nobody))
+
+
+def _lang(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--lang", choices=("ja", "en"), default="ja",
+                        help="language of the output and of errors (default: ja)")
+    return parser
 
 
 def register(sub) -> None:
@@ -215,8 +254,8 @@ def register(sub) -> None:
                       help="with a past --opens: do not send the announcement/reminders already due")
     past.add_argument("--send-past", action="store_true",
                       help="with a past --opens: send them at the next tick")
-    opener.set_defaults(func=cmd_open)
-    rsub.add_parser("list", help="rounds and participation").set_defaults(func=cmd_list)
+    _lang(opener).set_defaults(func=cmd_open)
+    _lang(rsub.add_parser("list", help="rounds and participation")).set_defaults(func=cmd_list)
     add_round_preview(rsub)
     for name, func, text in (("status", cmd_status, "participation per company"),
                              ("close", cmd_close, "close a round (no more reminders)"),
@@ -224,15 +263,14 @@ def register(sub) -> None:
                              ("failures", cmd_failures, "deliveries that failed or were missed")):
         parser = rsub.add_parser(name, help=text)
         parser.add_argument("round", help="round number (see round list) or exact name")
-        parser.set_defaults(func=func)
+        _lang(parser).set_defaults(func=func)
     reopen = rsub.add_parser("reopen", help="reopen a submitted assessment (reason required, "
                                             "audited)")
     reopen.add_argument("round", help="round number (see round list) or exact name")
     reopen.add_argument("company", help="the member company's registered name")
     reopen.add_argument("--reason", required=True, help="why (kept in the audit log)")
-    reopen.add_argument("--lang", choices=("ja", "en"), default="ja")
-    reopen.set_defaults(func=cmd_reopen)
+    _lang(reopen).set_defaults(func=cmd_reopen)
     extend = rsub.add_parser("extend", help="move the deadline later")
     extend.add_argument("round", help="round number (see round list) or exact name")
     extend.add_argument("--deadline", required=True, help="new last day, YYYY-MM-DD")
-    extend.set_defaults(func=cmd_extend)
+    _lang(extend).set_defaults(func=cmd_extend)

@@ -2,14 +2,16 @@
 
 The card's width decides the labels' size on screen: a label drawn `text_px` pixels high in a
 PNG `natural` pixels wide, shown `shown` pixels wide, is `text_px × shown / natural` pixels
-high. Teams' ordinary card is about 400 px wide, which brings our charts' labels down to 6–8 px;
-so the chart is shown at the narrowest width where its smallest text is MIN_TEXT_PX, and the
-card asks Teams for the conversation's full width (`msteams.width: Full`). Tapping the chart
-opens the same link, the PNG at its own size.
+high. Teams' ordinary card is about 400 px wide (the Agents Playground shows ~430 px of a card
+and ignores `msteams.width: Full`). Our charts are drawn for that width
+(handlers/results/charts.py: horizontal bars, labels never shrunk), so they are shown
+"Stretch", whole, inside the card. Only a PNG that is not legible at CARD_WIDTH is shown at the
+narrowest width where its smallest text is MIN_TEXT_PX, with the card asking for the
+conversation's full width. Tapping the chart opens the same link, the PNG at its own size.
 
-How big the smallest text is comes from the PNG: a chart may say so in a text chunk
-(TEXT_PX_KEY, pixels); otherwise it is DEFAULT_TEXT_POINTS at the PNG's resolution (matplotlib
-records its dpi), which is the smallest text handlers/results/charts.py draws on a member's chart.
+How big the smallest text is comes from the PNG: our charts say so in a text chunk
+(TEXT_PX_KEY, pixels of the PNG, measured on the drawn figure); a PNG without it is taken to
+have DEFAULT_TEXT_POINTS text at its recorded resolution.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from handlers.results.chart_layout import MIN_TEXT_PX  # the smallest text we accept on screen
+from handlers.results.charts import TEXT_PX_KEY
 
-MIN_TEXT_PX = 11.0  # the smallest text we accept on screen
-DEFAULT_TEXT_POINTS = 8.0  # the radar's scale numbers; its area labels are 10 pt
-DEFAULT_DPI = 120.0  # charts.py saves at 120 dpi
-TEXT_PX_KEY = "AIGA-Min-Text-Px"
+DEFAULT_TEXT_POINTS = 8.0  # a PNG that does not declare its text: small chart text
+DEFAULT_DPI = 120.0  # matplotlib's usual resolution when the PNG records none
 CARD_WIDTH = 400  # px of an ordinary Teams card's content: "Stretch" is this wide
 MAX_WIDTH = 1200  # px: wider than any chat pane; a chart needing more is shown at this
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,21 @@ The privacy rule (also in the README section "Results, benchmark and round repor
    shown only when its own population reaches the threshold (checked again at every view, so
    raising the threshold later hides cells and never reveals new ones).
 5. Only companies that submitted in the round see its benchmark (give to get).
+6. Industry segments (a company's industry's overall average beside all members') are frozen
+   with the rest, from the same companies. A segment is shown only when it has at least N
+   companies AND the companies outside it number at least N: with the all-member average over
+   P companies and a segment over P−1, the one company outside would be P × all − (P−1) ×
+   segment. For the same reason the companies outside every shown segment together (other and
+   unset industries, segments too small) must be none or at least N; otherwise the smallest
+   shown segment is withheld too, which makes them at least N. Segments do not overlap, so no
+   sum or difference of shown figures narrows below N companies (see `safe_segments`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -100,9 +108,17 @@ class Benchmark:
     overall: Cell
     areas: dict[str, Cell]
     items: dict[str, Cell]
+    industries: dict[str, Cell] = field(default_factory=dict)  # frozen, before the rule
 
     def shown(self, cell: Cell) -> bool:
         return cell.n >= self.threshold
+
+    def industry(self, code: str | None) -> Cell | None:
+        """The overall values of the companies of industry `code`, or None when that segment
+        may not be shown (rule 6, checked against today's threshold)."""
+        if not code:
+            return None
+        return safe_segments(self.industries, self.overall.n, self.threshold).get(code)
 
     def area(self, area_id: str) -> Cell:
         return self.areas.get(area_id, EMPTY)
@@ -176,28 +192,52 @@ def outcome(session: Session, rnd: Round, rubric_for: RubricLookup, *, now: date
     if snapshot is None:
         if not is_over(rnd, now):
             return Outcome("open", threshold=threshold)
+        assessments = submitted_in(session, rnd)
         submitted = [company_figures(session, a, rubric_for(a.rubric_version))
-                     for a in submitted_in(session, rnd)]
-        rows = eligible(submitted, threshold)
-        if len(rows) < threshold:
+                     for a in assessments]
+        keep = eligible_indexes(submitted, threshold)
+        if len(keep) < threshold:
             return Outcome("too_few", threshold=threshold)
-        snapshot = _freeze(session, rnd, rows, left_out=len(submitted) - len(rows), now=now,
-                           actor=actor)
+        rows = [submitted[i] for i in keep]
+        industries = [assessments[i].organisation.industry for i in keep]
+        snapshot = _freeze(session, rnd, rows, industries, threshold,
+                           left_out=len(submitted) - len(rows), now=now, actor=actor)
     return Outcome("published", _from_snapshot(snapshot, threshold), threshold)
 
 
 def eligible(rows: list[Figures], threshold: int) -> list[Figures]:
     """Leave out every group of companies, by the set of items answered, smaller than N."""
-    groups: dict[frozenset[str], list[Figures]] = {}
-    for row in rows:
-        groups.setdefault(frozenset(row.items), []).append(row)
-    return [row for group in groups.values() if len(group) >= threshold for row in group]
+    return [rows[i] for i in eligible_indexes(rows, threshold)]
 
 
-def _freeze(session: Session, rnd: Round, rows: list[Figures], *, left_out: int,
-            now: datetime, actor: str) -> audit.BenchmarkSnapshot:
+def eligible_indexes(rows: list[Figures], threshold: int) -> list[int]:
+    """The positions of the rows `eligible` keeps, in order."""
+    groups: dict[frozenset[str], list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(frozenset(row.items), []).append(index)
+    return sorted(i for group in groups.values() if len(group) >= threshold for i in group)
+
+
+def safe_segments(segments: dict[str, Cell], population: int,
+                  threshold: int) -> dict[str, Cell]:
+    """The segments that may be shown beside an average over `population` (rule 6): each at
+    least `threshold` companies with at least `threshold` outside it, and the companies
+    outside all of them none or at least `threshold`."""
+    shown = {k: c for k, c in segments.items()
+             if k and c.n >= threshold and population - c.n >= threshold}
+    while shown:
+        rest = population - sum(c.n for c in shown.values())
+        if rest == 0 or rest >= threshold:
+            break
+        del shown[min(shown, key=lambda k: (shown[k].n, k))]  # now rest ≥ threshold
+    return shown
+
+
+def _freeze(session: Session, rnd: Round, rows: list[Figures], industries: list[str | None],
+            threshold: int, *, left_out: int, now: datetime,
+            actor: str) -> audit.BenchmarkSnapshot:
     """Store the anonymous value lists once; a concurrent first viewer gets the same row."""
-    data = snapshot_data(rows)
+    data = snapshot_data(rows, industries, threshold)
     try:
         with session.begin_nested():
             snapshot = audit.BenchmarkSnapshot(
@@ -214,8 +254,11 @@ def _freeze(session: Session, rnd: Round, rows: list[Figures], *, left_out: int,
     return snapshot
 
 
-def snapshot_data(rows: list[Figures]) -> dict:
-    """Per cell, the sorted values of the companies it applies to, as text fractions."""
+def snapshot_data(rows: list[Figures], industries: list[str | None] | None = None,
+                  threshold: int | None = None) -> dict:
+    """Per cell, the sorted values of the companies it applies to, as text fractions; with
+    `industries` (one per row), the overall values of each industry that could ever be shown
+    (at least `threshold` companies, and as many outside it)."""
     areas: dict[str, list[Fraction]] = {}
     items: dict[str, list[int]] = {}
     for row in rows:
@@ -225,11 +268,20 @@ def snapshot_data(rows: list[Figures]) -> dict:
         for item_id, level in row.items.items():
             items.setdefault(item_id, []).append(level)
     overall = sorted(r.overall for r in rows if r.overall is not None)
-    return {
+    data: dict = {
         "overall": [str(v) for v in overall],
         "areas": {k: [str(v) for v in sorted(vs)] for k, vs in sorted(areas.items())},
         "items": {k: sorted(vs) for k, vs in sorted(items.items())},
     }
+    if industries is not None and threshold is not None:
+        groups: dict[str, list[Fraction]] = {}
+        for row, code in zip(rows, industries, strict=True):
+            if code and row.overall is not None:
+                groups.setdefault(code, []).append(row.overall)
+        safe = safe_segments({k: _cell(v) for k, v in groups.items()}, len(overall), threshold)
+        if safe:
+            data["industries"] = {k: [str(v) for v in safe[k].values] for k in sorted(safe)}
+    return data
 
 
 def _cell(values: list) -> Cell:
@@ -247,4 +299,5 @@ def _from_snapshot(snapshot: audit.BenchmarkSnapshot, threshold: int) -> Benchma
         overall=_cell(data.get("overall", [])),
         areas={k: _cell(v) for k, v in data.get("areas", {}).items()},
         items={k: _cell(v) for k, v in data.get("items", {}).items()},
+        industries={k: _cell(v) for k, v in data.get("industries", {}).items()},
     )

@@ -1,4 +1,13 @@
-"""PNG charts (radar of the five areas, bars of a round's averages) with Japanese labels.
+"""PNG charts (a member's areas, a round's averages) with Japanese labels, legible in a narrow
+chat card.
+
+A chat client shows a chart as wide as its card, about 400 px (Teams; ~430 px in the Agents
+Playground), however large the PNG is. So the charts are horizontal bars laid out for that width
+(handlers/results/chart_layout.py): every label on a line of its own or wrapped, never shrunk,
+and the smallest text still MIN_TEXT_PX at DESIGN_WIDTH. Each PNG says so in its metadata:
+TEXT_PX_KEY (the smallest text in the PNG's own pixels, measured on the drawn figure),
+DESIGN_WIDTH_KEY and SHOWN_TEXT_PX_KEY (that text's size when shown DESIGN_WIDTH px wide);
+bot/teams/render_chart.py reads them to decide how wide the card shows the chart.
 
 Matplotlib runs headless (Agg) and draws with the IPAex Gothic font shipped inside the
 matplotlib-fontja package, so labels render the same on a laptop, a server and CI without any
@@ -10,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import tempfile
 import textwrap
@@ -20,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from handlers import config
+from handlers.results import chart_layout as lay
 
 SCALE_MAX = 4  # levels run from 1 to 4
 STYLES = (  # colour, line style, fill alpha — first series is the company itself
@@ -27,11 +36,17 @@ STYLES = (  # colour, line style, fill alpha — first series is the company its
     ("#d9822b", "--", 0.0),
     ("#7f7f7f", ":", 0.0),
 )
+TEXT_PX_KEY = "AIGA-Min-Text-Px"  # smallest text, px of the PNG (bot/teams/render_chart.py)
+DESIGN_WIDTH_KEY = "AIGA-Design-Width-Px"  # the width the chart is drawn to be read at
+SHOWN_TEXT_PX_KEY = "AIGA-Min-Text-Px-At-Design-Width"  # smallest text shown at that width
+VERSION = 2  # part of every file name: a redrawn design never reuses an old file
+BAR_H, BAR_GAP, GROUP_GAP = 30, 8, 22
+VALUE_ROOM = 92  # px right of the scale for the value printed after a bar at level 4
 
 
 @dataclass(frozen=True)
 class Series:
-    """One line on a chart; a None value is a gap (e.g. an area that does not apply)."""
+    """One row of bars; a None value is a gap (e.g. an area that does not apply)."""
 
     name: str
     values: tuple[float | None, ...]
@@ -62,8 +77,8 @@ def _font_name() -> str:
 
 
 def _wrap(label: str, width: int) -> str:
-    """Break a long label: English at spaces; Japanese (no spaces) in two lines at the natural
-    break (after 「・」 or 「の」) nearest the middle, else in the middle."""
+    """Break a long label (the A4 summary's axes): English at spaces; Japanese (no spaces) in
+    two lines at the natural break (after 「・」 or 「の」) nearest the middle, else the middle."""
     if len(label) <= width:
         return label
     if " " in label:
@@ -74,18 +89,27 @@ def _wrap(label: str, width: int) -> str:
 
 
 def _target(kind: str, payload: object) -> Path:
-    digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True,
+    digest = hashlib.sha256(json.dumps([VERSION, payload], ensure_ascii=False, sort_keys=True,
                                        default=str).encode()).hexdigest()[:20]
     return chart_dir() / f"{kind}-{digest}.png"
 
 
+def metadata(fig) -> dict[str, str]:
+    """What the PNG states about its legibility, measured on the drawn figure."""
+    text_px = lay.smallest_text_px(fig)
+    width = fig.canvas.get_width_height()[0]
+    return {TEXT_PX_KEY: f"{text_px:.2f}", DESIGN_WIDTH_KEY: str(lay.DESIGN_WIDTH),
+            SHOWN_TEXT_PX_KEY: f"{text_px * lay.DESIGN_WIDTH / width:.2f}"}
+
+
 def _save(fig, path: Path) -> Path:
-    """Write atomically: a reader never sees half a PNG, concurrent writers do not clash."""
+    """Write atomically: a reader never sees half a PNG, concurrent writers do not clash.
+    No tight bounding box: the PNG keeps the layout's width, which the metadata is about."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png.tmp")
     os.close(fd)
     try:
-        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight", pad_inches=0.3)
+        fig.savefig(tmp, format="png", dpi=lay.DPI, metadata=metadata(fig))
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the adapters may run as another user
         os.replace(tmp, path)
     finally:
@@ -94,45 +118,108 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
-def radar_chart(labels: list[str], series: list[Series], title: str) -> Path:
-    """A radar of the five areas on the 1–4 scale; returns the PNG's path."""
-    path = _target("radar", [labels, [(s.name, s.values) for s in series], title])
-    if path.exists():
-        return path
-    font = _font_name()
+def _render(layout: lay.Layout, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
-    angles = [2 * math.pi * i / len(labels) for i in range(len(labels))]
-    with plt.rc_context({"font.family": font, "axes.unicode_minus": False}):
-        fig = plt.figure(figsize=(7.6, 7.0))
+    with plt.rc_context({"font.family": layout.font, "axes.unicode_minus": False}):
+        fig = layout.draw()
         try:
-            ax = fig.add_subplot(polar=True)
-            ax.set_theta_offset(math.pi / 2)
-            ax.set_theta_direction(-1)
-            ax.set_ylim(0, SCALE_MAX)
-            ax.set_yticks(range(1, SCALE_MAX + 1))
-            ax.set_xticks(angles)
-            ax.set_xticklabels([_wrap(label, 9) for label in labels], fontsize=10)
-            ax.tick_params(axis="x", pad=10)  # keep labels clear of points at level 4
-            for label, angle in zip(ax.get_xticklabels(), angles, strict=True):
-                side = math.sin(angle)  # clockwise from the top: > 0 is the right half
-                label.set_horizontalalignment(
-                    "left" if side > 0.1 else "right" if side < -0.1 else "center")
-            ax.set_rlabel_position(180 / len(labels))  # scale numbers between two axes
-            ax.tick_params(axis="y", labelsize=8, labelcolor="#555555")
-            for (colour, style, alpha), one in zip(STYLES, series, strict=False):
-                values = [math.nan if v is None else v for v in one.values]
-                ax.plot([*angles, angles[0]], [*values, values[0]], style, color=colour,
-                        linewidth=2, marker="o", label=one.name)
-                if alpha:
-                    ax.fill([*angles, angles[0]], [*values, values[0]], color=colour,
-                            alpha=alpha)
-            ax.set_title(title, fontsize=12, pad=24)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=1, frameon=False)
-            fig.subplots_adjust(left=0.2, right=0.8, top=0.86, bottom=0.2)
             return _save(fig, path)
         finally:
             plt.close(fig)
+
+
+# ----- the pieces --------------------------------------------------------------------------
+
+
+def _x(left: float, right: float, value: float) -> float:
+    return left + (right - left) * min(max(value, 0.0), SCALE_MAX) / SCALE_MAX
+
+
+def _legend(layout: lay.Layout, series: list[Series]) -> None:
+    """A colour swatch and the series' name, one row each (names wrap, never shrink)."""
+    for (colour, _style, _alpha), one in zip(STYLES, series, strict=False):
+        top = layout.y
+        layout.bar(lay.MARGIN, top + 6, 34, lay.px(lay.TEXT_PT) * 0.8, colour)
+        layout.text(one.name, lay.TEXT_PT, x=lay.MARGIN + 46, max_lines=2)
+    layout.gap(10)
+
+
+def _bar_row(layout: lay.Layout, left: float, right: float, value: float | None,
+             colour: str) -> None:
+    top = layout.y
+    if value is None:
+        layout.label(left + 4, top, "—", lay.TEXT_PT, colour="#555555")
+    else:
+        end = _x(left, right, value)
+        layout.bar(left, top, end - left, BAR_H, colour)
+        layout.label(end + 8, top + 1, f"{value:.2f}", lay.TEXT_PT)
+    layout.gap(BAR_H + BAR_GAP)
+
+
+def _scale(layout: lay.Layout, left: float, right: float, top: float,
+           reference: float | None = None) -> None:
+    """Grid lines at each level from `top` down to here, the level numbers under them."""
+    bottom = layout.y
+    for level in range(SCALE_MAX + 1):
+        x = _x(left, right, level)
+        layout.vline(x, top, bottom, "#bbbbbb" if level else "#444444",
+                     "-" if level == 0 else ":")
+        layout.label(x, bottom + 4, str(level), lay.SCALE_PT, ha="center", colour="#444444")
+    if reference is not None:
+        layout.vline(_x(left, right, reference), top, bottom, STYLES[1][0], "--", 2.0)
+    layout.gap(lay.px(lay.SCALE_PT) * lay.LINE + 8)
+
+
+def _area_panel(layout: lay.Layout, labels: list[str], series: list[Series]) -> None:
+    """Per area: its name on a line of its own, then one bar per series."""
+    left, right = lay.MARGIN, lay.WIDTH - lay.MARGIN - VALUE_ROOM
+    top = None
+    for index, label in enumerate(labels):
+        layout.text(label, lay.LABEL_PT, bold=True, max_lines=2)
+        top = layout.y if top is None else top
+        for (colour, _style, _alpha), one in zip(STYLES, series, strict=False):
+            _bar_row(layout, left, right, one.values[index], colour)
+        layout.gap(GROUP_GAP - BAR_GAP)
+    if top is not None:
+        _scale(layout, left, right, top)
+
+
+def _item_panel(layout: lay.Layout, labels: list[str], values: list[float | None],
+                reference: float | None) -> None:
+    """One row per item: its number and title at the left (cut with 「…」), the bar at the
+    right; the dashed line is `reference`."""
+    split = lay.WIDTH * 0.5
+    left, right = split + 8, lay.WIDTH - lay.MARGIN - VALUE_ROOM
+    top = layout.y
+    row = max(BAR_H, lay.px(lay.TEXT_PT) * lay.LINE) + BAR_GAP
+    for label, value in zip(labels, values, strict=True):
+        line = layout.lines(label, lay.TEXT_PT, split - lay.MARGIN - 8, max_lines=1)[0]
+        layout.label(lay.MARGIN, layout.y, line, lay.TEXT_PT)
+        y = layout.y
+        _bar_row(layout, left, right, value, STYLES[0][0])
+        layout.y = y + row
+    _scale(layout, left, right, top, reference)
+
+
+# ----- the charts --------------------------------------------------------------------------
+
+
+def area_chart(labels: list[str], series: list[Series], title: str) -> Path:
+    """A member's scores by area on the 1–4 scale against the member average and its previous
+    round: horizontal bars, an area's name above its bars. Returns the PNG's path."""
+    path = _target("areas", [labels, [(s.name, s.values) for s in series], title])
+    if path.exists():
+        return path
+    layout = lay.Layout(_font_name())
+    layout.text(title, lay.TITLE_PT, bold=True)
+    layout.gap(6)
+    _legend(layout, series)
+    _area_panel(layout, labels, series)
+    return _render(layout, path)
+
+
+radar_chart = area_chart  # the name handlers/results/view.py still calls it by
 
 
 def bar_chart(area_labels: list[str], area_series: list[Series], item_labels: list[str],
@@ -145,54 +232,13 @@ def bar_chart(area_labels: list[str], area_series: list[Series], item_labels: li
     path = _target("bars", payload)
     if path.exists():
         return path
-    font = _font_name()
-    import matplotlib.pyplot as plt
-
-    height = 3.2 + 0.24 * len(item_labels)
-    with plt.rc_context({"font.family": font, "axes.unicode_minus": False}):
-        fig, (top, bottom) = plt.subplots(
-            2, 1, figsize=(8.5, height),
-            gridspec_kw={"height_ratios": [2.6, max(2.0, 0.24 * len(item_labels))]})
-        try:
-            _area_bars(top, area_labels, area_series, title)
-            _item_bars(bottom, item_labels, item_values, item_title, reference)
-            fig.tight_layout()
-            return _save(fig, path)
-        finally:
-            plt.close(fig)
-
-
-def _area_bars(ax, labels: list[str], series: list[Series], title: str) -> None:
-    width = 0.8 / max(1, len(series))
-    for index, ((colour, _style, _alpha), one) in enumerate(zip(STYLES, series, strict=False)):
-        xs = [i + (index - (len(series) - 1) / 2) * width for i in range(len(labels))]
-        heights = [0 if v is None else v for v in one.values]
-        bars = ax.bar(xs, heights, width=width, color=colour, label=one.name)
-        for bar, value in zip(bars, one.values, strict=True):
-            if value is not None:
-                ax.annotate(f"{value:.2f}", (bar.get_x() + bar.get_width() / 2, value),
-                            ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(range(len(labels)))
-    ax.set_xticklabels([_wrap(label, 7) for label in labels], fontsize=9)
-    ax.set_ylim(0, SCALE_MAX + 0.7)  # head-room for the legend above level-4 bars
-    ax.set_yticks(range(SCALE_MAX + 1))
-    ax.set_title(title, fontsize=12)
-    ax.legend(fontsize=8, loc="upper right")
-
-
-def _item_bars(ax, labels: list[str], values: list[float | None], title: str,
-               reference: float | None) -> None:
-    heights = [0 if v is None else v for v in values]
-    positions = list(range(len(labels)))[::-1]  # first item at the top
-    ax.barh(positions, heights, color=STYLES[0][0])
-    ax.set_yticks(positions)
-    ax.set_yticklabels(labels, fontsize=7)
-    ax.set_xlim(0, SCALE_MAX + 0.35)  # room for the value printed after a level-4 bar
-    ax.set_xticks(range(SCALE_MAX + 1))
-    if reference is not None:
-        ax.axvline(reference, color="#d9822b", linewidth=0.8, linestyle="--")
-    ax.set_title(title, fontsize=11)
-    for y, value in zip(positions, values, strict=True):
-        if value is not None:
-            ax.annotate(f"{value:.2f}", (value, y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=6)
+    layout = lay.Layout(_font_name())
+    layout.text(title, lay.TITLE_PT, bold=True)
+    layout.gap(6)
+    _legend(layout, area_series)
+    _area_panel(layout, area_labels, area_series)
+    layout.gap(20)
+    layout.text(item_title, lay.TITLE_PT, bold=True)
+    layout.gap(6)
+    _item_panel(layout, item_labels, item_values, reference)
+    return _render(layout, path)

@@ -89,6 +89,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "member average withheld (fewer than {n} companies)",
     ),
     "not_applicable": ("対象外", "not applicable"),
+    # industry segment in the member benchmark (handlers/results/segments.py)
+    "industry_row": ("業種平均（{industry}）", "Industry average ({industry})"),
+    "industry_mean": ("{mean}（{n}社）", "{mean} ({n} companies)"),
+    "industry_withheld": (
+        "非表示（業種内と業種外がともに{t}社以上の場合のみ表示します）",
+        "withheld (shown only when at least {t} companies are in the industry and at least "
+        "{t} outside it)",
+    ),
     # result
     "level": ("{n}点", "level {n}"),
     "todo_title": (
@@ -122,7 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "series_members": ("会員平均（{n}社）", "Member average ({n} companies)"),
     "series_previous": ("前回（{round}）", "Previous ({round})"),
     "radar_title": ("{org} ・ 領域別スコア", "{org} · scores by area"),
-    "radar_caption": ("領域別レーダーチャート", "Radar chart by area"),
+    "radar_caption": ("領域別スコアのグラフ", "Chart of scores by area"),
     # round report (secretariat)
     "no_rounds": ("ラウンドがまだありません。", "There are no rounds yet."),
     "round_unknown": (

@@ -17,6 +17,7 @@ from handlers.dates import fmt_date
 from handlers.navi.scoring import Figures, round2, score
 from handlers.results import benchmark as bm
 from handlers.results.progress import Progress, compare
+from handlers.results.segments import industry_fields
 from handlers.results.texts import fmt, fmt_delta, say
 from handlers.types import Fields, Image, Reply, Text
 from rubrics.loader import Rubric, RubricError, RubricRegistry, registry
@@ -133,7 +134,9 @@ def benchmark_replies(turn: Turn, round_id: int | None = None,
     footer = _bench_footer(turn, bench)
     return [
         Fields(title=say(turn.lang, "bench_title", round=rnd.name, n=bench.population),
-               fields=[(say(turn.lang, "overall"), overall), *areas], footer=footer),
+               fields=[(say(turn.lang, "overall"), overall),
+                       *industry_fields(turn.lang, bench, org.industry), *areas],
+               footer=footer),
         Fields(title=say(turn.lang, "bench_items_title"), fields=items),
     ]
 
