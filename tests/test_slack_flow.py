@@ -284,9 +284,11 @@ async def test_note_modal_closed_leaves_the_answer_alone(database_url, database)
         await stack.click(USER, stack.fake.last_with_buttons(DM), label="メモ（No.1）")
         await stack.settle()
         [opened] = stack.fake.called("views.open")
+        # a generic form modal does not ask Slack to report its closing: closing it is silent
+        assert not opened.args["view"].get("notify_on_close")
         closed = {"type": "view_closed", "user": {"id": USER}, "team": {"id": "T0AIGA"},
                   "view": {**opened.args["view"], "id": "VMODAL1"}, "is_cleared": False}
-        assert (await stack.interaction(closed)).status == 200
+        assert (await stack.interaction(closed)).status < 500  # unasked-for: refused, not a crash
         await stack.settle()
         current = stack.fake.last_with_buttons(DM)
         await stack.click(USER, current, label="1点")
