@@ -127,6 +127,17 @@ def test_industry_segments_need_threshold_companies(database):
     assert industry_segments(report, 4) == []
 
 
+def test_industry_segment_beside_the_total_cannot_be_subtracted(database):
+    """A社 and B社 in finance, C社 in IT: at a threshold of 2 the finance average next to the
+    all-member average would give C社's score away by subtraction, so it is withheld."""
+    with database.transaction() as s:
+        _before, rnd = _scenario(s)
+        report = build_round_report(s, rnd, RUBRICS.get)
+    assert sorted(c.org.name for c in report.submitted) == ["A社", "B社", "C社"]
+    assert [(label, n) for label, n, _ in industry_segments(report, 2)] == []
+    assert [(label, n) for label, n, _ in industry_segments(report, 1)] == [("IT", 1), ("金融", 2)]
+
+
 def test_cli_summary_writes_files_and_is_audited(database, database_url, tmp_path, monkeypatch,
                                                   capsys):
     with database.transaction() as s:

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from handlers.navi.scoring import exact_mean, round2
-from handlers.results.benchmark import min_companies
+from handlers.results.benchmark import Cell, min_companies, safe_segments
 from handlers.results.report import RoundReport, build_round_report
 from handlers.results.texts import fmt, say
 from rubrics.loader import RubricRegistry
@@ -70,15 +70,24 @@ def build_summary(session: Session, rnd: Round, rubrics: RubricRegistry) -> Summ
 
 
 def industry_segments(report: RoundReport, threshold: int) -> list[tuple[str, int, Decimal | None]]:
-    """Each industry's overall average, only for industries with at least `threshold`
-    submitted companies (a smaller segment would give its companies away)."""
+    """Each industry's overall average, by the members' benchmark rule (benchmark.safe_segments):
+    at least `threshold` submitted companies in it and at least as many outside it, and the
+    companies outside every shown industry none or at least `threshold` — otherwise a segment
+    next to the all-member average would give a company's score away by subtraction. One
+    industry holding every company is shown (its average is the total's)."""
     groups: dict[str, list] = {}
     for company in report.submitted:
         if company.figures is not None and company.figures.overall is not None:
             groups.setdefault(industry_label(company.org.industry, "ja"), []).append(
                 company.figures.overall)
+    population = sum(len(values) for values in groups.values())
+    if len(groups) == 1 and population >= threshold:
+        shown = set(groups)
+    else:
+        cells = {label: Cell(tuple(values)) for label, values in groups.items()}
+        shown = set(safe_segments(cells, population, threshold))
     return [(label, len(values), round2(exact_mean(values)))
-            for label, values in sorted(groups.items()) if len(values) >= threshold]
+            for label, values in sorted(groups.items()) if label in shown]
 
 
 def _trend(session: Session, rnd: Round, rubrics: RubricRegistry,
