@@ -79,8 +79,9 @@ def test_preview_lists_slots_recipients_and_exact_texts_and_writes_nothing(
     assert "channel slack:CANNOUNCE" in opening and "株式会社A / slack:UA1" in opening
     assert {r.label for r in shown["summary"].recipients} == {f"- / {ADMIN}"}
     assert counts(database) == before and slack.posted == []
-    text = render(list(shown.values()))
+    text = render(list(shown.values()), "en")
     assert "== d14 (reminder)" in text and "3 recipient(s)" in text
+    assert "3 件の宛先" in render(list(shown.values()))  # Japanese first
 
 
 def test_test_send_goes_to_the_admin_only_and_is_not_the_real_delivery(database, slack, world):
@@ -141,10 +142,15 @@ def test_cli_preview_prints_and_refuses_politely(database, world, monkeypatch, c
     monkeypatch.setenv("AIGA_ADMINS", ADMIN)
     import argparse
 
-    args = argparse.Namespace(round=str(world["round"]), slot=None, to_me=None, counts=True)
+    args = argparse.Namespace(round=str(world["round"]), slot=None, to_me=None, counts=True,
+                              lang="en")
     assert cmd_round_preview(args) == 0
     out = capsys.readouterr().out
     assert "== d14 (reminder)" in out and "3 recipient(s)" in out
+    args.lang = "ja"
+    assert cmd_round_preview(args) == 0
+    out = capsys.readouterr().out
+    assert "== d14 (reminder)" in out and "3 件の宛先" in out and "recipient" not in out
     args = argparse.Namespace(round="no such round", slot=None, to_me=None, counts=False)
     assert cmd_round_preview(args) == 2
     args = argparse.Namespace(round=str(world["round"]), slot=None, to_me="", counts=False)

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from store.errors import UserError
 
 
-def run_in_transaction(action: Callable[[Session], str]) -> int:
-    """Run `action` in one transaction and print what it returns; a refusal exits 2."""
+def run_in_transaction(action: Callable[[Session], str], lang: str | None = None) -> int:
+    """Run `action` in one transaction and print what it returns; a refusal exits 2, said in
+    `lang` when the command has a --lang option, else in both languages."""
     from bot.settings import load_settings
     from store.db import Database
 
@@ -25,7 +26,10 @@ def run_in_transaction(action: Callable[[Session], str]) -> int:
         with db.transaction() as session:
             print(action(session))
     except UserError as exc:
-        print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
+        if lang in ("ja", "en"):
+            print(f"{'エラー' if lang == 'ja' else 'error'}: {exc.text(lang)}", file=sys.stderr)
+        else:
+            print(f"error: {exc.ja}\n       {exc.en}", file=sys.stderr)
         return 2
     finally:
         db.dispose()

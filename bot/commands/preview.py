@@ -31,7 +31,14 @@ def add_round_preview(round_subparsers) -> None:
                          help="send one copy of --slot to this admin (slack:U0123); "
                               "without a value: the admin mapped to your login name")
     preview.add_argument("--counts", action="store_true", help="recipients only, no texts")
+    _add_lang(preview)
     preview.set_defaults(func=cmd_round_preview)
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("ja", "en"), default="ja",
+                        help="language of the output (default: ja); each text is shown in its "
+                             "reader's own language")
 
 
 def admin_for_login(admins: frozenset[str], login: str | None = None) -> str | None:
@@ -50,6 +57,7 @@ def add_event_preview(event_subparsers) -> None:
                          help="send one copy of --slot to this admin (slack:U0123); "
                               "without a value: the admin mapped to your login name")
     preview.add_argument("--counts", action="store_true", help="recipients only, no texts")
+    _add_lang(preview)
     preview.set_defaults(func=cmd_event_preview)
 
 
@@ -104,16 +112,19 @@ def _preview(args: argparse.Namespace, show, send_copy) -> int:
             raise UserError("--to-me には --slot が必要です。", "--to-me needs --slot.",
                             field="slot")
         state["id"], previews = show(session, deliverer, now)
-        return "" if previews is None else render(previews)
+        return "" if previews is None else render(previews, lang)
 
+    lang = getattr(args, "lang", "ja")
     try:
-        code = run_in_transaction(action)
+        code = run_in_transaction(action, lang)
         if code or args.to_me is None:
             return code
         key = args.to_me or admin_for_login(deliverer.audience.admins)
         if not key:
-            print("--to-me: name your admin key (slack:U0123); your login name maps to none "
-                  "in AIGA_ADMINS / ログイン名に対応する管理者がいません")
+            print("--to-me: ログイン名に対応する管理者が AIGA_ADMINS にいません。slack:U0123 のように"
+                  "指定してください。" if lang == "ja" else
+                  "--to-me: name your admin key (slack:U0123); your login name maps to none "
+                  "in AIGA_ADMINS")
             return 2
 
         async def send():
@@ -125,11 +136,13 @@ def _preview(args: argparse.Namespace, show, send_copy) -> int:
         try:
             result = asyncio.run(send())
         except UserError as exc:
-            print(f"{exc.text('ja')} / {exc.text('en')}")
+            print(exc.text(lang))
             return 2
-        print(f"test copy of {args.slot} to {key}: {result.outcome.value}"
-              + (f" ({result.detail})" if result.detail else "")
-              + " — recorded as a test delivery, not the real one")
+        detail = f" ({result.detail})" if result.detail else ""
+        print(f"{args.slot} のテスト送信（{key}）: {result.outcome.value}{detail} — テストとして記録"
+              "（本番の配信とは別）" if lang == "ja" else
+              f"test copy of {args.slot} to {key}: {result.outcome.value}{detail}"
+              " — recorded as a test delivery, not the real one")
         return 0 if result.outcome.value == "sent" else 1
     finally:
         database.dispose()

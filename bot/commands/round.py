@@ -19,33 +19,14 @@ A refusal changes nothing (exit code 2).
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from bot.commands import os_login
+from bot.commands import os_login, run_in_transaction
 from bot.commands.preview import add_round_preview
 from bot.commands.round_texts import note_label, say, slot_label, status_label
 from bot.settings import load_settings
 from handlers.dates import fmt_date, fmt_datetime, now_tokyo
-from store.errors import UserError
-
-
-def run_in_transaction(action: Callable[[Session], str], lang: str) -> int:
-    """bot.commands.run_in_transaction, but a refusal is said in `lang` only."""
-    from store.db import Database
-
-    db = Database(load_settings().database_url)
-    try:
-        with db.transaction() as session:
-            print(action(session))
-    except UserError as exc:
-        print(say(lang, "error", text=exc.text(lang)), file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
 
 
 def _policy():

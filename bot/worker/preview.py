@@ -95,18 +95,20 @@ def _text(notices: RoundNotices, session: Session, rnd: Round, slot: ReminderSlo
     return plain_text(notices.compose(session, job, langs, now))
 
 
-def render(previews: list[SlotPreview]) -> str:
-    """The preview as the CLI prints it."""
+def render(previews: list[SlotPreview], lang: str = "ja") -> str:
+    """The preview as the CLI prints it, headings in `lang` (each text in its reader's own)."""
     from handlers.dates import fmt_datetime
 
     lines = []
     for slot in previews:
-        lines.append(f"== {slot.name} ({slot.kind}) {fmt_datetime(slot.due_at, 'en')} "
-                     f"[{slot.status}] — {len(slot.recipients)} recipient(s)")
+        count = (f"{len(slot.recipients)} 件の宛先" if lang == "ja"
+                 else f"{len(slot.recipients)} recipient(s)")
+        lines.append(f"== {slot.name} ({slot.kind}) {fmt_datetime(slot.due_at, lang)} "
+                     f"[{slot.status}] — {count}")
         for r in slot.recipients:
             lines.append(f"-- {r.label} [{r.lang}]")
             lines.extend("   " + line for line in r.text.splitlines())
-    return "\n".join(lines) or "no slots planned"
+    return "\n".join(lines) or ("予定された配信はありません" if lang == "ja" else "no slots planned")
 
 
 def find_slot(session: Session, rnd: Round, name: str) -> ReminderSlot:
