@@ -1,14 +1,23 @@
-"""A floor under the independent FAQ evaluation (tests/faq_eval/questions.yaml, written from the
-guide by someone who never read the FAQ code). The figures are measured by bench/faq_eval.py;
-this only keeps them from sliding back. The held-out split is never tuned on: its floor is set a
-little under the measured figure (90.3 %, 177/196, 2026-11-29) to catch regressions only."""
+"""A floor under the independent FAQ evaluation (tests/faq_eval/questions.yaml and the second
+development set questions_dev2.yaml, written from the guide by people who never read the FAQ
+code). The figures are measured by bench/faq_eval.py; this only keeps them from sliding back.
+The held-out split is never tuned on and never shown: its floor is set a little under the figure
+measured once at the end of a session, to catch regressions only. dev2's floor is likewise a
+little under its measured figure (first contact 84.7 %, 144/170, before any tuning on it)."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+import yaml
+
+from bench import faq_eval
 from bench.faq_eval import ask_all, load_questions
 
 DEV_FLOOR = 0.97
-HELDOUT_FLOOR = 0.88
+DEV2_FLOOR = 0.90  # measured 92.9 % (158/170) after tuning on dev + dev2
+HELDOUT_FLOOR = 0.90  # measured once: 92.9 % (182/196), 2026-11-29
 
 
 def test_the_independent_evaluation_stays_above_its_floors() -> None:
@@ -16,8 +25,65 @@ def test_the_independent_evaluation_stays_above_its_floors() -> None:
     by_split: dict[str, list[bool]] = {}
     for r in results:
         by_split.setdefault(r.split, []).append(r.passed)
-    dev = sum(by_split["dev"]) / len(by_split["dev"])
-    heldout = sum(by_split["heldout"]) / len(by_split["heldout"])
-    assert len(results) >= 300
-    assert dev >= DEV_FLOOR, f"dev {dev:.1%}"
-    assert heldout >= HELDOUT_FLOOR, f"held-out {heldout:.1%}"
+    rate = {split: sum(v) / len(v) for split, v in by_split.items()}
+    assert len(by_split["dev"]) + len(by_split["heldout"]) >= 300
+    assert len(by_split["dev2"]) >= 150
+    assert rate["dev"] >= DEV_FLOOR, f"dev {rate['dev']:.1%}"
+    assert rate["dev2"] >= DEV2_FLOOR, f"dev2 {rate['dev2']:.1%}"
+    assert rate["heldout"] >= HELDOUT_FLOOR, f"held-out {rate['heldout']:.1%}"
+
+
+# ----- the script never shows a held-out question ----------------------------------------------
+
+SECRET = "SECRETQUESTION"
+
+
+def _entry(i: int, split: str, question: str, lang: str = "en") -> dict:
+    return {"id": f"q{i:03d}", "lang": lang, "split": split, "topic": "fee", "question": question,
+            "expect_all": ["no such fact anywhere"], "expect_any": [], "expect_none": [],
+            "unknown": False, "source": "test"}
+
+
+@pytest.fixture
+def files(tmp_path):
+    main = tmp_path / "questions.yaml"
+    main.write_text(yaml.safe_dump([
+        _entry(1, "dev", "What is the annual fee?"),
+        _entry(2, "heldout", f"{SECRET} annual fee?"),
+        _entry(3, "heldout", f"会費 {SECRET}", lang="ja"),
+    ], allow_unicode=True), encoding="utf-8")
+    dev2 = tmp_path / "questions_dev2.yaml"
+    dev2.write_text(yaml.safe_dump([_entry(4, "dev", "Where is the office?")]), encoding="utf-8")
+    return ["--questions", str(main), "--dev2", str(dev2)]
+
+
+@pytest.mark.parametrize("args", [["--split", "heldout"], ["--split", "heldout", "--misses"],
+                                  ["--split", "all", "--misses"], ["--split", "all"]])
+def test_held_out_questions_and_misses_are_never_printed(files, capsys, args) -> None:
+    faq_eval.main([*args, *files])
+    out = capsys.readouterr().out
+    assert SECRET not in out and "q002" not in out and "q003" not in out
+    assert "== heldout:   0.0% (0/2)" in out  # the totals are shown
+    assert "en   0.0% (0/1), ja   0.0% (0/1)" in out  # and per language
+    assert "by topic" not in out.split("== heldout")[1].split("==")[0]
+
+
+def test_held_out_results_are_left_out_of_the_json(files, capsys) -> None:
+    faq_eval.main(["--split", "all", "--json", *files])
+    payload = json.loads(capsys.readouterr().out)
+    assert SECRET not in json.dumps(payload)
+    assert {r["split"] for r in payload["results"]} == {"dev", "dev2"}
+    assert payload["summary"]["splits"]["heldout"]["n"] == 2
+    assert "by_topic" not in payload["summary"]["splits"]["heldout"]
+
+
+def test_the_second_development_set_is_its_own_split_and_is_shown(files, capsys) -> None:
+    faq_eval.main(["--split", "dev2", "--misses", *files])
+    out = capsys.readouterr().out
+    assert "== dev2:   0.0% (0/1)" in out and "Where is the office?" in out
+
+
+def test_the_default_is_the_development_split(files, capsys) -> None:
+    faq_eval.main(files)
+    out = capsys.readouterr().out
+    assert "== dev:" in out and "heldout" not in out and SECRET not in out

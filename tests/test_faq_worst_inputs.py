@@ -112,24 +112,24 @@ def test_one_long_word_costs_no_memory_to_speak_of():
 def test_many_unknown_words_are_corrected_only_up_to_a_bound():
     index = engine().index
     calls = []
-    original = index._correct
+    original = index.correct
 
     def counting(feature: str) -> str:
         calls.append(feature)
         return original(feature)
 
-    index._correct = counting  # type: ignore[method-assign]
+    index.correct = counting  # type: ignore[method-assign]
     try:
         index.rank(" ".join(f"zzqword{i:05d}" for i in range(2_000)))
     finally:
-        del index._correct
+        del index.correct
     assert 0 < len(calls) <= 64
 
 
 def test_spelling_is_still_corrected_after_the_bounds():
     ranking = engine().index.rank("anual fee")
     assert ranking.top is not None
-    assert engine().index._correct("w:anual") == "w:annual"
+    assert engine().index.correct("w:anual") == "w:annual"
 
 
 @pytest.mark.parametrize("text", [

@@ -7,7 +7,8 @@ digits need no special case. These functions only read; deciding the class is fe
 
 Every pattern runs in time linear in the text, whatever it holds: a match may only start where
 a run of digits (or kanji numerals) starts, and repeats that could split one stretch of text in
-many ways are possessive. A number too long to be an amount (`MAX_DIGITS`) is no amount.
+many ways are possessive. A number too long to be an amount (`MAX_DIGITS`) is no amount,
+and at most `MAX_NUMBERS` figures are read from one message.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from itertools import islice
 from typing import Literal
 
 from handlers.faq.normalise import fold
@@ -32,6 +35,7 @@ _KANJI_CHARS = "〇零一二三四五六七八九十百千"
 # starts only where a run starts: a run not followed by a unit has no prefix that is
 _KANJI_NUMBER = re.compile(rf"(?<![\d.{_KANJI_CHARS}])[{_KANJI_CHARS}]++(?=[万億円月日%])")
 MAX_DIGITS = 16  # 10^16 yen is no company's capital; longer numbers are not read as amounts
+MAX_NUMBERS = 64  # figures read per message: a question states a few, not thousands
 
 
 def _kanji_to_int(text: str) -> int:
@@ -49,8 +53,10 @@ def _kanji_to_int(text: str) -> int:
     return total + (digit or 0)
 
 
+@lru_cache(maxsize=64)
 def arabic(text: str) -> str:
-    """Fold the text and write kanji numbers before 万/億/円/月/日/% as digits."""
+    """Fold the text and write kanji numbers before 万/億/円/月/日/% as digits (cached: every
+    reader of one message starts here)."""
     folded = fold(text)
     return _KANJI_NUMBER.sub(_kanji_digits, folded)
 
@@ -63,8 +69,8 @@ def _kanji_digits(match: re.Match[str]) -> str:
 # ----- money ---------------------------------------------------------------------------------
 
 _NUM = r"(?<![\d,])\d[\d,]*+(?:\.\d++)?"  # from the start of a run, never backtracking
-_JA_AMOUNT = re.compile(
-    rf"(?:(?P<oku>{_NUM})\s*+億\s*+)?"
+_JA_AMOUNT = re.compile(  # starts at a digit: no empty match at every other position
+    rf"(?=\d)(?:(?P<oku>{_NUM})\s*+億\s*+)?"
     rf"(?:(?P<man>{_NUM})\s*+(?P<man_unit>千万|百万|万)\s*+)?"
     rf"(?:(?P<plain>{_NUM})\s*+)?"
     r"(?P<yen>円)?"
@@ -124,7 +130,7 @@ def _too_long(*numbers: str | None) -> bool:
 
 def _ja_amounts(text: str) -> list[tuple[int, int, int]]:
     found = []
-    for m in _JA_AMOUNT.finditer(text):
+    for m in islice(_JA_AMOUNT.finditer(text), MAX_NUMBERS):
         oku, man, plain, yen = m["oku"], m["man"], m["plain"], m["yen"]
         if not (oku or man or (plain and yen)) or _too_long(oku, man, plain):
             continue
@@ -139,11 +145,14 @@ def _ja_amounts(text: str) -> list[tuple[int, int, int]]:
     return found
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
+
+
 def _en_amounts(text: str) -> list[tuple[int, int, int]]:
     found = []
-    for m in _EN_AMOUNT.finditer(text):
+    for m in islice(_EN_AMOUNT.finditer(text), MAX_NUMBERS):
         bare = not (m["pre"] or m["unit"] or m["post"])
-        if bare and not re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", m["num"]):
+        if bare and not _GROUPED.fullmatch(m["num"]):
             continue  # a bare "100,000,000" counts, a bare "30" does not
         if _too_long(m["num"]):
             continue

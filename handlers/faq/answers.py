@@ -114,14 +114,27 @@ def half_answer(kb: Knowledge, month: int, lang: Lang) -> list[Reply]:
     return [Text("\n".join([*lines, "", *cite]))]
 
 
-def best_with_alternatives(kb: Knowledge, hits: list[Hit], lang: Lang) -> list[Reply]:
-    """A modest match: the best entry answered, close ones offered, "none of these" last."""
+def best_with_alternatives(kb: Knowledge, hits: list[Hit], lang: Lang,
+                           gaps: tuple[str, ...] = ()) -> list[Reply]:
+    """A modest match: the best entry answered, close ones offered, "none of these" last.
+    When the question turns on words the guide never uses (gaps.py), it says so first: the
+    entry is then the nearest background, and forwarding is the likelier help."""
     best = hits[0]
     close = [h for h in hits[1:3] if h.topical and h.score >= best.score * CLOSE]
     choices = [Choice(h.entry.title.get(lang), f"faq:entry:{h.entry.id}") for h in close]
     choices.append(Choice(say(lang, "none_of_these"), "faq:fwd"))
-    return [*render.entry(kb, best.entry, lang),
+    head: list[Reply] = [Text(gap_line(gaps, lang))] if gaps else []
+    return [*head, *render.entry(kb, best.entry, lang),
             Question(title=say(lang, "weak_more"), choices=choices, key=KEY_CHOICES)]
+
+
+def gap_line(gaps: tuple[str, ...], lang: Lang) -> str:
+    """「入会案内には「クレカ」という言葉が出てきません…」 / 'does not use the words "USD", …'."""
+    if lang == "ja":
+        terms = "・".join(f"「{g}」" for g in gaps)
+    else:
+        terms = ", ".join(f'"{g}"' for g in gaps)
+    return say(lang, "gap", terms=terms, s="s" if len(gaps) > 1 else "")
 
 
 def silent(kb: Knowledge, topic: Unanswered, lang: Lang) -> list[Reply]:

@@ -12,6 +12,7 @@ The key is removed when nothing is pending, so the router can tell an FAQ dialog
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from handlers.faq.engine import Engine, Interpretation, read_facts
 from handlers.faq.fees import FeeFacts, missing, quote
 from handlers.faq.normalise import detect_lang, fold
 from handlers.faq.supplements import Supplemented
-from handlers.flow import START, load_state
+from handlers.flow import START, FlowTable, Transition, load_state
 from handlers.types import Answered, Lang, Question, Reply, Text
 from store import faq as store
 
@@ -47,6 +48,19 @@ NONE_OF_THESE = _folded(
     r"none of these|none of them|none of the above|none|neither)$")
 # A fresh question's kinds that end any fee dialogue still open.
 FRESH = ("answer", "approval", "admin_list", "silent", "half")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One typed message as the table sees it: the state it arrives in and what it is."""
+
+    state: str  # START, "asking" (a calculator question is open) or "offered" (forwarding)
+    on: str  # "none_of_these" | "cancel" | "answer" (to the open question) | "question"
+    text: str
+    lang: Lang
+    pending: dict | None  # the open calculator question, if still fresh
+    result: Interpretation | None  # the engine's reading ("answer" and "question" only)
+    strict: bool  # mid-assessment: only confident matches are ours
 
 
 class FaqState(BaseModel):
@@ -112,24 +126,52 @@ class FaqDialogue:
     # ----- free text -------------------------------------------------------------------------
 
     def on_text(self, turn: Turn, text: str, *, strict: bool) -> list[Reply] | None:
+        """Typed text, dispatched through the table `FAQ_TEXT` by state and kind of input;
+        None when the text is not the FAQ's (the router then tries what comes next)."""
+        typed = self._typed(turn, text, strict=strict)
+        transition = FAQ_TEXT.route(typed.state, typed.on)
+        if transition is None:
+            return None  # e.g. 「やめる」 with nothing open: not ours
+        return transition.handler(self, turn, typed)
+
+    def _typed(self, turn: Turn, text: str, *, strict: bool) -> Typed:
+        """What a typed message is in the dialogue's present state (see `FAQ_TEXT`)."""
         lang = self._lang(turn, text)
         folded = fold(text).strip().rstrip("。.!！")
-        pending = self._pending(turn, typed=True)
-        if NONE_OF_THESE.match(folded) and (turn.data.get("faq") or {}).get("forward"):
-            return self.forward(turn, confirmed=True)  # typed, as on a screen without buttons
+        pending = self._pending(turn, typed=True)  # an old question is no longer open
+        offered = bool((turn.data.get("faq") or {}).get("forward"))
+        state = "asking" if pending is not None else "offered" if offered else START
+        if NONE_OF_THESE.match(folded) and offered:
+            return Typed(state, "none_of_these", text, lang, pending, None, strict)
         if CANCEL.match(folded):
-            if pending is None and not (turn.data.get("faq") or {}).get("forward"):
-                return None
-            turn.data.pop("faq", None)
-            return [Text(render.say(lang, "calc_cancelled" if pending else "not_forwarded"))]
+            return Typed(state, "cancel", text, lang, pending, None, strict)
         result = self._engine(turn).interpret(text, turn.now.date(), default_lang=lang)
         soft = pending is not None and pending.get("soft")
-        if pending is not None and not (soft and result.kind in FRESH):
-            replies = self._continue_fee(turn, text, pending, lang)
-            if replies is not None:
-                return replies
-        if soft:
-            pending = None  # the answer was given; a new question starts afresh
+        answers_pending = pending is not None and not (soft and result.kind in FRESH)
+        return Typed(state, "answer" if answers_pending else "question", text, lang, pending,
+                     result, strict)
+
+    def typed_forward(self, turn: Turn, typed: Typed) -> list[Reply]:
+        """「どれでもない」 typed, as on a screen without buttons."""
+        return self.forward(turn, confirmed=True)
+
+    def typed_cancel(self, turn: Turn, typed: Typed) -> list[Reply]:
+        turn.data.pop("faq", None)
+        key = "calc_cancelled" if typed.pending else "not_forwarded"
+        return [Text(render.say(typed.lang, key))]
+
+    def typed_answer(self, turn: Turn, typed: Typed) -> list[Reply] | None:
+        """The answer to the calculator's pending question; if it says nothing we can read, the
+        text is taken as a question."""
+        assert typed.pending is not None
+        replies = self._continue_fee(turn, typed.text, typed.pending, typed.lang)
+        return replies if replies is not None else self.typed_question(turn, typed)
+
+    def typed_question(self, turn: Turn, typed: Typed) -> list[Reply] | None:
+        """A question (or facts) typed in any state."""
+        result, lang, strict = typed.result, typed.lang, typed.strict
+        assert result is not None
+        pending = None if typed.pending and typed.pending.get("soft") else typed.pending
         if pending is not None and result.kind in ("fee", "fee_ask"):
             # Facts repeated mid-dialogue: keep what was said before, answer or ask on.
             earlier = FeeFacts.from_dict(pending.get("facts"))
@@ -141,7 +183,7 @@ class FaqDialogue:
             return [Text(render.say(lang, "not_read")), self._reask(turn, pending, lang)]
         if result.kind == "empty" or (strict and not confident):
             return None  # not ours: leave any earlier offer (forwarding) as it was
-        return self._reply(turn, text, result, offer=not strict)
+        return self._reply(turn, typed.text, result, offer=not strict)
 
     def _reply(self, turn: Turn, text: str, result: Interpretation, *, offer: bool = True
                ) -> list[Reply]:
@@ -161,7 +203,7 @@ class FaqDialogue:
                                    offer_calc=offer and _offers_calc(item.id))
         elif result.kind == "choices":
             state["forward"] = {"text": text, "lang": lang}
-            replies = answers.best_with_alternatives(self.kb, result.hits, lang)
+            replies = answers.best_with_alternatives(self.kb, result.hits, lang, result.gaps)
         elif result.kind == "silent" and result.silent is not None:
             state["forward"] = {"text": text, "lang": lang}
             replies = answers.silent(self.kb, result.silent, lang)
@@ -331,3 +373,15 @@ class FaqDialogue:
 
 def _offers_calc(entry_id: str) -> bool:
     return entry_id in ("fees", "half-years")
+
+
+# The typed-text path by dialogue state (`state_name`, with an open question that has expired
+# counting as closed): what each kind of typed input does and where it normally leads (drawn in
+# faq_text.mmd). A kind missing for a state — 「やめる」 with nothing open — is not the FAQ's.
+_STATES = (START, "asking", "offered")
+FAQ_TEXT = FlowTable("faq_text", [
+    *[Transition(s, "none_of_these", START, FaqDialogue.typed_forward) for s in _STATES[1:]],
+    *[Transition(s, "cancel", START, FaqDialogue.typed_cancel) for s in _STATES[1:]],
+    Transition("asking", "answer", "asking", FaqDialogue.typed_answer),
+    *[Transition(s, "question", START, FaqDialogue.typed_question) for s in _STATES],
+])

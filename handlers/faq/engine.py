@@ -16,26 +16,25 @@ from typing import Literal
 from handlers.faq import amounts
 from handlers.faq.approval import ApprovalEstimate, estimate
 from handlers.faq.fees import Band, FeeFacts, FeeQuote, Slot, missing, quote
+from handlers.faq.gaps import unknown_terms
 from handlers.faq.knowledge import Entry, Knowledge, Unanswered, knowledge
 from handlers.faq.normalise import content_size, detect_lang, fold
 from handlers.faq.retrieval import Hit, Index
 from handlers.faq.topics import SilentTopics
+from handlers.faq.wordsets import Words
 from handlers.types import Lang
 
 CHOICE_FLOOR = 0.5  # a choice must score at least half of the best one
+CLASS_CLOSE = 0.8  # a named class's entry goes first when it scores this share of the best
 MIN_CONTENT = 2  # below this an unmatched message is not treated as a question at all
 Kind = Literal["answer", "choices", "none", "fee", "fee_ask", "approval", "admin_list", "empty",
                "silent", "half"]
 
 
-def _words(*terms: str) -> re.Pattern[str]:
-    """One pattern over folded text (so katakana terms also match their hiragana spelling)."""
-    parts = []
-    for term in terms:
-        folded = re.escape(fold(term))
-        # ASCII words need their own boundaries: \b sees no edge in 「smb枠」.
-        parts.append(rf"(?<![a-z0-9]){folded}(?![a-z0-9])" if term.isascii() else folded)
-    return re.compile("|".join(parts))
+def _words(*terms: str) -> Words:
+    """Terms matched on folded text (so katakana terms also match their hiragana spelling);
+    English ones on word edges, since \\b sees no edge in 「smb枠」."""
+    return Words(*terms)
 
 
 FEE_WORDS = _words(
@@ -89,6 +88,7 @@ class Interpretation:
     approval: ApprovalEstimate | None = None
     silent: Unanswered | None = None  # "silent": the topic the guide does not cover
     calc: bool = False  # the user asked for a calculation: the calculator asks, step by step
+    gaps: tuple[str, ...] = ()  # "choices": words of the question the guide never uses (gaps.py)
 
     @property
     def top_entry(self) -> str | None:
@@ -132,7 +132,8 @@ class Engine:
             # Offer only entries that are really in the running, not a long tail.
             best = ranking.hits[0].score
             hits = [h for h in ranking.hits if h.topical and h.score >= best * CHOICE_FLOOR]
-            return Interpretation("choices", lang, hits=hits)
+            hits = self._named_class_first(hits, _classes_named(folded))
+            return Interpretation("choices", lang, hits=hits, gaps=unknown_terms(self.index, text))
         if content_size(text) < MIN_CONTENT:
             return Interpretation("empty", lang)  # 「1」, "ok", "what is this thing"
         return Interpretation("none", lang, hits=ranking.hits)
@@ -146,6 +147,18 @@ class Engine:
                 "sec-"):
             return top
         return None
+
+    @staticmethod
+    def _named_class_first(hits: list[Hit], named: set[str]) -> list[Hit]:
+        """A modest match on a question that names a class (「通常枠」, "SMB track"): that class's
+        entry answers first when it is nearly as good as the best, since the class named is
+        the surest word of the question."""
+        if not named or not hits or hits[0].entry.fees_of in named:
+            return hits
+        for i, hit in enumerate(hits[1:], start=1):
+            if hit.entry.fees_of in named and hit.score >= hits[0].score * CLASS_CLOSE:
+                return [hit, *hits[:i], *hits[i + 1:]]
+        return hits
 
     def _named_class_fees(self, folded: str, facts: FeeFacts) -> Entry | None:
         """「SMB枠の年会費は？」: a fee question about a named class gets that class's entry,
@@ -177,7 +190,9 @@ def read_facts(text: str, today: date, kb: Knowledge) -> FeeFacts:
     if month is not None and amounts.spans_both_halves(text, today, kb.half_of_month):
         month = None  # 「10月と4月では？」: a comparison, so both half-years are answered
     unsure = bool(re.search(r"わから|分から|不明|not sure|don't know|dont know|unsure", folded))
-    named = "smb" if SMB_WORDS.search(folded) else "regular" if REGULAR_WORDS.search(folded) else None
+    smb, regular = SMB_WORDS.search(folded), REGULAR_WORDS.search(folded)
+    # 「通常枠とSMB枠の差は？」 names both: a comparison, so neither is assumed
+    named = None if smb and regular else "smb" if smb else "regular" if regular else None
     return FeeFacts(
         capital=capital.value if capital is not None and capital.qualifier is None else None,
         band=band,
@@ -190,6 +205,12 @@ def read_facts(text: str, today: date, kb: Knowledge) -> FeeFacts:
         expert=bool(EXPERT_WORDS.search(folded)),
         named_class=named,
     )
+
+
+def _classes_named(folded: str) -> set[str]:
+    """The classes a message names by word: none, one, or both (a comparison)."""
+    return {c for c, words in (("smb", SMB_WORDS), ("regular", REGULAR_WORDS))
+            if words.search(folded)}
 
 
 def _band(capital: amounts.Amount | None, limit: int) -> Band | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from handlers.types import Lang
 
@@ -48,16 +49,19 @@ W_WORD, W_BIGRAM, W_MIXED_BIGRAM, W_KANA_BIGRAM, W_KANJI = 1.0, 1.0, 0.5, 0.3, 0
 KATAKANA_WORD_WEIGHT = 1.5  # total bigram weight of one katakana word
 
 
+_HIRAGANA = {c: c - _KANA_SHIFT for c in range(_KATAKANA_START, _KATAKANA_END + 1)}
+
+
+@lru_cache(maxsize=64)
 def fold(text: str) -> str:
-    """NFKC, lower case, katakana → hiragana; the one form every comparison uses."""
+    """NFKC, lower case, katakana → hiragana; the one form every comparison uses.
+
+    Cached: one message is folded by several readers (facts, topics, intents) in one turn."""
     return _to_hiragana(unicodedata.normalize("NFKC", text).lower())
 
 
 def _to_hiragana(text: str) -> str:
-    return "".join(
-        chr(ord(c) - _KANA_SHIFT) if _KATAKANA_START <= ord(c) <= _KATAKANA_END else c
-        for c in text
-    )
+    return text.translate(_HIRAGANA)  # in C: a 4,000-character message costs microseconds
 
 
 def detect_lang(text: str) -> Lang | None:
@@ -81,30 +85,22 @@ def stem(word: str) -> str:
     return word
 
 
-def _is_hiragana(char: str) -> bool:
-    return "\u3040" <= char <= "\u309f"
+# Each Japanese character's kind, by str.translate (in C): h hiragana, k katakana, K kanji.
+_KIND = {
+    **{c: "h" for c in range(0x3040, 0x30A0)},
+    **{c: "k" for c in range(0x30A0, 0x3100)},
+    **{c: "K" for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), 0x3005)},
+}
+_KATAKANA_WORD = re.compile(r"[\u30a0-\u30ff]{2,}")
+_CONTENT_CHAR = re.compile(r"[\u3400-\u9fff\u3005\u30a0-\u30fb\u30fd-\u30ff]")  # not 「ー」
 
 
-def _is_katakana(char: str) -> bool:
-    return "\u30a0" <= char <= "\u30ff"
-
-
-def _katakana_word_lengths(run: str) -> list[int]:
-    """For each character, the length of the katakana word it belongs to (0 if none)."""
-    lengths = [0] * len(run)
-    i = 0
-    while i < len(run):
-        j = i
-        while j < len(run) and _is_katakana(run[j]):
-            j += 1
-        for k in range(i, j):
-            lengths[k] = j - i
-        i = max(j, i + 1)
-    return lengths
-
-
-def _is_kanji(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or char == "\u3005"
+def _bigram_weight(kinds: str) -> float:
+    """The weight of a bigram whose two characters are of these kinds, outside katakana words."""
+    kana = kinds.count("h")
+    if kana == 0 and kinds.count("k") == 1:
+        return W_MIXED_BIGRAM  # kanji next to katakana: usually two words meeting
+    return (W_BIGRAM, W_MIXED_BIGRAM, W_KANA_BIGRAM)[kana]
 
 
 def features(text: str) -> Counter[str]:
@@ -112,13 +108,13 @@ def features(text: str) -> Counter[str]:
     out: Counter[str] = Counter()
     plain = unicodedata.normalize("NFKC", text).lower()  # katakana kept, to tell it from grammar
     plain = _FILLER.sub(" ", plain)
-    for run in _RUN.findall(plain):
+    for run, count in Counter(_RUN.findall(plain)).items():  # a repeated word is read once
         if run[0].isascii():
             word = stem(run)
             if not run.isdigit() and run not in STOPWORDS and word not in STOPWORDS:
-                out["w:" + word] += W_WORD
+                out["w:" + word] += count * W_WORD
         else:
-            _japanese_features(run, out)
+            _japanese_features(run, out, count)
     return out
 
 
@@ -130,23 +126,22 @@ def content_size(text: str) -> int:
     """
     plain = unicodedata.normalize("NFKC", text).lower()
     words = [w for w in re.findall(r"[a-z]+", plain) if w not in STOPWORDS]
-    kanji_kana = [c for c in plain if _is_kanji(c) or (_is_katakana(c) and c != "ー")]
-    return len(words) + len(kanji_kana)
+    return len(words) + len(_CONTENT_CHAR.findall(plain))
 
 
-def _japanese_features(run: str, out: Counter[str]) -> None:
-    folded = _to_hiragana(run)
-    katakana_len = _katakana_word_lengths(run)
-    for i in range(len(run) - 1):
-        kana = _is_hiragana(run[i]) + _is_hiragana(run[i + 1])
-        weight = (W_BIGRAM, W_MIXED_BIGRAM, W_KANA_BIGRAM)[kana]
-        if kana == 0 and bool(katakana_len[i]) != bool(katakana_len[i + 1]):
-            weight = W_MIXED_BIGRAM  # kanji next to katakana: usually two words meeting
-        if katakana_len[i] and katakana_len[i + 1]:
-            # A katakana word of n letters yields n-1 bigrams; cap the word's total so one
-            # loanword (「フォーム」) does not outweigh a kanji term (「入力」).
-            weight *= min(1.0, KATAKANA_WORD_WEIGHT / (katakana_len[i] - 1))
-        out["b:" + folded[i : i + 2]] += weight
-    for char in run:
-        if _is_kanji(char):
-            out["k:" + char] += W_KANJI
+def _japanese_features(run: str, out: Counter[str], times: int = 1) -> None:
+    """Bigrams and single kanji of one Japanese run. Equal bigrams are counted in C first, so
+    the Python work is per distinct bigram, not per character."""
+    for bigram, count in Counter(map(str.__add__, run, run[1:])).items():
+        kinds = bigram.translate(_KIND)
+        if kinds != "kk":  # inside a katakana word: weighed per word below
+            out["b:" + _to_hiragana(bigram)] += times * count * _bigram_weight(kinds)
+    for word, count in Counter(_KATAKANA_WORD.findall(run)).items():
+        # A katakana word of n letters yields n-1 bigrams; cap the word's total so one
+        # loanword (「フォーム」) does not outweigh a kanji term (「入力」).
+        share = W_BIGRAM * min(1.0, KATAKANA_WORD_WEIGHT / (len(word) - 1))
+        for bigram in map(str.__add__, word, word[1:]):
+            out["b:" + _to_hiragana(bigram)] += times * count * share
+    for char, count in Counter(run).items():
+        if char.translate(_KIND) == "K":
+            out["k:" + char] += times * count * W_KANJI

@@ -133,7 +133,7 @@ class Index:
             best[i] = max(best[i], c / self.phrase_mass[i][j])
         return best
 
-    def _correct(self, feature: str) -> str:
+    def correct(self, feature: str) -> str:
         """An unknown English word → the commonest known word one edit away (Damerau-
         Levenshtein, by rapidfuzz), if any."""
         if feature in self.idf or not feature.startswith("w:"):
@@ -152,7 +152,7 @@ class Index:
         for f, w in features(question[:MAX_QUESTION_CHARS]).items():
             if f not in self.idf and f.startswith("w:") and corrections > 0:
                 corrections -= 1
-                f = self._correct(f)
+                f = self.correct(f)
             query[f] += w
         if not query:
             return Ranking([], "none")

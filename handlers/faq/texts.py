@@ -201,6 +201,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I could not find anything about {topic} in the membership guide: it does not say. If "
         "you forward the question, the secretariat will answer it.",
     ),
+    "gap": (
+        "入会案内には{terms}という言葉が出てきません。いちばん近い記載をお答えしますが、ご質問の答えに"
+        "なっていなければ「どれでもない」で事務局に転送できます。",
+        "The membership guide does not use the word{s} {terms}. Here is the closest it says; if "
+        "it does not answer your question, I can forward it to the secretariat (the last choice "
+        "below).",
+    ),
     "silent_related": ("参考までに、関連する記載は次のとおりです。",
                        "For reference, the guide says this on a related point:"),
     "case_line": (

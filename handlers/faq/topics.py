@@ -12,28 +12,21 @@ import re
 
 from handlers.faq.knowledge import Knowledge, Unanswered
 from handlers.faq.normalise import fold
+from handlers.faq.wordsets import Words
 
-MAX_SCAN = 4000  # as the router's input budget; patterns are plain alternations (linear)
-
-
-def _pattern(terms: list[str]) -> re.Pattern[str] | None:
-    parts = []
-    for term in sorted({fold(t) for t in terms if t.strip()}, key=len, reverse=True):
-        escaped = re.escape(term)
-        parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if term.isascii() else escaped)
-    return re.compile("|".join(parts)) if parts else None
+MAX_SCAN = 4000  # as the router's input budget; words are found by substring search
 
 
 class SilentTopics:
     """The guide's known gaps, each with its words in both languages."""
 
     def __init__(self, kb: Knowledge) -> None:
-        self.topics = [(t, _pattern([*t.keywords.ja, *t.keywords.en])) for t in kb.unanswered]
+        self.topics = [(t, Words(*t.keywords.ja, *t.keywords.en)) for t in kb.unanswered]
 
     def find(self, text: str) -> Unanswered | None:
         folded = fold(text[:MAX_SCAN])
-        for topic, pattern in self.topics:
-            if pattern is not None and pattern.search(folded):
+        for topic, words in self.topics:
+            if words.search(folded):
                 return topic
         return None
 
