@@ -10,6 +10,8 @@
    to the channels;
 3. `skip()` re-checks at the moment of sending: a survey closed or past its deadline, a
    respondent who answered since, a user deleted or no longer in the audience;
+   a company of the audience with no chat user is told by e-mail at its contacts
+   (`add_recipients(orgs=…)`, when the worker has an e-mail notifier), reminded the same way;
 4. `compose()`: handlers/surveys/messages.py. The core sends, paces and records exactly once.
 """
 
@@ -38,7 +40,7 @@ from handlers.types import Lang, Reply
 from store import reminders as rstore
 from store import surveys as sstore
 from store import targeting
-from store.models import User
+from store.models import Organisation, User
 from store.reminders import Delivery, ReminderSlot
 from store.surveys import Survey
 
@@ -68,7 +70,8 @@ class SurveyNotices:
                 continue
             channels = list(self.audience.announce) if slot.name in (ANNOUNCE, SUMMARY) else []
             people = [] if slot.name == SUMMARY else self._people(session, survey, slot.name)
-            report.expanded += add_recipients(session, slot, channels, people, now)
+            orgs = [] if slot.name == SUMMARY else self._companies(session, survey, slot.name)
+            report.expanded += add_recipients(session, slot, channels, people, now, orgs=orgs)
             if not channels and not people:
                 slot.note = "no recipient (set AIGA_ANNOUNCE_CHANNELS / link users)"
             slot.status = rstore.SENDING
@@ -80,6 +83,15 @@ class SurveyNotices:
             return users
         done = sstore.completed_respondents(session, survey.id)
         return [u for u in users if respondent_key(survey, u) not in done]
+
+    def _companies(self, session: Session, survey: Survey, slot: str) -> list[Organisation]:
+        """The audience's companies (those with no chat user get an e-mail, base.py); for the
+        reminder of a per-company survey, only those that have not answered."""
+        companies = targeting.companies(session, targeting.parse(survey.audience))
+        if slot != REMIND or survey.mode != sstore.COMPANY:
+            return companies
+        done = sstore.completed_respondents(session, survey.id)
+        return [o for o in companies if f"org:{o.id}" not in done]
 
     def kind(self, session: Session, row: Delivery) -> str:
         slot = rstore.subject_slots(session, row.subject).get(row.slot)
@@ -97,6 +109,8 @@ class SurveyNotices:
             return rstore.SKIPPED, "survey closed"
         if now >= survey.deadline_at:
             return rstore.MISSED, "after the deadline"
+        if row.user_id is None and row.recipient.startswith("contact:"):
+            return self._skip_company(session, survey, row)  # an e-mail to a company
         if row.user_id is None:
             return None  # a channel
         user = session.get(User, row.user_id)
@@ -107,6 +121,15 @@ class SurveyNotices:
             return rstore.SKIPPED, "not in the audience"
         if row.slot == REMIND and sstore.is_complete(session, survey.id,
                                                       respondent_key(survey, user)):
+            return rstore.SKIPPED, "answered"
+        return None
+
+    def _skip_company(self, session: Session, survey: Survey, row: Delivery) -> Skip | None:
+        if row.org_id is None or not any(o.id == row.org_id for o in targeting.companies(
+                session, targeting.parse(survey.audience))):
+            return rstore.SKIPPED, "not in the audience"
+        if (row.slot == REMIND and survey.mode == sstore.COMPANY
+                and sstore.is_complete(session, survey.id, f"org:{row.org_id}")):
             return rstore.SKIPPED, "answered"
         return None
 

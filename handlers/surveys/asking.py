@@ -15,7 +15,7 @@ from handlers.surveys.texts import say
 from handlers.types import Choice, Fields, Form, FormField, Question, Reply
 from store.surveys import Survey, SurveyQuestion
 
-FORM_PLATFORMS = frozenset({"teams"})  # a free-text answer may also come from a Form there
+FORM_PLATFORMS = frozenset({"teams", "slack"})  # free text may also come from a Form (modal)
 CHOICE_KINDS = ("single", "multi", "scale")
 
 

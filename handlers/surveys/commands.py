@@ -3,6 +3,7 @@
 Chat syntax:
   survey list | アンケート一覧 | 「アンケート」            open surveys for me (members); every survey (admins)
   survey answer 3 | アンケート回答 3                      answer, resume or change (members)
+  survey new | アンケート作成                             create one: a form, or a guided dialogue (admins)
   survey status 3 | アンケート状況 3                      live counts (admins)
   survey report 3 | アンケート結果 3                      the report in chat, with a chart (admins)
   survey send 3 [audience=class:regular] | アンケート送信   open it and announce it (admins)
@@ -16,19 +17,20 @@ from handlers.commands import CommandSyntax
 from handlers.config import current
 from handlers.context import Turn
 from handlers.intents import parse as parse_intent
-from handlers.surveys import flow, report, service
+from handlers.surveys import creating, flow, report, service
 from handlers.surveys.access import surveys_for
 from handlers.surveys.asking import FORM_PLATFORMS, text_form, title
-from handlers.surveys.saving import read_numbers
+from handlers.surveys.saving import read_numbers, read_text
 from handlers.surveys.texts import SurveyError, say
 from handlers.text import normalise
-from handlers.types import Reply, Text
+from handlers.types import FormError, Reply, Text
 from store import surveys as store
 from store.errors import UserError
 
 SURVEY_COMMANDS = CommandSyntax(
-    verbs={"survey": ("list", "answer", "status", "report", "send", "close", "publish")},
+    verbs={"survey": ("list", "answer", "new", "status", "report", "send", "close", "publish")},
     aliases={"アンケート一覧": "survey list", "アンケート回答": "survey answer",
+             "アンケート作成": "survey new",
              "アンケート状況": "survey status", "アンケート結果": "survey report",
              "アンケート送信": "survey send", "アンケート終了": "survey close",
              "アンケート公開": "survey publish"})
@@ -54,6 +56,8 @@ def _command(turn: Turn, verb: str, args: list[str]) -> list[Reply]:
     s, lang = turn.session, turn.lang
     if verb == "list":
         return list_replies(turn)
+    if verb == "new":
+        return creating.start(turn)
     if not args:
         return [Text(say(lang, "need_number"))]
     survey = service.find_survey(s, args[0])
@@ -85,12 +89,15 @@ def list_replies(turn: Turn) -> list[Reply]:
     if not found:
         return [Text(say(lang, "list_none"))]
     lines = [say(lang, "list_title")]
+    drafts = {str(flow.load(turn).survey_id), *flow.parked(turn)}
     for row in found:
         key = flow.respondent_key(row, turn.user)
         done = store.is_complete(turn.session, row.id, key)
+        state = ("list_in_progress" if str(row.id) in drafts else
+                 "list_answered" if done else "")
         lines.append(say(lang, "list_line", id=row.id, title=title(row, lang),
                          deadline=f"{row.deadline_at.astimezone(_tokyo()):%Y-%m-%d %H:%M}",
-                         state=say(lang, "list_answered") if done else ""))
+                         state=say(lang, state) if state else ""))
     lines.append(say(lang, "list_hint"))
     return [Text("\n".join(lines))]
 
@@ -111,6 +118,12 @@ def open_survey(turn: Turn, survey: store.Survey) -> list[Reply]:
 
 def handle_survey_action(turn: Turn, value: str) -> list[Reply]:
     """Every "survey:" button (and the typed numbers that pick one)."""
+    if value in (creating.OPEN_VALUE, creating.SAVE_VALUE):  # creating one (admins)
+        if not turn.is_admin:
+            return [Text(say(turn.lang, "admin_only"))]
+        if value == creating.OPEN_VALUE:
+            return [creating.new_form(turn.lang)]
+        return creating.save_form(turn)
     parts = value.split(":")
     if len(parts) < 3 or not parts[2].isdecimal() or len(parts[2]) > 9:
         return [Text(say(turn.lang, "stale_button"))]
@@ -133,7 +146,12 @@ def handle_survey_action(turn: Turn, value: str) -> list[Reply]:
             return _stale(turn, survey, draft)
         return [text_form(survey, draft.index, draft.answers, turn.lang)]
     if verb == "formsend":
-        how = "text:" + ((turn.msg.form or {}).get("answer") or "")
+        typed = (turn.msg.form or {}).get("answer") or ""
+        try:  # refused under the form's field (a Slack modal keeps what was typed)
+            read_text(survey.questions[draft.index], typed)
+        except SurveyError as exc:
+            return [FormError(exc.text(turn.lang), field="answer")]
+        how = "text:" + typed
     elif verb in ("pick", "toggle", "edit") and rest:
         how = how + rest[-1]
     if not on:
@@ -159,6 +177,8 @@ def _stale(turn: Turn, survey: store.Survey, draft: flow.SurveyDraft) -> list[Re
 def handle_survey_text(turn: Turn, text: str) -> list[Reply] | None:
     """The router's text rule: the open survey owns typed answers and moves; anything else
     (a command, another flow's words) pauses it and goes on to the other rules."""
+    if creating.KEY in turn.data:  # an admin creating a survey in the console
+        return creating.on_text(turn, text)
     folded = normalise(text)
     draft = flow.load(turn)
     if draft.step not in ("intro", "question", "review") or draft.survey_id is None:

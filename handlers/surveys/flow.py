@@ -2,7 +2,9 @@
 
 The draft (`SurveyDraft`) lives under turn.data["survey"]: the survey, the step, the question
 shown and the answers so far, so a break — a restart, another day, another device — resumes
-where it stopped. Inputs: "open" (a button or 「アンケート回答 3」), "begin", "keep", "answer"
+where it stopped. One draft per survey: opening another survey sets the half-answered one
+aside, paused, under turn.data["survey_parked"] (`switch`), and reopening it resumes it.
+Inputs: "open" (a button or 「アンケート回答 3」), "begin", "keep", "answer"
 (a button, typed numbers or text; "answer_last" on the last question, "answer_edit" when it
 came from the review), "toggle" (multiple choice), "back" ("back_first" on the first
 question), "skip" ("skip_last"), "edit", "send", "pause" and "cancel".
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from handlers.context import Turn
 from handlers.flow import START, FlowTable, Transition, load_state, save_state
@@ -30,6 +32,8 @@ from store import surveys as store
 from store.surveys import Survey
 
 KEY = "survey"
+PARKED = "survey_parked"  # {survey id: draft} of surveys set aside for another one
+MAX_PARKED = 10
 Step = Literal["intro", "question", "review", "paused"]
 
 
@@ -258,12 +262,42 @@ def load(turn: Turn) -> SurveyDraft:
     return load_state(turn.data, KEY, SurveyDraft)
 
 
+def parked(turn: Turn) -> dict[str, dict]:
+    """Drafts of other surveys, set aside (paused) by survey id."""
+    found = turn.data.get(PARKED)
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def switch(turn: Turn, current: SurveyDraft, survey_id: int) -> SurveyDraft:
+    """One draft per survey: opening another survey parks the half-answered one (paused, its
+    answers kept) and brings back the draft of `survey_id` if one was parked."""
+    aside = parked(turn)
+    if current.survey_id is not None and current.step in ("question", "review", "paused"):
+        if current.step != "paused":
+            current.resume = "review" if current.step == "review" else "question"
+            current.step = "paused"
+        aside[str(current.survey_id)] = current.model_dump(mode="json", exclude_defaults=True)
+    try:
+        draft = SurveyDraft.model_validate(aside.pop(str(survey_id), None)
+                                           or {"survey_id": survey_id})
+    except ValidationError:
+        draft = SurveyDraft(survey_id=survey_id)
+    for stale in list(aside)[:-MAX_PARKED] if len(aside) > MAX_PARKED else []:
+        aside.pop(stale)  # the oldest go first
+    if aside:
+        turn.data[PARKED] = aside
+    else:
+        turn.data.pop(PARKED, None)
+    save_state(turn.data, KEY, draft)
+    return draft
+
+
 def step(turn: Turn, survey: Survey, on: str, value: str = "",
          draft: SurveyDraft | None = None) -> list[Reply] | None:
     """Feed one input; None when the table has no transition for it in this step."""
     draft = draft if draft is not None else load(turn)
     if draft.survey_id != survey.id:
-        draft = SurveyDraft(survey_id=survey.id)
+        draft = switch(turn, draft, survey.id)
     if on == "cancel" and draft.step is None:
         return [Text(say(turn.lang, "discarded"))]
     try:

@@ -117,6 +117,8 @@ SURVEY_TEXTS: dict[str, tuple[str, str]] = {
     "list_line": ("#{id} {title}（締切 {deadline}）{state}", "#{id} {title} (deadline {deadline})"
                   "{state}"),
     "list_answered": ("　回答済み", " — answered"),
+    "list_in_progress": ("　回答途中（「アンケート回答 番号」で続きから）", " — in progress (continue with "
+                         "'survey answer NUMBER')"),
     "list_none": ("いま回答を受け付けているアンケートはありません。", "There is no survey open for "
                   "answers right now."),
     "list_hint": ("回答するには「アンケート回答 番号」と送ってください。", "To answer, send 'survey answer "
@@ -174,6 +176,73 @@ SURVEY_TEXTS: dict[str, tuple[str, str]] = {
     "closed_done": ("アンケート #{id} を締め切りました。", "Survey #{id} is closed."),
     "published": ("アンケート #{id} の集計（集計値のみ）を告知チャンネルに公開します。",
                   "The summary of survey #{id} (totals only) goes to the announcement channels."),
+    # ----- creating a survey in chat (creating.py) ------------------------------------------------
+    "new_form_title": ("アンケート作成", "New survey"),
+    "new_form_submit": ("下書きを作成", "Create draft"),
+    "new_form_open": ("作成フォームを開く", "Open the form"),
+    "f_title": ("タイトル", "Title"),
+    "f_intro": ("説明文（任意）", "Introduction (optional)"),
+    "f_deadline": ("締切日（その日の23:59まで）", "Deadline (until 23:59 that day)"),
+    "f_mode": ("回答単位", "Who answers"),
+    "f_mode_company": ("1社1回答", "One answer per company"),
+    "f_mode_person": ("お一人ずつ", "One answer per person"),
+    "f_anonymity": ("記名・匿名", "Named or anonymous"),
+    "f_anon_named": ("記名（事務局は会社名が分かる）", "Named (the secretariat sees the company)"),
+    "f_anon_anonymous": ("匿名（事務局にも分からない）", "Anonymous (not even the secretariat knows)"),
+    "f_audience": ("対象", "Audience"),
+    "f_questions": ("設問（1行に1問: 種類: 設問 | 選択肢1 | 選択肢2）",
+                    "Questions (one a line: kind: question | choice 1 | choice 2)"),
+    "f_questions_hint": ("単一: 賛成ですか | 賛成 | 反対 ／ 複数（任意）: 意見のある章 | 総論 | 利用者 ／ "
+                         "5段階: 影響 ／ 短文: 部署 ／ 長文: ご意見",
+                         "single: Do you agree? | Yes | No / multi (optional): Chapters | A | B"
+                         " / scale: Impact / short: Department / long: Comments"),
+    "where_line": ("{n}行目", "line {n}"),
+    "where_q": ("問{n}", "Q{n}"),
+    "new_line_form": ("{where}: 「種類: 設問 | 選択肢1 | 選択肢2」の形で書いてください（「{line}」）。"
+                      "何も保存していません。",
+                      "{where}: write it as 'kind: question | choice 1 | choice 2' ('{line}'). "
+                      "Nothing was saved."),
+    "new_line_kind": ("{where}: 種類「{kind}」が分かりません。単一・複数・5段階・短文・長文のいずれかにしてください。"
+                      "何も保存していません。",
+                      "{where}: unknown kind '{kind}'; use single, multi, scale, short or long. "
+                      "Nothing was saved."),
+    "new_line_choices": ("{where}: 選択肢に誤りがあります。単一・複数選択は2〜20個を「|」で区切り、同じ選択肢は"
+                         "書かないでください（5段階は両端の言葉を2つだけ書けます）。何も保存していません。",
+                         "{where}: the choices are wrong ({problem}). Single and multiple choice "
+                         "need 2 to 20 different choices split by '|'. Nothing was saved."),
+    "new_line_text": ("{where}: 設問の文を書いてください（1,000文字まで）。何も保存していません。",
+                      "{where}: write the question's text (1,000 characters at most). Nothing "
+                      "was saved."),
+    "new_line_other": ("{where}: {problem}（何も保存していません）", "{where}: {problem} (nothing "
+                       "was saved)"),
+    "new_no_questions": ("設問が1つもありません。1行に1問ずつ書いてください。", "There is no question; "
+                         "write one question a line."),
+    "new_too_many": ("設問は{max}問までです。", "{max} questions at most."),
+    "new_title_empty": ("タイトルを入力してください（200文字まで）。", "Please give a title (200 "
+                        "characters at most)."),
+    "new_bad_deadline": ("締切日は「2026-12-25」の形で、今より後の日付にしてください。",
+                         "Give the deadline as 2026-12-25, a date after now."),
+    "new_ask_title": ("アンケートを作成します（やめるときは「やめる」）。まずタイトルを送ってください。",
+                      "Let's create a survey (send 'cancel' to stop). First, send its title."),
+    "new_ask_intro": ("説明文を送ってください（不要なら「なし」）。", "Send the introduction ('none' "
+                      "for none)."),
+    "new_ask_deadline": ("締切日を「2026-12-25」の形で送ってください（その日の23:59まで）。",
+                         "Send the deadline as 2026-12-25 (until 23:59 that day)."),
+    "new_ask_questions": ("設問を1行に1問ずつ送ってください。形式は「種類: 設問 | 選択肢1 | 選択肢2」、種類は"
+                          "単一・複数・5段階・短文・長文、任意の問は「短文（任意）: 部署」。送り終えたら「完了」。",
+                          "Send the questions, one a line: 'kind: question | choice 1 | choice "
+                          "2' (kind: single, multi, scale, short, long; an optional one: "
+                          "'short (optional): Department'). Send 'done' when finished."),
+    "new_question_added": ("問{n}を追加しました（{kind}・{req}）。次の問か「完了」を送ってください。",
+                           "Added Q{n} ({kind}, {req}). Send the next one, or 'done'."),
+    "new_cancelled": ("アンケートの作成をやめました（何も保存していません）。", "Stopped creating the "
+                      "survey (nothing was saved)."),
+    "new_created": ("アンケート #{id}（下書き）を作成しました: {title} — {n}問、締切 {deadline}、対象 "
+                    "{audience}。「アンケート送信 {id}」で会員に送ります（宛先は audience=class:regular "
+                    "のように変えられます）。まだ誰にも送っていません。",
+                    "Survey #{id} created as a draft: {title} — {n} questions, deadline "
+                    "{deadline}, audience {audience}. Send it to members with 'survey send {id}' "
+                    "(audience=class:regular to change who). Nothing has been sent yet."),
     # ----- what the worker delivers ---------------------------------------------------------------
     "announce_title": ("【会員アンケート】{title}", "[Member survey] {title}"),
     "announce_body": ("{intro}\n\n設問数: {n}　締切: {deadline}\n{mode}\n{anonymity}",
