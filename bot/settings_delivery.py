@@ -113,9 +113,11 @@ def parse_hour(value: str) -> time:
 
 
 class EmailSettings(BaseSettings):
-    """SMTP for e-mail as a delivery channel (issue 16): validated here; the notifier that
-    uses them (bot/email_notify.py) is not written yet, so nothing reads them so far.
-    AIGA_MAILING_LIST is the association's list (メーリス), to be treated as a channel."""
+    """SMTP for e-mail as a delivery channel (issue 16): when AIGA_SMTP_HOST and
+    AIGA_MAIL_FROM are set, the worker (bot/worker/runner.py) adds the e-mail notifier
+    (bot/email_notify.py), which mails the contacts of companies with nobody in the chat
+    (store/contacts.py). AIGA_MAILING_LIST, the association's list (メーリス), is a channel:
+    it gets what AIGA_ANNOUNCE_CHANNELS get."""
 
     model_config = _CONFIG
 

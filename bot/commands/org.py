@@ -5,6 +5,8 @@
   org rename OLD NEW          org remove NAME [--force]
   org link USER NAME          org unlink USER          org users NAME          org list
   org import FILE.csv [--apply] [--remove-missing [--force]]
+  org contact add NAME EMAIL [--name …] [--lang ja|en: the contact's e-mails, and the output]
+  org contact remove NAME EMAIL        org contact list NAME
   org export --csv FILE
 
 Output is in `--lang` (Japanese unless "en"), with labels, not codes; a refusal prints both
@@ -22,7 +24,7 @@ from bot.commands import run_in_transaction
 from handlers.dates import now_tokyo
 from handlers.register import csv_io, views
 from handlers.register.texts import say
-from store import orgs
+from store import contacts, orgs
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -95,6 +97,28 @@ def cmd_list(args: argparse.Namespace) -> int:
                 f"{orgs.industry_label(o.industry, args.lang)}"
                 + ("\t(sample)" if o.is_sample else "") for o in found]
         return "\n".join([views.list_title(len(found), now_tokyo(), args.lang), *rows])
+    return run_in_transaction(action)
+
+
+def cmd_contact(args: argparse.Namespace) -> int:
+    """E-mail contacts of a company: who gets its messages while nobody is in the chat."""
+    lang = args.lang
+
+    def action(session) -> str:
+        org = orgs.find_org(session, args.org)
+        if args.contact_command == "add":
+            row = contacts.add_contact(session, org, args.email, now_tokyo(),
+                                       name=args.name, lang=args.lang)
+            return say(lang, "contact_added", org=org.name, email=row.email,
+                       name=row.name or say(lang, "no_name"), contact_lang=row.lang)
+        if args.contact_command == "remove":
+            row = contacts.remove_contact(session, org, args.email)
+            return say(lang, "contact_removed", org=org.name, email=row.email)
+        found = contacts.contacts_of(session, org.id)
+        if not found:
+            return say(lang, "contacts_none", org=org.name)
+        lines = [f"{c.email}\t{c.name or '-'}\t{c.lang}" for c in found]
+        return "\n".join([say(lang, "contacts_title", org=org.name, n=len(found)), *lines])
     return run_in_transaction(action)
 
 
@@ -220,5 +244,21 @@ def register(sub) -> None:
                      help="remove registered companies that are not in the file")
     imp.add_argument("--force", action="store_true",
                      help="with --remove-missing: also companies with assessments")
+    contact = org_sub.add_parser("contact", help="e-mail contacts of a company (add, remove, "
+                                                 "list): reached by e-mail while nobody of "
+                                                 "the company is in the chat")
+    contact_sub = contact.add_subparsers(dest="contact_command", required=True)
+    for verb, text in (("add", "add an e-mail contact"), ("remove", "remove a contact"),
+                       ("list", "list a company's contacts")):
+        p = contact_sub.add_parser(verb, help=text)
+        p.add_argument("--lang", choices=["ja", "en"], default="ja",
+                       help="the contact's language for its e-mails (add) and the language "
+                            "of the output (default: ja)")
+        p.add_argument("org", metavar="NAME", help="the member company")
+        if verb != "list":
+            p.add_argument("email")
+        if verb == "add":
+            p.add_argument("--name", help="the person's name (shown in the To: line)")
+        p.set_defaults(func=cmd_contact)
     exp = parser("export", cmd_export, "write the register as CSV (UTF-8 with BOM, for Excel)")
     exp.add_argument("--csv", type=Path, required=True, metavar="FILE")

@@ -14,16 +14,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.notify import Notifier, Target
 from handlers.rounds.reminders import bilingual
 from handlers.types import File, Lang, Reply
+from store import contacts as cstore
 from store import reminders as rstore
-from store.models import User
+from store.models import Organisation, User
 from store.reminders import Delivery, ReminderSlot
 
 ROUND = "round"  # the noun of rows whose `subject` is empty (round_id set)
+EMAIL = "email"  # the e-mail notifier's platform (bot/email_notify.py)
+# session.info key under which the core hands its Audience to the transaction that expands due
+# slots, so `add_recipients(orgs=…)` knows the platforms without every subject passing them
+AUDIENCE_INFO = "aiga.worker.audience"
 
 # (delivery status, why): a claimed delivery that is no longer wanted
 Skip = tuple[str, str]
@@ -98,6 +104,11 @@ class Audience:
     def platforms(self) -> list[str]:
         return list(self.notifiers)
 
+    @property
+    def chat_platforms(self) -> list[str]:
+        """Where people chat with the bot (every platform but e-mail)."""
+        return [p for p in self.notifiers if p != EMAIL]
+
 
 class Subject(Protocol):
     """One kind of delivery: what is due (plan), to whom (expand), whether a claimed delivery is
@@ -138,18 +149,49 @@ class Subject(Protocol):
 
 
 def add_recipients(session: Session, slot: ReminderSlot, channels: Sequence[Target],
-                   users: Sequence[User], now: datetime) -> int:
-    """One delivery row per channel, then per user, keyed on the slot's round or subject;
-    existing keys are left as they are. Returns how many rows were added."""
+                   users: Sequence[User], now: datetime, *,
+                   orgs: Sequence[Organisation] = ()) -> int:
+    """One delivery row per channel, then per user, then per e-mail contact, keyed on the
+    slot's round or subject; existing keys are left as they are. Returns how many rows were
+    added.
+
+    `orgs` are the companies the slot targets. A company among them with no linked user on a
+    chat platform the worker delivers on gets the message by e-mail at each of its contacts
+    (recipient "contact:<id>": once per contact per slot, like every other key) — only when the
+    worker has an e-mail notifier, which the core says by putting its `Audience` in
+    `session.info[AUDIENCE_INFO]` (without it, `orgs` adds nothing)."""
     added = 0
-    rows = [(t.recipient, t.platform, t.address, None) for t in channels]
-    rows += [(f"user:{u.id}", u.platform, u.platform_user_id, u) for u in users]
-    for recipient, platform, address, user in rows:
+    rows = [(t.recipient, t.platform, t.address, None, None) for t in channels]
+    rows += [(f"user:{u.id}", u.platform, u.platform_user_id, u.id, u.org_id) for u in users]
+    rows += [(f"contact:{c.id}", EMAIL, c.email, None, c.org_id)
+             for c in email_contacts(session, orgs)]
+    for recipient, platform, address, user_id, org_id in rows:
         added += rstore.add_delivery(
             session, round_id=slot.round_id, subject=slot.subject, slot=slot.name,
             recipient=recipient, platform=platform, address=address,
-            user_id=user.id if user else None, org_id=user.org_id if user else None, now=now)
+            user_id=user_id, org_id=org_id, now=now)
     return added
+
+
+def email_contacts(session: Session, orgs: Sequence[Organisation]) -> list[cstore.Contact]:
+    """The e-mail contacts of those `orgs` nobody can be told in the chat (no linked user on
+    a chat platform the worker delivers on); none when the worker cannot send e-mail."""
+    audience = session.info.get(AUDIENCE_INFO)
+    if not orgs or not isinstance(audience, Audience) or EMAIL not in audience.notifiers:
+        return []
+    wanted = list({o.id: o for o in orgs if o.removed_at is None})
+    chat = audience.chat_platforms
+    reached: set[int | None] = set()
+    if chat and wanted:
+        reached = set(session.scalars(select(User.org_id).where(
+            User.org_id.in_(wanted), User.platform.in_(chat))))
+    return cstore.contacts_for(session, [i for i in wanted if i not in reached])
+
+
+def is_direct(recipient: str) -> bool:
+    """A delivery to one person (a chat user's DM, a company contact's mailbox), written in
+    that person's language; anything else is a channel, written in both."""
+    return recipient.startswith(("user:", "contact:"))
 
 
 def user_gone(row: Delivery) -> bool:

@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session
 
 from bot.events_http import CalendarLinks
 from bot.notify import Notifier, Outcome, SendResult, Target
-from bot.worker.base import Audience, Job, Subject, TickReport, noun_of
+from bot.worker.base import AUDIENCE_INFO, Audience, Job, Subject, TickReport, is_direct, noun_of
 from bot.worker.broadcasts import Broadcasts
 from bot.worker.events import EventNotices
 from bot.worker.faq_notices import FaqNotices
+from bot.worker.navi_notices import NaviNotices
 from bot.worker.rounds import RoundNotices
+from bot.worker.surveys import SurveyNotices
 from handlers.dates import now_tokyo
 from handlers.events.service import EventPolicy
 from handlers.rounds.reminders import ReminderPolicy
@@ -91,7 +93,9 @@ class Deliverer:
                          links or CalendarLinks()),
             Broadcasts(self.audience),
             FaqNotices(self.audience),
+            SurveyNotices(self.audience),
             RoundNotices(self.audience, policy or ReminderPolicy(), rubrics or registry()),
+            NaviNotices(rubrics or registry()),  # an assessment's team messages (issue 18)
         )}
 
     # ----- one tick -----------------------------------------------------------------------------
@@ -119,7 +123,7 @@ class Deliverer:
     async def _settle_orphans(self, now: datetime, report: TickReport) -> None:
         for row in await asyncio.to_thread(self._orphans):
             notifier = self.notifiers.get(row.platform)
-            target = Target(row.platform, row.address, direct=row.recipient.startswith("user:"))
+            target = Target(row.platform, row.address, direct=is_direct(row.recipient))
             found = (await notifier.was_sent(target, row.key, row.first_claimed_at or now)
                      if notifier is not None else None)
             if found is True:
@@ -143,6 +147,7 @@ class Deliverer:
 
     def _plan_and_expand(self, now: datetime, report: TickReport) -> None:
         with self.db.transaction() as session:
+            session.info[AUDIENCE_INFO] = self.audience  # add_recipients(orgs=…): e-mail?
             for subject in self.subjects.values():
                 report.planned += subject.plan(session, now)
             due = rstore.due_slots(session, now)  # in time order
@@ -255,7 +260,7 @@ class Deliverer:
                 return None
             user = session.get(User, row.user_id) if row.user_id is not None else None
             return Job(row.id, row.key, kind, row.round_id, row.org_id,
-                       Target(row.platform, row.address, direct=row.recipient.startswith("user:")),
+                       Target(row.platform, row.address, direct=is_direct(row.recipient)),
                        user.locale if user is not None else None, row.attempts,
                        row.first_claimed_at or now, subject=row.subject or "", slot=row.slot)
 

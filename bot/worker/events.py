@@ -12,6 +12,8 @@ Where event reminders come from:
 * worded — handlers/events/messages.py (`announce_replies`, `reminder_replies`, …).
 
 Here: who gets them (the announcement channels; reminders also to everyone who answered 参加;
+the announcement, a change and a cancellation also by e-mail to the contacts of every member
+company with nobody in the chat;
 a proposal to the secretariat as the settings name it), when one is no longer wanted (the event
 was cancelled, or started before the reminder could go), and, once a change or cancellation is
 posted in a channel, rewriting the original announcement there.
@@ -46,7 +48,7 @@ from handlers.events.reminders import ANNOUNCE as ANNOUNCE_SLOT
 from handlers.events.reminders import EventPolicy
 from handlers.rounds.reminders import bilingual
 from handlers.types import Lang, Reply
-from store import recipients
+from store import contacts, recipients
 from store import reminders as rstore
 from store.db import Database
 from store.events import ANNOUNCED, LIVE, Event
@@ -104,6 +106,9 @@ class EventNotices:
                 if slot.kind == ANNOUNCE:
                     event.status, event.updated_at = ANNOUNCED, now
             platforms = self.audience.platforms
+            companies = []  # by e-mail, those with nobody in the chat (add_recipients)
+            if slot.kind in (ANNOUNCE, CHANGE, CANCEL):
+                companies = contacts.member_companies(session)
             if slot.kind == PROPOSAL:
                 channels = self.audience.secretariat
                 people = recipients.admin_users(session, self.audience.admins, platforms)
@@ -111,7 +116,8 @@ class EventNotices:
                 channels = self.audience.announce
                 people = (recipients.attending_users(session, event.id, platforms)
                           if slot.kind == REMINDER else [])
-            report.expanded += add_recipients(session, slot, channels, people, now)
+            report.expanded += add_recipients(session, slot, channels, people, now,
+                                              orgs=companies)
             if not channels and not people:
                 slot.note = "no recipient (set AIGA_ANNOUNCE_CHANNELS / link users)"
             slot.status = rstore.SENDING

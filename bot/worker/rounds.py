@@ -6,6 +6,8 @@ AIGA_REMINDER_HOUR, AIGA_REMINDER_CLOSED_DAYS); what they say is in the same mod
 `*_replies` functions. Here: who gets them and when one is no longer wanted —
 
 * announcement: the announcement channels and every user linked to a participating company;
+  a company with no linked chat user gets it (and its reminders) by e-mail at its contacts
+  (`companies_for` → `add_recipients(orgs=…)`, bot/worker/base.py);
 * reminder: users of companies that have not submitted, minus those who muted the round; of
   several reminders overdue at once (the worker was down) only the latest goes, and none after
   the deadline;
@@ -45,6 +47,7 @@ from handlers.types import Lang, Reply
 from rubrics.loader import RubricRegistry
 from store import recipients, rounds
 from store import reminders as rstore
+from store.assignments import open_assignees
 from store.models import Assessment, Organisation, Round, User
 from store.queries import get_or_create_user
 from store.reminders import Delivery, ReminderSlot
@@ -100,7 +103,8 @@ class RoundNotices:
         channels, users = self.recipients_for(session, rnd, slot, now, create=True)
         if slot.kind == SUMMARY and not users and not channels:
             slot.note = "no secretariat recipient (set AIGA_ADMINS or a channel)"
-        return add_recipients(session, slot, channels, users, now)
+        return add_recipients(session, slot, channels, users, now,
+                              orgs=self.companies_for(session, rnd, slot))
 
     def recipients_for(self, session: Session, rnd: Round, slot: ReminderSlot, now: datetime,
                        *, create: bool = False) -> tuple[list[Target], list[User]]:
@@ -115,14 +119,27 @@ class RoundNotices:
                 if platform in platforms:
                     get_or_create_user(session, platform, user_id, now)
             return channels, recipients.admin_users(session, self.audience.admins, platforms)
+        orgs = self.companies_for(session, rnd, slot)
+        muted = {m.user_id for m in rstore.mutes_for(session, rnd.id)}
+        users = [u for u in rounds.linked_users(session, [o.id for o in orgs], platforms)
+                 if slot.kind != REMINDER or u.id not in muted]
+        if slot.kind == REMINDER:  # the assignees of open items too, once each (issue 18)
+            users += [u for u in open_assignees(session, rnd.id, [o.id for o in orgs], platforms)
+                      if u.id not in muted and u not in users]
+        return channels, users
+
+    def companies_for(self, session: Session, rnd: Round,
+                      slot: ReminderSlot) -> list[Organisation]:
+        """The companies a slot is for: every participant for the announcement, those that
+        have not submitted for a reminder, none for the summary (it goes to the secretariat).
+        Their chat users get it by DM; a company with none, by e-mail to its contacts."""
+        if slot.kind == SUMMARY:
+            return []
         orgs = rounds.participants(session, rnd)
         if slot.kind == REMINDER:
             by_org = rounds.assessments_by_org(session, rnd.id)
             orgs = [o for o in orgs if not _submitted(by_org.get(o.id))]
-        muted = {m.user_id for m in rstore.mutes_for(session, rnd.id)}
-        users = [u for u in rounds.linked_users(session, [o.id for o in orgs], platforms)
-                 if slot.kind != REMINDER or u.id not in muted]
-        return channels, users
+        return orgs
 
     def kind(self, session: Session, row: Delivery) -> str:
         if row.slot == texts.ANNOUNCE:

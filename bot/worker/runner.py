@@ -83,7 +83,8 @@ class WorkerRunner:
 def build_deliverer(database: Database, settings: Settings | None = None, *,
                     clock: Callable[[], datetime] = now_tokyo) -> Deliverer:
     """A Deliverer from the settings: Slack when SLACK_BOT_TOKEN is set, Teams when
-    MICROSOFT_APP_ID is set (or the local Teams test client is allowed)."""
+    MICROSOFT_APP_ID is set (or the local Teams test client is allowed), e-mail when
+    AIGA_SMTP_HOST and AIGA_MAIL_FROM are set."""
     settings = settings or load_settings()
     notifiers: dict[str, Notifier] = {}
     if settings.slack_bot_token is not None:
@@ -95,9 +96,14 @@ def build_deliverer(database: Database, settings: Settings | None = None, *,
         from bot.teams.notify import TeamsNotifier
 
         notifiers["teams"] = TeamsNotifier(settings, database, clock)  # a TeamsSettings
+    if settings.email_enabled:  # AIGA_SMTP_HOST and AIGA_MAIL_FROM
+        from bot.email_notify import EmailNotifier
+
+        notifiers["email"] = EmailNotifier(settings, database, clock)
     return Deliverer(database, notifiers, policy=settings.policy(),
                      event_policy=settings.event_policy(),
-                     announce=settings.announce_targets(),
+                     # the mailing list (AIGA_MAILING_LIST) gets what the channels get
+                     announce=settings.announce_targets() + settings.mailing_list_targets(),
                      secretariat=settings.secretariat_targets(), admins=settings.admin_ids,
                      clock=clock, max_attempts=settings.aiga_delivery_max_attempts,
                      backoff=timedelta(seconds=settings.aiga_delivery_backoff_seconds),

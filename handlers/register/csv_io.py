@@ -1,10 +1,14 @@
 """The register as a CSV file the secretariat keeps in Excel: read it, plan it, apply it, write it.
 
 Columns: name, class, domains, industry, notes (Japanese headers 企業名, 区分, ドメイン, 業種, メモ
-work too). The file is UTF-8, with or without the BOM Excel writes; anything else (Shift_JIS) is
-refused with the line of the first unreadable byte. Reading never touches the database; `plan`
-compares the rows with the register and says what would change; `apply` carries the plan out. A
-company missing from the file is only reported, never removed, unless the caller asks for it.
+work too), and optionally contact_emails (連絡先メール): the company's e-mail contacts,
+separated by ";" — when the column is there, a company's contacts become exactly its list
+(new addresses in Japanese, names and languages of kept ones unchanged; an empty cell removes
+them all); without the column, contacts are left alone. The file is UTF-8, with or without
+the BOM Excel writes; anything else (Shift_JIS) is refused with the line of the first
+unreadable byte. Reading never touches the database; `plan` compares the rows with the
+register and says what would change; `apply` carries the plan out. A company missing from the
+file is only reported, never removed, unless the caller asks for it.
 Cells are written with a leading ' when they begin with = + - @, so a note such as
 "=cmd|' /C calc'!A0" stays text in Excel; reading strips that mark again, so export → import
 changes nothing.
@@ -22,16 +26,18 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from handlers.register.texts import REGISTER
-from store import orgs
+from store import contacts, orgs
 from store.errors import UserError
 from store.models import Organisation
 
 MAX_BYTES = 1_000_000  # ~5,000 companies; the register has about 130
 MAX_ROWS = 5_000
-COLUMNS = ("name", "class", "domains", "industry", "notes")
+COLUMNS = ("name", "class", "domains", "industry", "notes", "contact_emails")
 HEADER_ALIASES = {"企業名": "name", "会社名": "name", "区分": "class", "ドメイン": "domains",
                   "domain": "domains", "業種": "industry", "業界": "industry", "メモ": "notes",
-                  "備考": "notes", "note": "notes"}
+                  "備考": "notes", "note": "notes", "連絡先メール": "contact_emails",
+                  "メール連絡先": "contact_emails", "contact emails": "contact_emails",
+                  "contacts": "contact_emails", "emails": "contact_emails"}
 _SPLIT = re.compile(r"[\s;,、，；]+")
 Kind = Literal["added", "changed", "unchanged", "restored"]
 
@@ -58,6 +64,7 @@ class Row:
     domains: tuple[str, ...]
     industry: str | None
     notes: str | None
+    contact_emails: tuple[str, ...] | None = None  # None: the file has no such column
 
 
 @dataclass(frozen=True)
@@ -165,9 +172,11 @@ def _row(line: int, values: dict[str, str], problems: list[Problem]) -> Row | No
         orgs.normal_domain(d) for d in _SPLIT.split(v) if d)))
     industry = checked("industry", orgs.parse_industry)
     notes = checked("notes", orgs.checked_notes)
+    emails = (checked("contact_emails", contacts.split_emails)
+              if "contact_emails" in values else None)
     if len(problems) > before:
         return None
-    return Row(line, name, membership_class, domains, industry, notes)
+    return Row(line, name, membership_class, domains, industry, notes, emails)
 
 
 def _unmark(value: str) -> str:
@@ -207,7 +216,7 @@ def plan(session: Session, rows: list[Row], problems: list[Problem]) -> Plan:
         elif org.removed_at is not None:
             result.changes.append(Change(row, "restored", org_id=org.id))
         else:
-            differ = tuple(c for c, same in _compare(org, row).items() if not same)
+            differ = tuple(c for c, same in _compare(session, org, row).items() if not same)
             result.changes.append(Change(row, "changed" if differ else "unchanged", differ,
                                          org.id))
     result.missing = sorted(o.name for k, o in registered.items()
@@ -215,12 +224,16 @@ def plan(session: Session, rows: list[Row], problems: list[Problem]) -> Plan:
     return result
 
 
-def _compare(org: Organisation, row: Row) -> dict[str, bool]:
-    return {"name": org.name == row.name,
+def _compare(session: Session, org: Organisation, row: Row) -> dict[str, bool]:
+    same = {"name": org.name == row.name,
             "class": org.membership_class == row.membership_class,
             "domains": sorted(d.domain for d in org.domains) == sorted(row.domains),
             "industry": org.industry == row.industry,
             "notes": (org.notes or None) == row.notes}
+    if row.contact_emails is not None:
+        same["contact_emails"] = (sorted(c.email for c in contacts.contacts_of(session, org.id))
+                                  == sorted(row.contact_emails))
+    return same
 
 
 def apply(session: Session, result: Plan, now: datetime, *, remove_missing: bool = False,
@@ -241,8 +254,8 @@ def apply(session: Session, result: Plan, now: datetime, *, remove_missing: bool
     for change in result.changes:
         row = change.row
         if change.kind == "added":
-            orgs.add_org(session, row.name, list(row.domains), row.membership_class, now,
-                         industry=row.industry or "", notes=row.notes)
+            org = orgs.add_org(session, row.name, list(row.domains), row.membership_class,
+                               now, industry=row.industry or "", notes=row.notes)
         elif change.kind in ("changed", "restored"):
             org = session.get(Organisation, change.org_id)
             assert org is not None
@@ -250,6 +263,10 @@ def apply(session: Session, result: Plan, now: datetime, *, remove_missing: bool
             orgs.edit_org(session, org, membership_class=row.membership_class,
                           industry=row.industry or "", notes=row.notes or "",
                           domains=list(row.domains))
+        else:
+            continue
+        if row.contact_emails is not None:
+            contacts.set_contacts(session, org, row.contact_emails, now)
     removed = []
     if remove_missing:
         for name in result.missing:
@@ -270,7 +287,8 @@ def export_rows(session: Session) -> list[list[str]]:
         rows.append([_mark(org.name), orgs.class_label(org.membership_class, "ja"),
                      ";".join(d.domain for d in org.domains),
                      orgs.industry_label(org.industry, "ja") if org.industry else "",
-                     _mark(org.notes or "")])
+                     _mark(org.notes or ""),
+                     ";".join(c.email for c in contacts.contacts_of(session, org.id))])
     return rows
 
 

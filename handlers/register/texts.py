@@ -59,6 +59,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "users_title": ("「{name}」のユーザー {n} 人", "{n} user(s) of '{name}'"),
     "users_none": ("「{name}」に紐付いたユーザーはいません。", "No user is linked to '{name}'."),
     "user_admin": ("事務局", "secretariat"),
+    # e-mail contacts (for companies with nobody in the chat)
+    "contact_added": (
+        "「{org}」の連絡先に {email}（{name}、{contact_lang}）を追加しました。チャットに参加しているユーザーが"
+        "いない間、お知らせとリマインダーをメールで送ります。",
+        "Added {email} ({name}, {contact_lang}) as a contact of '{org}'. While nobody of the company is "
+        "in the chat, announcements and reminders go there by e-mail.",
+    ),
+    "contact_removed": ("「{org}」の連絡先から {email} を削除しました。",
+                        "Removed {email} from the contacts of '{org}'."),
+    "contacts_title": ("「{org}」のメール連絡先 {n} 件", "{n} e-mail contact(s) of '{org}'"),
+    "contacts_none": ("「{org}」にメール連絡先はありません。", "'{org}' has no e-mail contact."),
+    "no_name": ("名前なし", "no name"),
     "no_domains": ("なし", "none"),
     # CSV import (problems name the line and the column)
     "csv_where": ("{line}行目・{column}列:", "line {line}, column {column}:"),
