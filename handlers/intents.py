@@ -12,6 +12,8 @@ from typing import Literal
 
 from handlers.commands import CommandSyntax
 from handlers.messages import SHARED, say
+from handlers.navi.team_parse import WORDS as TEAM_WORDS
+from handlers.navi.team_parse import parse as parse_team
 from handlers.text import guess_lang, normalise
 
 
@@ -39,7 +41,7 @@ class Command:
     """
 
     name: str
-    scope: Literal["global", "navi", "events", "faq", "choice"]
+    scope: Literal["global", "navi", "events", "faq", "choice", "team"]
     shown: tuple[str, ...]
     phrases: tuple[str, ...] = ()
     who: Who = "member"
@@ -101,6 +103,19 @@ COMMANDS: tuple[Command, ...] = (
         "メニュー", "menu")),
     Command("export", "global", ("エクスポート", "export"), (
         "エクスポート", "export", "書き出し", "エクスポートする", "export answers")),
+    # one company, several departments (issue 18): handlers/navi/team_parse.py reads these
+    Command("team_assign", "team", ("項目 14-17 を @担当者 に", "領域 2 を @担当者 に 12月20日まで",
+                                    "assign items 14-17 to @someone",
+                                    "assign area 2 to @someone by 2026-12-20")),
+    Command("team_list", "team", ("担当", "assignments"), TEAM_WORDS["list"]),
+    Command("team_mine", "team", ("自分の担当", "my items"), TEAM_WORDS["mine"]),
+    Command("team_who", "team", ("回答者", "who answered"), TEAM_WORDS["who"]),
+    Command("team_history", "team", ("履歴", "history"), TEAM_WORDS["history"]),
+    Command("team_approver", "team", ("承認者", "承認者 @氏名", "approver", "approver @name"),
+            TEAM_WORDS["approver"]),
+    Command("team_approve", "team", ("承認", "approve"), TEAM_WORDS["approve"]),
+    Command("team_send_back", "team", ("差し戻し 領域 2 根拠を補足してください",
+                                       "send back area 2 please add the evidence")),
     # the secretariat's (admins)
     Command("result_org", "global", ("結果 ○○社", "result <company>"), who="admin"),
     Command("report", "global", ("レポート", "report"), (
@@ -108,7 +123,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("faq_questions", "faq", ("質問一覧", "faq questions"), who="admin"),
 )
 INTENTS_BY_SCOPE = {scope: frozenset(c.name for c in COMMANDS if c.scope == scope)
-                    for scope in ("global", "navi", "events", "faq", "choice")}
+                    for scope in ("global", "navi", "events", "faq", "choice", "team")}
 _LOOKUP = {phrase: c.name for c in COMMANDS for phrase in c.phrases}
 
 _WITH_ARG = re.compile(r"^(結果|result|レポート|report|ベンチマーク|benchmark)\s+(.+)$")
@@ -138,6 +153,8 @@ def parse(text: str) -> Intent | None:
         return None
     if folded in _LOOKUP:
         return Intent(_LOOKUP[folded])
+    if (team := parse_team(text)) is not None:  # 「項目 14-17 を @担当者 に」, 「承認者 @…」
+        return Intent(f"team_{team.name}")
     if match := _NOTE_ACTION.match(folded):  # the console shows the note button 「メモ（No.3）」
         return Intent("note_on", match.group(1))
     if match := _NOTES_ACTION.match(folded):
@@ -206,6 +223,8 @@ def help_text(lang: str, *, admin: bool, surface: str, syntaxes: tuple[SyntaxHel
     lines += [line(shown(c), c.description_key) for c in member if c.scope in ("global", "choice")]
     lines.append(say(lang, "help_in_navi"))
     lines += [line(shown(c), c.description_key) for c in member if c.scope == "navi"]
+    lines.append(say(lang, "help_team"))
+    lines += [line(shown(c), c.description_key) for c in member if c.scope == "team"]
     lines.append(say(lang, "help_events"))
     lines += [line(shown(c), c.description_key) for c in member if c.scope == "events"]
     entries = [(_in_lang(words, lang), key, who)

@@ -144,7 +144,7 @@ def test_another_company_sees_and_changes_nothing(router, database):
     ("項目 1 を bob に 2026年11月1日まで", "過去"),
     ("項目 1 を bob に 13月40日まで", "期限を読み取れませんでした"),
     ("項目 1 を bob に よろしく", "期限を読み取れませんでした"),
-    ("assign items 1-2 to nobody", "その方には割り当てられません"),  # the reader's language
+    ("assign items 1-2 to nobody", "I cannot give items"),  # a command: its language
 ])
 def test_unclear_or_foreign_assignments_are_refused_and_store_nothing(router, database, typed,
                                                                      expected):

@@ -64,7 +64,7 @@ def test_a_slack_mention_assigns_and_queues_one_dm_per_request(router, database)
     rows = deliveries(database)
     assert [(r.platform, r.address) for r in rows] == [("slack", "ULEGAL")] * 2
     assert len({(r.subject, r.slot, r.recipient) for r in rows}) == 2
-    assert all(r.subject and r.subject.startswith("round:navi:") for r in rows)
+    assert all(r.subject and r.subject.startswith("navi:") for r in rows)
     # the message the worker composes: the items and a button for just those
     with database.transaction() as s:
         row = s.get(Delivery, rows[0].id)
@@ -72,7 +72,7 @@ def test_a_slack_mention_assigns_and_queues_one_dm_per_request(router, database)
                   Target("slack", row.address, direct=True), None, 1, NOW,
                   subject=row.subject or "", slot=row.slot)
         notices = NaviNotices(mini_rubrics())
-        assert notices.skip(s, row, notices.kind(row), NOW) is None
+        assert notices.skip(s, row, notices.kind(s, row), NOW) is None
         replies = notices.compose(s, job, ["ja"], NOW)
     fields = next(r for r in replies if isinstance(r, Fields))
     assert [k.split(".")[0] for k, _ in fields.fields] == ["16", "17"]
@@ -100,7 +100,9 @@ def test_a_teams_mention_is_read_by_aad_id_or_by_chat_id(router, database):
     typed = clean_text(activity)
     assert typed.split() == ["項目", "4", "を", "@teams:29:it-chat", "に"]
     assert "IT部" not in typed
-    assert "Items 4 are now with" in c["caio"].say(typed)  # caio wrote English first
+    assert "項目 4 を" in c["caio"].say(typed)  # caio wrote English first; a command's
+    assert "Items 4 are now with" in c["caio"].say(typed.replace("項目 4 を", "assign item 4 to")
+                                                    .replace(" に", ""))  # language wins
     with database.transaction() as s:
         row = s.scalar(select(team.Assignment))
         assert row is not None and row.assignee_id == it.id
@@ -128,4 +130,4 @@ def test_the_approver_on_teams_is_told_once_and_a_rival_cannot_act(router, datab
         assert s.scalar(select(Assessment.status)) == "submitted"
         row = s.get(Delivery, signoffs[0].id)
         notices = NaviNotices(mini_rubrics())
-        assert notices.skip(s, row, notices.kind(row), NOW) is not None  # submitted: not sent
+        assert notices.skip(s, row, notices.kind(s, row), NOW) is not None  # submitted: not sent

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/navi"
 CLICK_ACTIONS = re.compile(r"^(navi|home)-\d{1,3}$")
-MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
+MENTION = re.compile(r"<@([A-Z0-9]+)(\|[^>]*)?>")
 
 
 def _event(body: dict) -> tuple[payloads.EventCallback, payloads.Event] | None:
@@ -42,6 +42,23 @@ def _interaction(body: dict) -> payloads.Interaction | None:
     except payloads.Invalid as exc:
         log.warning("slack: interaction dropped, malformed %s", exc.where)
         return None
+
+
+def bot_ids(envelope: payloads.EventCallback, context: object) -> frozenset[str]:
+    """The app's own bot user ids: Bolt's (from auth.test) and the event's bot authorizations."""
+    found = {a.user_id for a in envelope.authorizations or [] if a.is_bot and a.user_id}
+    if isinstance(own := getattr(context, "bot_user_id", None), str) and own:
+        found.add(own)
+    return frozenset(found)
+
+
+def without_bot(text: str, bots: frozenset[str]) -> str:
+    """A channel mention's words: only the bot's own <@…> goes; a colleague named in it stays
+    (「@navi 項目 16-17 を @法務 に」 assigns to the colleague). With no bot id known, the first
+    mention (the one that addresses the bot) goes."""
+    if not bots:
+        return MENTION.sub(" ", text, count=1).strip()
+    return MENTION.sub(lambda m: " " if m.group(1) in bots else m.group(0), text).strip()
 
 
 def register(bolt: AsyncApp, turns: Turns,
@@ -62,7 +79,7 @@ def register(bolt: AsyncApp, turns: Turns,
                          key=store.dedupe_key("event", envelope.event_id)))
 
     @bolt.event("app_mention")
-    async def on_mention(body: dict) -> None:
+    async def on_mention(body: dict, context) -> None:
         parsed = _event(body)
         if parsed is None:
             return
@@ -71,7 +88,7 @@ def register(bolt: AsyncApp, turns: Turns,
             return
         if event.channel.startswith("D"):
             return  # a DM: the message.im event carries it
-        words = MENTION.sub(" ", event.text or "").strip()
+        words = without_bot(event.text or "", bot_ids(envelope, context))
         spawn(turns.turn(event.user, text=words or "help", is_direct=False,
                          mention_channel=event.channel, source_channel=event.channel,
                          key=store.dedupe_key("event", envelope.event_id)))

@@ -68,7 +68,7 @@ class Turns:
         message_ts = container.message_ts if container else None
         on_message = bool(container and container.type == "message" and channel and message_ts)
         if value.startswith(("event:form:open:", "navi:note:", "navi:note_edit:", "faq:reply:",
-                              "survey:form:")):
+                              "survey:form:", "team:sendback:")):
             # opening a form does not use the message up (it may be closed)
             if on_message and await self.claims.is_stale(user, str(channel), str(message_ts)):
                 await self._stale(user, str(channel), str(message_ts), action)

@@ -50,10 +50,11 @@ BACKOFF_CAP = timedelta(minutes=30)
 BLOCKED_PAUSE = timedelta(minutes=5)
 # seconds between two messages to one conversation: Slack's chat.postMessage allows ~1 per second
 # per channel, Teams 7 per second per conversation
-PACE = {"slack": 1.0, "teams": 1 / 7}
+PACE = {"slack": 1.0, "teams": 1 / 7, "email": 0.0}
 # messages per second to all conversations of a platform: Slack allows "several hundred per
-# minute" per workspace, Teams 50 requests per second per bot
-RATE = {"slack": 5.0, "teams": 30.0}
+# minute" per workspace, Teams 50 requests per second per bot; e-mail providers commonly limit
+# submissions to a few per second per account
+RATE = {"slack": 5.0, "teams": 30.0, "email": 5.0}
 CONCURRENCY = 8  # conversations sent to at the same time (each paced on its own)
 
 

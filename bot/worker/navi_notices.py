@@ -1,7 +1,10 @@
-"""Team messages of an assessment (issue 18): an assignment to the assignee, the summary to the
-approver, a send-back to the assignees. handlers/navi/team_notices.py queues them as delivery
-rows (subject "round:navi:<assessment id>", no slot row); RoundNotices hands rows with a subject
-to this class, so the core claims, sends and records each exactly once like any other.
+"""Team messages of an assessment (issue 18), the worker's subject "navi": an assignment to the
+assignee, the summary to the approver, a send-back to the assignees.
+
+handlers/navi/team_notices.py queues each as a delivery row at once (subject
+"navi:<assessment id>", no slot row: nothing to plan or expand), so the core claims, sends and
+records each exactly once like any other; this class says whether a claimed row is still wanted
+and what it says as of sending.
 """
 
 from __future__ import annotations
@@ -10,30 +13,37 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.worker.base import Job, Skip, user_gone
+from bot.notify import Notifier
+from bot.worker.base import Job, Skip, TickReport, user_gone
 from handlers.navi import team_notices
 from handlers.types import Lang, Reply
 from rubrics.loader import RubricRegistry
 from store import assignments as team
 from store import reminders as rstore
 from store.models import Assessment, User
-from store.reminders import Delivery
+from store.reminders import Delivery, ReminderSlot
 
 KINDS = {team_notices.ASSIGN: "navi_assign", team_notices.SIGNOFF: "navi_signoff",
          team_notices.SEND_BACK: "navi_send_back"}
 
 
-def is_team_notice(subject: str | None) -> bool:
-    return bool(subject) and subject.startswith(team_notices.SUBJECT)  # type: ignore[union-attr]
-
-
 class NaviNotices:
-    """kind / skip / compose for the team messages (no plan, no expand: queued by handlers)."""
+    """The `Subject` of an assessment's team messages (queued by handlers, never planned)."""
+
+    noun = team_notices.SUBJECT.rstrip(":")
 
     def __init__(self, rubrics: RubricRegistry) -> None:
         self.rubrics = rubrics
 
-    def kind(self, row: Delivery) -> str:
+    def plan(self, session: Session, now: datetime) -> int:
+        return 0
+
+    def expand(self, session: Session, due: list[ReminderSlot], now: datetime,
+               report: TickReport) -> None:
+        for slot in due:  # none are written; a stray one must not stay due for ever
+            slot.status, slot.note, slot.updated_at = rstore.CANCELLED, "not a slot subject", now
+
+    def kind(self, session: Session, row: Delivery) -> str:
         return KINDS.get(row.slot.partition(":")[0], "navi_assign")
 
     def skip(self, session: Session, row: Delivery, kind: str, now: datetime) -> Skip | None:
@@ -64,6 +74,12 @@ class NaviNotices:
         assert assessment is not None and person is not None
         return team_notices.compose(session, assessment, job.slot, person, langs[0],
                                     self.rubrics)
+
+    def slot_done(self, session: Session, slot: ReminderSlot, now: datetime) -> None:
+        return None
+
+    async def after_sent(self, notifier: Notifier, job: Job, now: datetime) -> None:
+        return None
 
     @staticmethod
     def _assessment(session: Session, subject: str | None) -> Assessment | None:

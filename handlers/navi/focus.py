@@ -15,7 +15,7 @@ from handlers.dates import fmt_date
 from handlers.flow import load_state, save_state
 from handlers.navi import order, state
 from handlers.navi.mentions import name_of
-from handlers.navi.signoff import open_items
+from handlers.navi.signoff import open_items, returned_open
 from handlers.navi.team_texts import say
 from handlers.types import Question, Reply, Text
 from rubrics.loader import Item, Rubric, RubricRegistry
@@ -89,6 +89,10 @@ class FocusSteps:
     def _my_open(self, turn: Turn, assessment: Assessment, rubric: Rubric,
                  answers: dict) -> list[Item]:
         held = set(team.items_of(turn.session, assessment.id, turn.user.id))
+        # a sent-back item nobody holds is fixed by whoever answered it last (signoff.holders)
+        assigned = team.assignments(turn.session, assessment.id)
+        held |= {i for i in returned_open(turn.session, assessment) if i not in assigned
+                 and i in answers and answers[i].answered_by == turn.user.id}
         items = order.walk(rubric, assessment.roles)
         return [i for i in open_items(turn.session, assessment, items, answers) if i.id in held]
 

@@ -2,9 +2,9 @@
 send-back. A turn can only answer its own writer, so each is queued as a delivery row for the
 worker (bot/worker/navi_notices.py), keyed (subject, slot, recipient): written twice, sent once.
 
-The subject is "round:navi:<assessment id>", so the round deliverer takes it (its noun is
-"round") without a registry change; the slot names what and which request ("asg:<history id>",
-"sign:<request no>", "back:<request no>"). A console user has no 1:1 chat the bot can write
+The subject is "navi:<assessment id>" (the worker's subject "navi", bot/worker/navi_notices.py);
+the slot names what and which request ("asg:<history id>", "sign:<request no>",
+"back:<request no>"). A console user has no 1:1 chat the bot can write
 to: nothing is queued for them and the writer is told how they see it instead.
 """
 
@@ -26,7 +26,7 @@ from store import queries
 from store import reminders as rstore
 from store.models import Assessment, User
 
-SUBJECT = "round:navi:"
+SUBJECT = "navi:"
 DM_PLATFORMS = frozenset({"slack", "teams"})
 ASSIGN, SIGNOFF, SEND_BACK = "asg", "sign", "back"
 

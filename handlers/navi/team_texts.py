@@ -92,6 +92,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "{who}: sent items {numbers} back: \"{comment}\""),
     "h_approve": ("{who}: 承認", "{who}: approved"),
     "h_submit": ("{who}: 提出", "{who}: submitted"),
+    "h_reopen": ("事務局: 提出を取り消し、回答中に戻しました（理由: {reason}）",
+                 "the secretariat reopened it (reason: {reason})"),
     "approver_set": ("承認者を {name} さんにしました。全項目の回答がそろうと、{name} さんに要約が届きます。",
                      "{name} is now the approver. Once every item is answered, {name} gets "
                      "the summary to approve."),

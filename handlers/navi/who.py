@@ -6,6 +6,7 @@ data is never reachable from these views, whatever is typed.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.context import Turn
@@ -19,6 +20,7 @@ from handlers.types import Fields, Reply, Text
 from rubrics.loader import Item, RubricRegistry
 from store import assignments as team
 from store import queries
+from store.audit import AuditEvent
 from store.models import Assessment, User
 from store.rounds import previous_submitted
 
@@ -27,6 +29,15 @@ HISTORY_MAX = 60  # the latest steps; the full history is in the report and the 
 
 def _users(session: Session, ids: set[int | None]) -> dict[int, User]:
     return {u.id: u for u in (session.get(User, i) for i in ids if i is not None) if u}
+
+
+def reopenings(session: Session, assessment: Assessment) -> list[AuditEvent]:
+    """The secretariat's reopenings of this assessment (handlers/rounds/reopen.py audits them;
+    the admin is not named to the company, the reason is)."""
+    target = f"round:{assessment.round_id}/org:{assessment.org_id}"
+    return list(session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "assessment.reopen", AuditEvent.target == target)
+        .order_by(AuditEvent.at, AuditEvent.id)))
 
 
 def holdings(session: Session, assessment: Assessment, rubrics: RubricRegistry
@@ -150,6 +161,10 @@ def history_view(turn: Turn, rubrics: RubricRegistry) -> list[Reply]:
                    if to is not None else "—",
                    comment=detail.get("comment", ""))
         lines.append((step.at, 1, f"{fmt_datetime(step.at, lang)} {text}"))
+    for event in reopenings(session, assessment):  # the secretariat's, from the audit log
+        reason = str((event.detail or {}).get("reason", ""))[:300]
+        lines.append((event.at, 1, f"{fmt_datetime(event.at, lang)} "
+                      + say(lang, "h_reopen", reason=reason)))
     if not lines:
         return [Text(say(lang, "history_empty"))]
     lines.sort(key=lambda line: (line[0], line[1]))
