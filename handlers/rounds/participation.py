@@ -63,10 +63,15 @@ def mute_lines(session: Session, rnd: Round) -> list[str]:
 
 def unreachable_lines(session: Session, rnd: Round,
                       platforms: tuple[str, ...] = DELIVERABLE) -> list[str]:
-    """Participating companies with no linked user the bot can message: nobody gets their
-    announcement or reminders, so the secretariat has to link someone or chase them by hand."""
+    """Participating companies with no linked user the bot can message (nor, when the worker
+    sends e-mail, a contact): nobody gets their announcement or reminders, so the secretariat
+    has to link someone or chase them by hand."""
     orgs = queries.participants(session, rnd)
     reached = {u.org_id for u in queries.linked_users(session, [o.id for o in orgs], platforms)}
+    if "email" in platforms:  # the worker mails the contacts of companies with no one in chat
+        from store.contacts import contacts_for
+
+        reached |= {c.org_id for c in contacts_for(session, [o.id for o in orgs])}
     return [o.name for o in orgs if o.id not in reached]
 
 
