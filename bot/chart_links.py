@@ -2,10 +2,11 @@
 
 Teams shows a card's image by URL; inlined as a data URI it must fit the ~28 KB message, which
 shrinks a chart until its labels are 6–7 px. So the Teams card shows the chart by a link to
-this route instead, at its full size. The scheme is the one of the `.ics` links
-(bot/events_http.py): an HMAC-SHA256 with AIGA_LINK_SECRET (16+ characters) on a base of
-AIGA_PUBLIC_URL, both from `Settings.calendar_links()`. The message signed is
-"chart:<file name>:<expiry>", so a chart token is never a valid event token or the reverse,
+this route instead, at its full size. The scheme is the one of every signed file link
+(bot/file_links.py, which signs, checks and reads for both): an HMAC-SHA256 with
+AIGA_LINK_SECRET (16+ characters) on a base of AIGA_PUBLIC_URL, both from
+`Settings.calendar_links()`. The message signed is "chart:<file name>:<expiry>", so a chart
+token is never a valid event or file token or the reverse,
 and a link stops working `TTL` after it was made (a result is confidential; a forwarded link
 should not work for ever).
 
@@ -18,8 +19,6 @@ elsewhere, a file that is not there. Never a 500.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import re
 import time
@@ -29,29 +28,23 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.events_http import MIN_SECRET
+from bot import file_links
 from handlers import config
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/charts/{name}"
+PURPOSE = "chart"
 TTL = 7 * 24 * 3600  # seconds a link works: a week to look at a result again
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}\.png$")  # what charts.py writes
 MAX_FILE = 20 * 1024 * 1024  # bytes: a chart is ~100 KB; anything bigger is not ours
-
-
-def _key(secret: str | None) -> bytes | None:
-    value = (secret or "").strip()
-    return value.encode() if len(value) >= MIN_SECRET else None
+PNG = b"\x89PNG\r\n\x1a\n"
+_key = file_links.key
 
 
 def token(name: str, expires: int, secret: str | None) -> str | None:
     """The signature of one chart link; None without a (long enough) secret."""
-    key = _key(secret)
-    if key is None:
-        return None
-    message = f"chart:{name}:{int(expires)}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return file_links.sign(PURPOSE, name, expires, secret)
 
 
 @dataclass(frozen=True)
@@ -103,28 +96,12 @@ def from_settings(settings: object) -> ChartLinks:
 
 
 def _verified(name: str, query: dict, links: ChartLinks) -> bool:
-    given_expiry, given = query.get("e", ""), query.get("t", "")
-    if not (given_expiry.isascii() and given_expiry.isdigit() and len(given_expiry) <= 12):
-        return False
-    expires = int(given_expiry)
-    expected = token(name, expires, links.secret)
-    if expected is None or not hmac.compare_digest(expected.encode(),
-                                                  given.encode("utf-8", "replace")):
-        return False
-    return links.clock() <= expires
+    return file_links.verified(PURPOSE, name, query, links.secret, links.clock())
 
 
 def _read(name: str, folder: Path) -> bytes | None:
-    """The chart's bytes, only when it is a regular file inside `folder` (after resolving)."""
-    try:
-        root = folder.resolve()
-        path = (root / name).resolve()
-        if path.parent != root or not path.is_file() or path.stat().st_size > MAX_FILE:
-            return None
-        data = path.read_bytes()
-    except (OSError, ValueError):
-        return None
-    return data if data.startswith(b"\x89PNG\r\n\x1a\n") else None
+    """The chart's bytes, only when it is a regular PNG file inside `folder` (resolved)."""
+    return file_links.read_inside(folder, name, PNG, MAX_FILE)
 
 
 def add_chart_routes(app: web.Application, links: ChartLinks | None = None, *,

@@ -1,7 +1,7 @@
 """The one HTTP server every platform plugs into (aiohttp).
 
 `create_app` builds it: GET /healthz (liveness) and GET /readyz (readiness) always, the signed
-chart and calendar links (GET /charts/…, GET /events/….ics), Slack's
+chart, file and calendar links (GET /charts/…, GET /files/…, GET /events/….ics), Slack's
 POST /slack/events (HTTP mode) or its Socket Mode connection, Teams' POST /api/messages, and in
 `aiga-bot serve` the reminder scheduler. Platform objects hook their own start and stop into the
 application, so `aiga-bot serve` and the tests run exactly the same thing.
@@ -32,7 +32,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot import chart_links
+from bot import chart_links, file_links
 from bot.events_http import add_event_routes
 from bot.logging_setup import REQUEST_ID
 from bot.settings import Settings
@@ -118,6 +118,9 @@ def create_app(settings: Settings, database: Database, *, rubrics: RubricRegistr
     # charts by signed link (Teams cards show them at full size; bot/chart_links.py)
     chart_links.install(chart_links.from_settings(settings))
     chart_links.add_chart_routes(app)
+    # generated files (a company's export) by signed link, for Teams (bot/file_links.py)
+    file_links.install(file_links.from_settings(settings))
+    file_links.add_file_routes(app)
     # first shutdown hook: refuse new requests and let the ones in flight finish, before the
     # platforms' own hooks wait for their background turns
     app.on_shutdown.append(_drain)

@@ -24,11 +24,13 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import chart_links
+from bot import chart_links, file_links
 from bot.teams import render_chart
+from bot.teams import render_file as render_file_parts
 from bot.teams.render_text import escape, escape_text, needs_card, text_blocks
+from bot.teams.texts import text as say_teams
 from bot.text_pieces import split_text
-from handlers.types import Choice, Fields, File, Form, FormField, Image, Question, Reply, Text
+from handlers.types import Choice, Fields, File, Form, FormField, Image, Lang, Question, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -252,20 +254,25 @@ def data_uri(path: Path, budget: int) -> str | None:
     return None
 
 
-CALENDAR_LABEL = "カレンダーに追加 (.ics)"
+CALENDAR_LABEL = render_file_parts.say("ja", "calendar")
 
 
-def render_file(reply: File) -> list[Message]:
-    """A file (an .ics) in Teams: its title, and a button opening its download link when there
-    is one (bot/events_http.py). A bot can only attach files in a personal chat after a consent
-    card, and a data URI button is not reliably accepted, so a failed attachment cannot turn a
-    delivered announcement into a retried (doubled) one."""
+def render_file(reply: File, lang: Lang | str = "ja",
+                links: file_links.FileLinks | None = None) -> list[Message]:
+    """A file in Teams: its title and a button to its download link — the .ics's own link
+    (bot/events_http.py) or a signed link to a generated file (bot/file_links.py) — labelled
+    by its kind; without a link, where to get it instead (bot/teams/render_file.py). A bot
+    attaches files only after a consent card, so none is attached: a failed attachment cannot
+    turn a delivered announcement into a retried (doubled) one."""
     name = reply.title or reply.filename
-    if not reply.url.startswith(("https://", "http://")):
-        return [Message(name)]
+    url = render_file_parts.link(reply, links)
+    if url is None:
+        instead = render_file_parts.unavailable(reply, lang)
+        return render_text(Text(f"{name}\n{instead}")) if instead else [Message(name)]
     body = card([block(escape_text(shorten(name, 1000)), size="Small", isSubtle=True)])
-    body["actions"] = [{"type": "Action.OpenUrl", "title": CALENDAR_LABEL, "url": reply.url}]
-    return [Message(f"{name} {reply.url}", body)]
+    body["actions"] = [{"type": "Action.OpenUrl", "url": url,
+                        "title": render_file_parts.label(reply, lang)}]
+    return [Message(f"{name} {url}" if reply.url else name, body)]
 
 
 def form_input(f: FormField) -> dict:
@@ -301,8 +308,10 @@ def render_form(form: Form) -> list[Message]:
     return [Message(shorten(form.title, TEXT_CHUNK), card(body))]
 
 
-def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list[Message]:
-    """Any reply shown as messages (Answered is handled by delivery)."""
+def render(reply: Reply, continued: str = "…", image_failed: str = "",
+           lang: Lang | str | None = None) -> list[Message]:
+    """Any reply shown as messages (Answered is handled by delivery). Without `lang`, the
+    language is the one `continued` was written in (delivery passes it localised)."""
     if isinstance(reply, Form):
         return render_form(reply)
     if isinstance(reply, Question):
@@ -312,7 +321,8 @@ def render(reply: Reply, continued: str = "…", image_failed: str = "") -> list
     if isinstance(reply, Image):
         return render_image(reply, image_failed or reply.fallback())
     if isinstance(reply, File):
-        return render_file(reply)
+        return render_file(reply, lang or ("en" if continued == say_teams("en", "continued")
+                                           else "ja"))
     if isinstance(reply, Text):
         return render_text(reply)
     return render_text(Text(reply.fallback() or " "))

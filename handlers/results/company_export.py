@@ -15,7 +15,6 @@ given: the bot never opens them.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
+from handlers import downloads
 from handlers.catalogue import Catalogue
 from handlers.context import Turn
 from handlers.dates import TOKYO, fmt_datetime
@@ -111,11 +111,10 @@ def export_replies(turn: Turn, name: str = "",
         return [Text(SAY.say(turn.lang, "export_nothing", org=org.name))]
     rubric = (rubrics or registry()).get(assessment.rubric_version)
     data = collect(turn, assessment, rubric)
-    folder = export_dir()
     stem = f"aiga-navi-{assessment.id}-{turn.now.astimezone(TOKYO):%Y%m%d-%H%M}"
-    token = secrets.token_hex(8)  # not guessable: the folder may be served or shared
-    xlsx = write_xlsx(data, folder / f"{stem}-{token}.xlsx")
-    pdf = write_pdf(data, folder / f"{stem}-{token}.pdf")
+    # random names in the downloads folder (swept after a day): Teams links to them
+    xlsx = downloads.private(write_xlsx(data, downloads.new_path(".xlsx")))
+    pdf = downloads.private(write_pdf(data, downloads.new_path(".pdf")))
     title = f"{data.org} {data.round}"
     status = SAY.say(turn.lang, "submitted" if assessment.status == "submitted"
                      else "in_progress")
@@ -127,7 +126,7 @@ def export_replies(turn: Turn, name: str = "",
 
 def export_dir() -> Path:
     """Beside the charts (var/exports by default); absolute, like the charts' folder."""
-    return charts.chart_dir().parent / "exports"
+    return downloads.folder()
 
 
 def _company(turn: Turn, name: str) -> Organisation | list[Reply]:
