@@ -12,7 +12,7 @@ from tests.support import factories as f
 def test_contacts_count_as_reached_only_when_the_worker_sends_email(database):
     with database.transaction() as s:
         rnd = f.round_(s, "2026年度下期")
-        chat, mail_only, nobody = (f.org(s, n) for n in ("チャット社", "メール社", "無連絡社"))
+        chat, mail_only, _nobody = (f.org(s, n) for n in ("チャット社", "メール社", "無連絡社"))
         f.user(s, "slack:U1", chat)
         contacts.add_contact(s, mail_only, "kanri@mail-only.example.jp", now_tokyo())
         s.flush()
