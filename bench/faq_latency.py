@@ -8,7 +8,7 @@ wall-clock tail; CPU time counts only the work done for the question, so it is t
 compare across runs. The "typical" p99 takes each question's median over the rounds first.
 
 Question sets: the FAQ's own questions (tests/faq_questions.yaml) and the development parts of
-the independent evaluation (dev, dev2; never the held-out part), then hostile inputs at the
+the independent evaluation (dev, dev2, dev3; never the held-out part), then hostile inputs at the
 router's 4,000-character cap (digits, kanji, percent signs, one long word...), reported apart.
 The caches of one turn (folded text) are cleared before every answer, so a repeated question
 costs what a new one would. The database write of a turn is not included: it is the same for
@@ -87,11 +87,12 @@ def questions() -> list[str]:
     texts = [q["q"] for q in own["questions"]]
     dev = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
     texts += [e["question"] for e in dev if e.get("split") == "dev"]
-    if (EVAL / "questions_dev2.yaml").exists():
-        dev2 = yaml.safe_load((EVAL / "questions_dev2.yaml").read_text(encoding="utf-8"))
-        if isinstance(dev2, dict):
-            dev2 = dev2.get("questions") or []
-        texts += [e["question"] for e in dev2 or []]
+    for name in ("questions_dev2.yaml", "questions_dev3.yaml"):
+        if (EVAL / name).exists():
+            extra = yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
+            if isinstance(extra, dict):
+                extra = extra.get("questions") or []
+            texts += [e["question"] for e in extra or []]
     return texts
 
 

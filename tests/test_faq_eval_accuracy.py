@@ -1,9 +1,10 @@
-"""A floor under the independent FAQ evaluation (tests/faq_eval/questions.yaml and the second
-development set questions_dev2.yaml, written from the guide by people who never read the FAQ
-code). The figures are measured by bench/faq_eval.py; this only keeps them from sliding back.
+"""A floor under the independent FAQ evaluation (tests/faq_eval/questions.yaml and the later
+development sets questions_dev2.yaml and questions_dev3.yaml, written from the guide by people
+who never read the FAQ code). The figures are measured by bench/faq_eval.py; this only keeps them from sliding back.
 The held-out split is never tuned on and never shown: its floor is set a little under the figure
 measured once at the end of a session, to catch regressions only. dev2's floor is likewise a
-little under its measured figure (first contact 84.7 %, 144/170, before any tuning on it)."""
+little under its measured figure (first contact 84.7 %, 144/170, before any tuning on it), and
+so is dev3's (first contact 85.6 %, 137/160)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from bench import faq_eval
 from bench.faq_eval import ask_all, load_questions
 
 DEV_FLOOR = 0.97
-DEV2_FLOOR = 0.90  # measured 92.9 % (158/170) after tuning on dev + dev2
-HELDOUT_FLOOR = 0.90  # measured once: 92.9 % (182/196), 2026-11-29
+DEV2_FLOOR = 0.96  # measured 99.4 % (169/170) after tuning on dev + dev2 + dev3
+DEV3_FLOOR = 0.96  # measured 99.4 % (159/160) after tuning; first contact 85.6 % (137/160)
+HELDOUT_FLOOR = 0.93  # measured once: 95.4 % (187/196), 2026-11-29 (before: 92.9 %, 182/196)
 
 
 def test_the_independent_evaluation_stays_above_its_floors() -> None:
@@ -27,9 +29,10 @@ def test_the_independent_evaluation_stays_above_its_floors() -> None:
         by_split.setdefault(r.split, []).append(r.passed)
     rate = {split: sum(v) / len(v) for split, v in by_split.items()}
     assert len(by_split["dev"]) + len(by_split["heldout"]) >= 300
-    assert len(by_split["dev2"]) >= 150
+    assert len(by_split["dev2"]) >= 150 and len(by_split["dev3"]) >= 150
     assert rate["dev"] >= DEV_FLOOR, f"dev {rate['dev']:.1%}"
     assert rate["dev2"] >= DEV2_FLOOR, f"dev2 {rate['dev2']:.1%}"
+    assert rate["dev3"] >= DEV3_FLOOR, f"dev3 {rate['dev3']:.1%}"
     assert rate["heldout"] >= HELDOUT_FLOOR, f"held-out {rate['heldout']:.1%}"
 
 
@@ -54,7 +57,9 @@ def files(tmp_path):
     ], allow_unicode=True), encoding="utf-8")
     dev2 = tmp_path / "questions_dev2.yaml"
     dev2.write_text(yaml.safe_dump([_entry(4, "dev", "Where is the office?")]), encoding="utf-8")
-    return ["--questions", str(main), "--dev2", str(dev2)]
+    dev3 = tmp_path / "questions_dev3.yaml"  # its own split, whatever a line of it claims
+    dev3.write_text(yaml.safe_dump([_entry(5, "heldout", "Is there parking?")]), encoding="utf-8")
+    return ["--questions", str(main), "--dev2", str(dev2), "--dev3", str(dev3)]
 
 
 @pytest.mark.parametrize("args", [["--split", "heldout"], ["--split", "heldout", "--misses"],
@@ -72,7 +77,7 @@ def test_held_out_results_are_left_out_of_the_json(files, capsys) -> None:
     faq_eval.main(["--split", "all", "--json", *files])
     payload = json.loads(capsys.readouterr().out)
     assert SECRET not in json.dumps(payload)
-    assert {r["split"] for r in payload["results"]} == {"dev", "dev2"}
+    assert {r["split"] for r in payload["results"]} == {"dev", "dev2", "dev3"}
     assert payload["summary"]["splits"]["heldout"]["n"] == 2
     assert "by_topic" not in payload["summary"]["splits"]["heldout"]
 
@@ -81,6 +86,14 @@ def test_the_second_development_set_is_its_own_split_and_is_shown(files, capsys)
     faq_eval.main(["--split", "dev2", "--misses", *files])
     out = capsys.readouterr().out
     assert "== dev2:   0.0% (0/1)" in out and "Where is the office?" in out
+
+
+def test_the_third_development_set_is_its_own_split_and_is_shown(files, capsys) -> None:
+    faq_eval.main(["--split", "dev3", "--misses", *files])
+    out = capsys.readouterr().out
+    assert "== dev3:   0.0% (0/1)" in out and "Is there parking?" in out
+    faq_eval.main(["--split", "heldout", *files])
+    assert "(0/2)" in capsys.readouterr().out  # a dev3 line saying "heldout" stays in dev3
 
 
 def test_the_default_is_the_development_split(files, capsys) -> None:

@@ -115,15 +115,19 @@ def half_answer(kb: Knowledge, month: int, lang: Lang) -> list[Reply]:
 
 
 def best_with_alternatives(kb: Knowledge, hits: list[Hit], lang: Lang,
-                           gaps: tuple[str, ...] = ()) -> list[Reply]:
+                           gaps: tuple[str, ...] = (), *, figure: str | None = None
+                           ) -> list[Reply]:
     """A modest match: the best entry answered, close ones offered, "none of these" last.
-    When the question turns on words the guide never uses (gaps.py), it says so first: the
-    entry is then the nearest background, and forwarding is the likelier help."""
+    When the question turns on words the guide never uses (gaps.py), or asks for a figure no
+    entry gives (facets.py), it says so first: the entry is then the nearest background, and
+    forwarding is the likelier help."""
     best = hits[0]
     close = [h for h in hits[1:3] if h.topical and h.score >= best.score * CLOSE]
     choices = [Choice(h.entry.title.get(lang), f"faq:entry:{h.entry.id}") for h in close]
     choices.append(Choice(say(lang, "none_of_these"), "faq:fwd"))
     head: list[Reply] = [Text(gap_line(gaps, lang))] if gaps else []
+    if figure is not None:
+        head = [Text(say(lang, "no_figure", what=say(lang, f"figure_{figure}")))]
     return [*head, *render.entry(kb, best.entry, lang),
             Question(title=say(lang, "weak_more"), choices=choices, key=KEY_CHOICES)]
 

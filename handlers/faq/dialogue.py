@@ -203,7 +203,8 @@ class FaqDialogue:
                                    offer_calc=offer and _offers_calc(item.id))
         elif result.kind == "choices":
             state["forward"] = {"text": text, "lang": lang}
-            replies = answers.best_with_alternatives(self.kb, result.hits, lang, result.gaps)
+            replies = answers.best_with_alternatives(self.kb, result.hits, lang, result.gaps,
+                                                     figure=result.figure)
         elif result.kind == "silent" and result.silent is not None:
             state["forward"] = {"text": text, "lang": lang}
             replies = answers.silent(self.kb, result.silent, lang)

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
-from handlers.faq import amounts
+from handlers.faq import amounts, facets
 from handlers.faq.approval import ApprovalEstimate, estimate
 from handlers.faq.fees import Band, FeeFacts, FeeQuote, Slot, missing, quote
 from handlers.faq.gaps import unknown_terms
@@ -26,6 +26,7 @@ from handlers.types import Lang
 
 CHOICE_FLOOR = 0.5  # a choice must score at least half of the best one
 CLASS_CLOSE = 0.8  # a named class's entry goes first when it scores this share of the best
+RANKED = 5  # entries ranked per question: the facets may prefer one below the first three
 MIN_CONTENT = 2  # below this an unmatched message is not treated as a question at all
 Kind = Literal["answer", "choices", "none", "fee", "fee_ask", "approval", "admin_list", "empty",
                "silent", "half"]
@@ -89,6 +90,7 @@ class Interpretation:
     silent: Unanswered | None = None  # "silent": the topic the guide does not cover
     calc: bool = False  # the user asked for a calculation: the calculator asks, step by step
     gaps: tuple[str, ...] = ()  # "choices": words of the question the guide never uses (gaps.py)
+    figure: str | None = None  # "choices": the kind of figure asked that no entry gives (facets)
 
     @property
     def top_entry(self) -> str | None:
@@ -125,18 +127,45 @@ class Engine:
             WHEN_WORDS.search(folded) or (APPLY_WORDS.search(folded) and _has_time(facts))
         ):
             return self.approval(text, today, lang)
-        ranking = self.index.rank(text)
+        if (entry := self._facet_entry(folded)) is not None:
+            return Interpretation("answer", lang, hits=[Hit(entry, 1.0)])
+        ranking = self.index.rank(text, limit=RANKED)
+        hits, figure = self._by_facet(ranking.hits, folded, ranking.confidence)
+        if figure is not None:  # about the topic, but no entry gives the figure asked for
+            return Interpretation("choices", lang, hits=hits[:3], figure=figure)
         if ranking.confidence == "confident":
-            return Interpretation("answer", lang, hits=ranking.hits[:1])
+            return Interpretation("answer", lang, hits=hits[:1])
         if ranking.confidence == "weak":
             # Offer only entries that are really in the running, not a long tail.
-            best = ranking.hits[0].score
-            hits = [h for h in ranking.hits if h.topical and h.score >= best * CHOICE_FLOOR]
+            best = hits[0].score
+            hits = [h for h in hits[:3] if h.topical and h.score >= best * CHOICE_FLOOR]
             hits = self._named_class_first(hits, _classes_named(folded))
             return Interpretation("choices", lang, hits=hits, gaps=unknown_terms(self.index, text))
         if content_size(text) < MIN_CONTENT:
             return Interpretation("empty", lang)  # 「1」, "ok", "what is this thing"
         return Interpretation("none", lang, hits=ranking.hits)
+
+    def _facet_entry(self, folded: str) -> Entry | None:
+        """The step after the step named (「払った後は？」), or who can join for a legal form
+        (「一般社団法人ですが入れますか」): the facet decides the entry, not shared words."""
+        expert = bool(EXPERT_WORDS.search(folded))
+        return (facets.next_step(folded, self.kb, expert=expert)
+                or facets.eligibility(folded, self.kb))
+
+    @staticmethod
+    def _by_facet(hits: list[Hit], folded: str, confidence: str) -> tuple[list[Hit], str | None]:
+        """Among entries about the topic, the one that answers the facet asked goes first: the
+        one giving the figure asked for (「何名」, "how many days"), else the one the question
+        names most precisely. The figure's kind comes back when none gives it."""
+        if confidence == "none" or not hits:
+            return hits, None
+        figure = facets.asked_figure(folded)
+        if figure is not None:
+            ordered, given = facets.for_figure(hits, figure)
+            if given:  # of the entries giving it, the one the question names best
+                return facets.by_name(ordered, folded), None
+            return hits, figure.name if figure.said_missing else None
+        return facets.by_name(hits, folded), None
 
     def _secretariat_answer(self, text: str) -> Hit | None:
         """A confident match on an entry the secretariat added: it answers even a topic the

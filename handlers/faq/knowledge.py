@@ -106,6 +106,8 @@ class Step(Strict):
     number: int = Field(ge=1)
     title: Bilingual
     detail: Bilingual
+    entry: str | None = None  # the entry that answers about this step (checked at load)
+    keywords: Keywords = Field(default_factory=Keywords)  # words that name the step
 
 
 class Procedure(Strict):
@@ -176,6 +178,10 @@ class Knowledge(Strict):
             seen.add(entry.id)
             if entry.fees_of:
                 self._check_fee_text(entry)
+        for step in self.procedure.steps:
+            if step.entry is not None and step.entry not in seen:
+                raise ValueError(f"procedure step {step.number}: field 'entry': no entry "
+                                 f"'{step.entry}'")
         for topic in self.unanswered:
             if topic.related is not None and topic.related not in seen:
                 raise ValueError(f"unanswered '{topic.id}': field 'related': no entry "

@@ -31,6 +31,14 @@ _STOPWORDS = """a an the is are was were be been being am do does did doing i me
     thank ok okay yes no not let need s t re ve ll d m im dont one how when who where why
     whats"""
 STOPWORDS = frozenset(_STOPWORDS.split())
+# Chat shorthand read as the word it stands for ("ppl" → people), so it neither misses the
+# entry that uses the word nor is named back as a word the guide never uses.
+SHORTHAND = {"ppl": "people", "ppls": "people", "info": "information", "mgmt": "management",
+             "yr": "year", "yrs": "years",
+             "mo": "month", "mos": "months", "approx": "approximately", "co": "company",
+             "cos": "companies", "org": "organisation", "orgs": "organisations",
+             "reqs": "requirements", "req": "requirement", "docs": "documents",
+             "doc": "document", "pmt": "payment", "mtg": "meeting", "mtgs": "meetings"}
 
 # Question endings and fillers that say nothing about the topic (longest first when used).
 _JA_FILLERS = """教えてください おしえてください 教えて下さい 教えて 知りたいです 知りたい しりたい
@@ -110,6 +118,7 @@ def features(text: str) -> Counter[str]:
     plain = _FILLER.sub(" ", plain)
     for run, count in Counter(_RUN.findall(plain)).items():  # a repeated word is read once
         if run[0].isascii():
+            run = SHORTHAND.get(run, run)
             word = stem(run)
             if not run.isdigit() and run not in STOPWORDS and word not in STOPWORDS:
                 out["w:" + word] += count * W_WORD

@@ -208,6 +208,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "it does not answer your question, I can forward it to the secretariat (the last choice "
         "below).",
     ),
+    "no_figure": (
+        "入会案内には{what}の記載がありません。関連する記載をお答えしますが、ご質問の答えになっていなければ"
+        "「どれでもない」で事務局に転送できます。",
+        "The membership guide does not give {what}. Here is what it says on the point; if it "
+        "does not answer your question, I can forward it to the secretariat (the last choice "
+        "below).",
+    ),
+    "figure_people": ("人数", "the number of people"),
+    "figure_companies": ("社数", "that number of companies"),
+    "figure_votes": ("票数", "the number of votes"),
+    "figure_years": ("年数・期間", "a number of years"),
+    "figure_months": ("月数・期間", "a number of months"),
+    "figure_weeks": ("週数・期間", "a number of weeks"),
+    "figure_days": ("日数・期限", "a number of days"),
+    "figure_hours": ("時間の長さ", "a length of time"),
+    "figure_frequency": ("頻度", "how often"),
     "silent_related": ("参考までに、関連する記載は次のとおりです。",
                        "For reference, the guide says this on a related point:"),
     "case_line": (
