@@ -31,7 +31,7 @@ from aiohttp import web
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO
-from handlers.events.service import create_broadcast
+from handlers.events.broadcasts import create_broadcast
 from store.db import Database
 from store.migrate import upgrade
 from tests.support import factories

@@ -26,7 +26,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.dates import now_tokyo
-from handlers.events import messages as em
+from handlers.events.ics import ics_bytes
 from store.db import Database
 from store.events import Event
 
@@ -83,7 +83,7 @@ def add_event_routes(app: web.Application, database: Database, settings: object 
     def load(event_id: int) -> bytes | None:
         with database.transaction() as session:
             event = session.get(Event, event_id)
-            return em.ics_bytes(event, clock()) if event is not None else None
+            return ics_bytes(event, clock()) if event is not None else None
 
     async def serve(request: web.Request) -> web.Response:
         not_found = web.Response(status=404, text="not found")

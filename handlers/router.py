@@ -13,13 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from handlers.context import Turn
 from handlers.dates import now_tokyo
-from handlers.events.commands import EVENT_COMMANDS, MEMBER_VERBS
-from handlers.events.dialogue import (
-    handle_event,
-    handle_event_action,
-    handle_event_form_text,
-    upcoming_replies,
-)
+from handlers.events.buttons import handle_event_action
+from handlers.events.commands import EVENT_COMMANDS, MEMBER_VERBS, handle_event
+from handlers.events.guided import handle_event_form_text
+from handlers.events.views import upcoming_replies
 from handlers.faq import FaqHandler, is_past_event_question
 from handlers.faq.commands import FAQ_COMMANDS
 from handlers.intents import INTENTS_BY_SCOPE, Intent, SyntaxHelp, help_text, parse
@@ -218,7 +215,11 @@ class Router:
         if intent.name == "events":
             if is_past_event_question(text):
                 return None  # 「Meetup #2はいつでしたか」: a fact of the guide, the FAQ answers it
-            return mark_public(upcoming_replies(turn, intent.arg))
+            listed = upcoming_replies(turn, intent.arg)
+            if intent.arg and all(isinstance(r, Text) for r in listed):
+                # none of that kind scheduled: what the guide says of it, and the forward offer
+                listed += self.faq.handle_text(turn, text) or []
+            return mark_public(listed)
         if intent.name in GLOBAL_INTENTS:
             return self._on_global(turn, intent)
         if intent.name in NAVI_INTENTS:

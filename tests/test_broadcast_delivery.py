@@ -15,7 +15,7 @@ from bot.notify import Target
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO, now_tokyo
-from handlers.events.service import broadcast_report, create_broadcast
+from handlers.events.broadcasts import broadcast_report, create_broadcast
 from handlers.router import Router
 from store.db import Database
 from store.events import Broadcast
@@ -106,7 +106,7 @@ def test_scheduled_broadcast_waits_and_can_be_cancelled(database):
     with database.transaction() as s:
         later = create_broadcast(s, text="来週の予定", now=NOW, at=NOW + timedelta(hours=2))
         dropped = create_broadcast(s, text="取り消す", now=NOW, at=NOW + timedelta(hours=2))
-        from handlers.events.service import cancel_broadcast
+        from handlers.events.broadcasts import cancel_broadcast
         cancel_broadcast(s, dropped, NOW)
         later_id = later.id
     with FakeSlack() as slack:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from handlers.dates import TOKYO
 from handlers.events.recurrence import nth_weekday, occurrence_day, rule_occurrences
 from handlers.events.reminders import EventPolicy
-from handlers.events.service import ensure_occurrences
+from handlers.events.rules import ensure_occurrences
 from handlers.events.values import ALL_HANDS_AGENDA
 from handlers.rounds.reminders import ReminderPolicy
 from handlers.router import Router

@@ -16,7 +16,8 @@ from bot.teams import cards
 from bot.teams.notify import TeamsNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO
-from handlers.events.service import EventPolicy, cancel_event, create_event
+from handlers.events.reminders import EventPolicy
+from handlers.events.service import cancel_event, create_event
 from handlers.types import File
 from store.db import Database
 from store.events import Event

@@ -1,10 +1,12 @@
 """The events package keeps its promises: reminder times computed in one pure place, one
 catalogue for every word, the calendar folder from the handler config, no private function
-shared across modules, and the import paths others use still answer."""
+shared across modules, and every name imported from the module that defines it (no re-exports,
+so there is one path to each name and no old path to keep alive)."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import string
 from datetime import datetime, time
 from pathlib import Path
@@ -13,8 +15,19 @@ import pytest
 
 from handlers import config
 from handlers.dates import TOKYO
+from handlers.events import (
+    broadcasts,
+    buttons,
+    commands,
+    guided,
+    ics,
+    rules,
+    service,
+    values,
+    views,
+)
 from handlers.events import messages as em
-from handlers.events import service
+from handlers.events import reminders as event_reminders
 from handlers.events.ics import ics_file
 from handlers.events.reminders import (
     EventPolicy,
@@ -139,27 +152,155 @@ def test_calendar_files_go_to_the_configured_folder(tmp_path, monkeypatch):
     assert Path(file.path) == tmp_path / "configured" / "aiga-event-7-2.ics"
     assert b"BEGIN:VCALENDAR" in Path(file.path).read_bytes()
     assert not (tmp_path / "from-the-environment").exists()
-    assert em.ics_dir() == tmp_path / "configured"
+    assert ics.ics_dir() == tmp_path / "configured"
 
 
-# ----- the paths others import --------------------------------------------------------------
+# ----- one path to each name: no re-exports ---------------------------------------------------
+
+ROOT = PACKAGE.parent.parent
+IMPORTERS = ("bot", "handlers", "tests", "bench", "scripts")
 
 
-def test_the_old_import_paths_still_answer():
-    for name in ("plan_all", "slot_done", "broadcast_report", "ANNOUNCE", "parse_reminders",
-                 "EventPolicy", "create_event", "edit_event", "cancel_event", "create_broadcast",
-                 "cancel_broadcast", "EventError", "when_line"):
-        assert hasattr(service, name), name
-    for name in ("broadcast_replies", "report_replies", "ics_file", "ics_bytes", "announce_replies",
-                 "reminder_replies", "change_replies", "cancel_replies", "proposal_replies",
-                 "superseded_original", "title", "detail_body"):
-        assert hasattr(em, name), name
-    from handlers.events.dialogue import (  # noqa: F401  what handlers/router.py imports
-        event_command,
-        handle_event,
-        handle_event_action,
-        handle_event_form_text,
-        upcoming_replies,
-    )
+def _defined(tree: ast.Module) -> set[str]:
+    """The names a module binds itself at top level (functions, classes, assignments)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def _trees() -> dict[str, ast.Module]:
+    return {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.glob("*.py")}
+
+
+DEFINED = {name: _defined(tree) for name, tree in _trees().items()}
+
+
+def _re_exports(tree: ast.Module) -> list[str]:
+    """Names a module imports but never uses (kept only for others, or listed in __all__), a
+    lazy module `__getattr__`, and `__all__` entries the module does not define."""
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom) and not (
+                isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                if bound not in used:
+                    found.append(f"imports {bound} and does not use it")
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in ("__getattr__", "__dir__"):
+            found.append(f"defines a module {node.name} (lazy re-export)")
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            listed = [c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)]
+            found += [f"lists {n} in __all__ but does not define it" for n in listed
+                      if n not in _defined(tree) - {"__all__"}]
+    return found
+
+
+def test_no_module_re_exports_a_name_it_does_not_define_or_use():
+    offenders = {name: found for name, tree in _trees().items() if (found := _re_exports(tree))}
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("source", [
+    "from x import a, b\n__all__ = ['a', 'b']\n",          # the old service.py block
+    "from x import a\nimport y\n",                          # imported for others' sake
+    "def __getattr__(name):\n    return 1\n",               # the old lazy lookup
+    "from x import a\nprint(a)\n__all__ = ['a']\n",        # used, but offered as its own
+])
+def test_the_re_export_check_catches_each_old_shape(source):
+    assert _re_exports(ast.parse(source)) != []
+
+
+def test_a_module_that_uses_what_it_imports_passes_the_check():
+    assert _re_exports(ast.parse("from __future__ import annotations\nfrom x import a\n"
+                                 "def f() -> a:\n    return a\n__all__ = ['f']\n")) == []
+
+
+def _imports_of_events(path: Path) -> list[str]:
+    """Every name `path` takes from handlers.events that the named module does not define."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wrong, modules = [], {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+                "handlers.events"):
+            continue
+        if node.module == "handlers.events":
+            for alias in node.names:
+                if alias.name not in DEFINED:
+                    wrong.append(f"{alias.name} is not a module of handlers/events")
+                modules[alias.asname or alias.name] = alias.name
+            continue
+        module = node.module.split(".")[2]
+        wrong += [f"{a.name} from {node.module}" for a in node.names
+                  if a.name not in DEFINED.get(module, set())]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in modules \
+                and node.attr not in DEFINED[modules[node.value.id]]:
+            wrong.append(f"{node.value.id}.{node.attr} (not defined in "
+                         f"{modules[node.value.id]}.py)")
+    return wrong
+
+
+def test_every_importer_takes_each_name_from_the_module_that_defines_it():
+    files = [p for d in IMPORTERS for p in (ROOT / d).rglob("*.py") if ".venv" not in p.parts]
+    offenders = {str(p.relative_to(ROOT)): wrong for p in files
+                 if (wrong := _imports_of_events(p))}
+    assert offenders == {}
+    assert sum(1 for p in files if "handlers.events" in p.read_text(encoding="utf-8")) > 20
+
+
+# where each name the old paths offered is defined now; the old path no longer answers
+MOVED = {
+    service: {"slot_done": broadcasts, "broadcast_report": broadcasts,
+              "create_broadcast": broadcasts, "cancel_broadcast": broadcasts,
+              "find_broadcast": broadcasts, "BroadcastReport": broadcasts,
+              "EventError": values, "when_line": em, "parse_reminders": event_reminders,
+              "REPORT": event_reminders, "SEND": event_reminders, "kind_label": values,
+              "parse_end": values, "parse_when": values, "create_rule": rules,
+              "stop_rule": rules, "ensure_occurrences": rules, "RuleOutcome": rules},
+    em: {"broadcast_replies": broadcasts, "report_replies": broadcasts, "ics_file": ics,
+         "ics_bytes": ics, "ics_dir": ics, "ICS_MIME": ics},
+}
+# what the old paths offered that is defined there (or used there, and taken from its home)
+STAYED = {
+    service: {"plan_all": service, "create_event": service, "edit_event": service,
+              "cancel_event": service, "ANNOUNCE": event_reminders,
+              "EventPolicy": event_reminders},
+    em: {"announce_replies": em, "reminder_replies": em, "change_replies": em,
+         "cancel_replies": em, "proposal_replies": em, "superseded_original": em, "title": em,
+         "detail_body": em},
+}
+
+
+@pytest.mark.parametrize("old", [service, em], ids=["service", "messages"])
+def test_the_old_import_paths_no_longer_answer_and_each_name_has_one_home(old):
+    for name, home in MOVED[old].items():
+        assert not hasattr(old, name), f"{old.__name__}.{name} is a re-export again"
+        assert name in DEFINED[home.__name__.rsplit(".", 1)[1]], name
+        assert hasattr(home, name), name
+    for name, home in STAYED[old].items():
+        assert name in DEFINED[home.__name__.rsplit(".", 1)[1]], name
+        assert getattr(old, name) is getattr(home, name), name
     with pytest.raises(AttributeError):
-        em.no_such_thing  # noqa: B018
+        old.no_such_thing  # noqa: B018  no lazy lookup answers for unknown names
+
+
+def test_what_the_router_imports_comes_from_each_home():
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("handlers.events.dialogue")  # it only re-exported these
+    assert "event_command" in DEFINED["commands"] and "handle_event" in DEFINED["commands"]
+    assert "handle_event_form_text" in DEFINED["guided"]
+    assert "upcoming_replies" in DEFINED["views"]
+    assert "handle_event_action" in DEFINED["buttons"]
+    for module, name in ((commands, "event_command"), (commands, "handle_event"),
+                         (guided, "handle_event_form_text"), (views, "upcoming_replies"),
+                         (buttons, "handle_event_action")):
+        assert callable(getattr(module, name)), name

@@ -14,7 +14,8 @@ from bot.notify import Target
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO
-from handlers.events.service import EventPolicy, cancel_event, create_event, edit_event
+from handlers.events.reminders import EventPolicy
+from handlers.events.service import cancel_event, create_event, edit_event
 from store.events import Event, set_rsvp
 from store.reminders import Delivery, subject_slots
 from tests.support import factories

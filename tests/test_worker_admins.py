@@ -15,7 +15,8 @@ from bot.settings import Settings
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO
-from handlers.events.service import EventPolicy, propose_standup
+from handlers.events.reminders import EventPolicy
+from handlers.events.service import propose_standup
 from handlers.rounds.reminders import ReminderPolicy
 from handlers.rounds.service import open_round
 from rubrics import registry

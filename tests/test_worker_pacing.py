@@ -15,7 +15,7 @@ from bot.slack.client import RetryAfterGate, retry_after
 from bot.slack_notify import SlackNotifier
 from bot.worker import Deliverer
 from handlers.dates import TOKYO
-from handlers.events.service import create_broadcast
+from handlers.events.broadcasts import create_broadcast
 from tests.support import factories
 from tests.test_worker_fakeslack import FakeSlack
 

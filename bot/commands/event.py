@@ -147,7 +147,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
 
 
 def cmd_rule_add(args: argparse.Namespace) -> int:
-    from handlers.events import service as svc
+    from handlers.events.rules import create_rule
     from handlers.events.values import parse_weekday, refusal
     from handlers.events.views import rule_defaults_line, rule_outcome_lines
     from store.events import upcoming
@@ -159,7 +159,7 @@ def cmd_rule_add(args: argparse.Namespace) -> int:
         if weekday is None:
             raise refusal("err_weekday")
         now = now_tokyo()
-        rule, outcome = svc.create_rule(session, kind=args.kind, title=args.title, title_en=args.title_en,
+        rule, outcome = create_rule(session, kind=args.kind, title=args.title, title_en=args.title_en,
                                nth=args.nth, weekday=weekday, start_time=args.time,
                                minutes=args.minutes, now=now, place=args.place, url=args.url,
                                holiday=args.holiday, months_ahead=args.months, policy=policy)
@@ -189,7 +189,7 @@ def cmd_rule_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rule_stop(args: argparse.Namespace) -> int:
-    from handlers.events.service import stop_rule
+    from handlers.events.rules import stop_rule
 
     def action(session: Session) -> str:
         rule = stop_rule(session, args.rule, now_tokyo())

@@ -34,7 +34,7 @@ from bot.worker.navi_notices import NaviNotices
 from bot.worker.rounds import RoundNotices
 from bot.worker.surveys import SurveyNotices
 from handlers.dates import now_tokyo
-from handlers.events.service import EventPolicy
+from handlers.events.reminders import EventPolicy
 from handlers.rounds.reminders import ReminderPolicy
 from handlers.types import Lang, Reply
 from rubrics.loader import RubricRegistry, registry

@@ -20,7 +20,7 @@ from bot.notify import Notifier
 from bot.settings import Settings, load_settings
 from bot.worker.core import RATE, Deliverer
 from handlers.dates import TOKYO, now_tokyo
-from handlers.events.service import EventPolicy
+from handlers.events.reminders import EventPolicy
 from handlers.rounds.reminders import ReminderPolicy
 from store.db import Database
 

@@ -35,6 +35,7 @@ from handlers.events.event_preview import event_preview_replies
 from handlers.events.forms import FORM_PLATFORMS, event_form
 from handlers.events.guided import start_dialogue
 from handlers.events.reminders import EventPolicy
+from handlers.events.rules import create_rule, stop_rule
 from handlers.events.texts import say
 from handlers.events.values import (
     parse_end,
@@ -190,7 +191,7 @@ def _rule(turn: Turn, rest: list[str], opts: dict[str, str],
             (f"#{r.id} {r.title_ja}", f"nth={r.nth} weekday={r.weekday} {r.start_time} "
              f"{r.minutes}min holiday={r.holiday} months={r.months_ahead}") for r in rules])]
     if action == "stop" and len(rest) > 1 and rest[1].lstrip("#").isdigit():
-        rule = svc.stop_rule(turn.session, int(rest[1].lstrip("#")), turn.now)
+        rule = stop_rule(turn.session, int(rest[1].lstrip("#")), turn.now)
         return [Text(say(lang, "rule_stopped", id=rule.id))]
     if action != "add":
         raise refusal("usage_rule")
@@ -198,7 +199,7 @@ def _rule(turn: Turn, rest: list[str], opts: dict[str, str],
     nth, minutes, months = opts.get("nth", "3"), opts.get("minutes", "60"), opts.get("months", "3")
     if weekday is None or not nth.lstrip("-").isdigit() or not minutes.isdigit():
         raise refusal("err_rule_weekday")
-    rule, outcome = svc.create_rule(
+    rule, outcome = create_rule(
         turn.session, kind=opts.get("kind", "allhands"),
         title=opts.get("title", "AIGA All-Hands（{month}月）"), title_en=opts.get("title_en"),
         nth=int(nth), weekday=weekday, start_time=opts.get("time", "12:00"),

@@ -96,8 +96,7 @@ def event_preview_replies(turn: Turn, event: Event) -> list[Reply]:
                                              who=f"{label}: {say(lang, 'pv_channel_readers')}"),
                                          plain_text([r for r in body
                                                      if not isinstance(r, File)])])))
-        buttons.append(Choice(f"{say(lang, 'pv_test')}（{label}）" if lang == "ja"
-                              else f"{say(lang, 'pv_test')} ({label})",
+        buttons.append(Choice(say(lang, "pv_test_for", label=label),
                               f"preview:event:test:{event.id}:{slot.name}"))
     title = say(lang, "pv_event_title", id=event.id, title=em.title(event, lang))
     replies: list[Reply] = [Fields(title=title, fields=rows), *texts]

@@ -3,23 +3,16 @@
 Pure functions of plain values: the announcement, reminders, a change, a cancellation, the
 original announcement after either, a member's Stand-Up proposal, and the list of upcoming
 events. Every word is in handlers/events/texts.py. Broadcasts are composed in
-handlers/events/broadcasts.py and the calendar file written by handlers/events/ics.py; both are
-re-exported here for the worker and the HTTP server, which import this module as `em`.
+handlers/events/broadcasts.py and the calendar file written by handlers/events/ics.py.
 """
 
 from __future__ import annotations
 
 from handlers.dates import TOKYO, fmt_date, fmt_datetime
-from handlers.events.broadcasts import broadcast_replies, report_replies
 from handlers.events.texts import say
 from handlers.events.values import kind_label, status_label
 from handlers.types import Choice, Fields, File, Lang, Question, Reply, Text
 from store.events import CANCELLED, LIVE, Event
-
-__all__ = ["agenda_lines", "announce_replies", "broadcast_replies", "cancel_replies",
-           "change_replies", "detail_body", "lead_time", "proposal_replies", "reminder_replies",
-           "report_replies", "rsvp_actions", "superseded_original", "title", "upcoming_fields",
-           "when_line"]  # broadcast_replies / report_replies: re-exported from broadcasts.py
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -153,15 +146,3 @@ def upcoming_fields(events: list[Event], lang: Lang, *, counts: dict[int, dict[s
         rows.append((f"#{event.id} {title(event, lang)}", value))
     return Fields(title=say(lang, "upcoming_title"), fields=rows)
 
-
-# Kept for the importers of this module (bot/worker.py, bot/events_http.py): the calendar file
-# is written by handlers/events/ics.py, which reads this module, hence the lazy lookup.
-_ICS_NAMES = ("ICS_MIME", "ics_bytes", "ics_dir", "ics_file")
-
-
-def __getattr__(name: str) -> object:
-    if name in _ICS_NAMES:
-        from handlers.events import ics
-
-        return getattr(ics, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,7 @@
 """The recurring rule (the monthly All-Hands): which day of which month it meets.
 
 Pure calendar reasoning over a rule's numbers, tested on fixed dates; the service
-(handlers/events/service.py `ensure_occurrences`) creates the events it finds.
+(handlers/events/rules.py `ensure_occurrences`) creates the events it finds.
 A rule meets on the nth (1…4, or -1 = the last) weekday of each month at a fixed time; a public
 holiday (jpholiday) or a secretariat closed day moves the meeting to the next or the previous
 business day, or skips that month, as the rule says.

@@ -4,8 +4,9 @@ their planned messages in line; shared by chat, the CLI and the worker.
 Every refusal is an `EventError` raised before anything is written. When messages go out is
 computed in handlers/events/reminders.py; this module stores the result as slots of the subject
 "event:<id>" in `reminder_slots`, which the worker turns into one delivery per recipient.
-The recurring rule's calendar is handlers/events/recurrence.py; broadcasts are
-handlers/events/broadcasts.py.
+The recurring rule's calendar is handlers/events/recurrence.py and its service
+handlers/events/rules.py; broadcasts are handlers/events/broadcasts.py. Each name is imported
+from the module that defines it: nothing here is re-exported (tests/test_events_layout.py).
 """
 
 from __future__ import annotations
@@ -254,37 +255,3 @@ def plan_all(session: Session, policy: EventPolicy, now: datetime) -> int:
             changed += plan_event(session, event, policy, now)
     return changed
 
-
-# ----- kept for the importers of this module (bot/worker.py imports it as `events`, tests) ---
-from handlers.events.broadcasts import (  # noqa: E402
-    BroadcastReport,
-    broadcast_report,
-    cancel_broadcast,
-    create_broadcast,
-    find_broadcast,
-    slot_done,
-)
-from handlers.events.messages import when_line  # noqa: E402
-from handlers.events.recurrence import nth_weekday, occurrence_day, rule_occurrences  # noqa: E402
-from handlers.events.reminders import REPORT, SEND, parse_reminders  # noqa: E402
-from handlers.events.values import EventError, kind_label, parse_end, parse_when  # noqa: E402
-
-__all__ = ["ANNOUNCE", "CANCEL", "PROPOSAL", "REPORT", "SEND", "BroadcastReport", "EventError",
-           "EventPolicy", "announce_now", "announced", "announcement_due", "broadcast_report",
-           "cancel_broadcast", "cancel_event", "create_broadcast", "create_event",
-           "decide_proposal", "edit_event", "find_broadcast", "find_event",
-           "kind_label", "nth_weekday", "occurrence_day", "parse_end", "parse_kind",
-           "parse_reminders", "parse_when", "plan_all", "plan_event", "propose_standup",
-           "rule_occurrences", "slot_done", "status_label", "when_line"]  # + _RULE_NAMES, looked up lazily
-
-_RULE_NAMES = ("RuleOutcome", "create_rule", "ensure_occurrences", "stop_rule")
-
-
-def __getattr__(name: str) -> object:
-    """The recurring rule's functions live in handlers/events/rules.py (which imports this
-    module), so they are looked up when first asked for."""
-    if name in _RULE_NAMES:
-        from handlers.events import rules
-
-        return getattr(rules, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -322,6 +322,7 @@ EVENT_TEXTS: dict[str, tuple[str, str]] = {
     "pv_confirm_q": ("この内容で送信しますか？", "Send it as shown?"),
     "pv_send": ("送信する", "Send"),
     "pv_test": ("自分にテスト送信", "Send a test copy to me"),
+    "pv_test_for": ("自分にテスト送信（{label}）", "Send a test copy to me ({label})"),
     "pv_drop": ("やめる", "Cancel"),
     "pv_dropped": ("送信をやめました。何も登録していません。", "Not sent; nothing was registered."),
     "pv_event_title": ("送信前の確認: イベント #{id} {title}", "Preview: event #{id} {title}"),

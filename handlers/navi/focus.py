@@ -3,7 +3,9 @@
 A mixin in front of NaviSteps (handlers/navi/flow.py): while a member is "focused", the next
 item shown is the next open item they hold — after an answer, a skip or a resume — and each
 item says who answered it last and when. Typing 「項目 12」 leaves the focus (the member asked
-for that item). The focus is kept under its own key, turn.data["navi_focus"].
+for that item). The focus is kept under its own key, turn.data["navi_focus"]: a mode over
+NAVI's steps, not a step of its own, entered through NAVI's `mine` rows (why it adds no rows:
+handlers/navi/team.py).
 """
 
 from __future__ import annotations

@@ -4,6 +4,22 @@ Typed commands are read by handlers/navi/team_parse.py; assigning is handlers/na
 sign-off handlers/navi/signoff.py, the views handlers/navi/who.py. Buttons: "team:approve:
 <assessment>:<request>", "team:sendback:<assessment>:<request>" (a form on Slack/Teams, typed
 words in the console); the 「担当分を始める」 button is the Navi's own ("navi:mine:…").
+
+Why there is no transition table here (handlers/flow.py), unlike NAVI and FAQ_TEXT: these are
+commands acting on stored data, not steps of a conversation. "Waiting for approval" and "sent
+back" are states of the assessment's sign-off row (store/assignments.py `SignOff.status`:
+requested → approved | sent_back → requested …), shared by the approver and every assignee in
+whatever chat each uses; nothing about them is kept in anyone's conversation. Each command is
+complete in one message — the button names the assessment and the request number, the typed
+「差し戻し 領域 2 …」 and the Slack/Teams form carry the whole send-back — and is checked against
+that row (`signoff.check`), so it means the same from any conversation, after a restart, or
+typed by the approver days later. A table keyed on a conversation step would have no step to
+read. Walking only one's own items (handlers/navi/focus.py) is conversation state, but a mode
+of NAVI's steps, not a step: it changes which item the handlers show next (and holds back the
+submit question while one still holds open items), never which inputs a step accepts or which
+handler runs, so NAVI's rows are the same with or without it. Its way in is already NAVI's
+`mine` row from every step (navi.mmd); its ways out (「項目 12」, all one's items answered)
+happen inside those rows' handlers.
 """
 
 from __future__ import annotations

@@ -1,30 +1,26 @@
-"""Events and broadcasts in chat: what the router calls, and the buttons.
-
-The router asks `event_command` / `handle_event` for typed commands (handlers/events/commands.py),
-`handle_event_form_text` for answers while the guided dialogue runs (handlers/events/guided.py),
-`upcoming_replies` for 「次のAll-Handsはいつ？」 (handlers/events/views.py), and
-`handle_event_action` for every "event:" button:
-  "event:rsvp:<id>:yes|no"           参加 / 不参加 (members)
+"""Every "event:" button, for the router's `handle_event_action`:
+  "event:rsvp:<id>:yes|no"                     参加 / 不参加 (members)
   "event:approve:<id>", "event:decline:<id>"   a member's Stand-Up (admins)
-  "event:form:kind:<kind>|save|cancel"         the guided dialogue (admins)
-  "event:form:open|submit:new|edit:<id>"       the native form (admins; handlers/events/forms.py)
+  "event:form:kind:<kind>|save|cancel"         the guided dialogue (admins; guided.py)
+  "event:form:open|submit:new|edit:<id>"       the native form (admins; forms.py)
+
+Typed commands are handlers/events/commands.py, answers while the guided dialogue runs
+handlers/events/guided.py, and 「次のAll-Handsはいつ？」 handlers/events/views.py; the router
+imports each from there.
 """
 
 from __future__ import annotations
 
 from handlers.context import Turn
-from handlers.events.commands import decide, event_command, handle_event
+from handlers.events.commands import decide
 from handlers.events.forms import native_form
-from handlers.events.guided import handle_event_form_text, step
+from handlers.events.guided import step
 from handlers.events.reminders import EventPolicy
 from handlers.events.texts import say
 from handlers.events.values import KINDS, EventError
-from handlers.events.views import rsvp, upcoming_replies
+from handlers.events.views import rsvp
 from handlers.types import Reply, Text
 from store.events import Event
-
-__all__ = ["event_command", "handle_event", "handle_event_action", "handle_event_form_text",
-           "upcoming_replies"]
 
 
 def _stale(turn: Turn) -> list[Reply]:
