@@ -9,8 +9,9 @@ import json
 import pytest
 
 from bot.slack import blocks
+from bot.slack.forms import form_modal
 from bot.slack.home import HomeFacts, build_view
-from bot.slack.notes import note_modal
+from handlers.navi.note_views import note_form
 from handlers.router import Router
 from handlers.types import Action, Choice, Fields, Incoming, Question, Text
 from rubrics.loader import RubricRegistry, registry
@@ -129,5 +130,13 @@ def test_home_view_limits_with_a_huge_result():
 
 
 def test_note_modal_is_a_valid_view():
+    """The note is a generic Form: its Slack modal is valid in both languages, with a long
+    note being edited."""
+    from types import SimpleNamespace
+
+    item = next(iter(real_rubric().get("1.1").items))
+    note = SimpleNamespace(id=7, text="メモを入力してください。" * 300,
+                           evidence_url="https://x.example/doc", version=3)
     for lang in ("ja", "en"):
-        assert view_problems(note_modal("メモを入力してください。" * 800, lang)) == []
+        for form in (note_form(lang, 1, item), note_form(lang, 1, item, note)):
+            assert view_problems(form_modal(form, "閉じる")) == []
