@@ -7,7 +7,8 @@ Three small tables, kept out of the neutral model because only the Slack adapter
   lets exactly one process (of however many run) do the work. A duplicate insert means "skip".
 * `slack_messages` — which Slack message (channel, ts) shows which neutral question `key`, so an
   `Answered(key)` reply can update that message and remove its buttons, even when the click
-  lands on another process than the one that posted the question.
+  lands on another process than the one that posted the question. Its columns and rules are
+  the ones every platform shares (store/question_messages.py).
 * `slack_profiles` — users.info results (e-mail, locale, name, DM channel) cached so that not
   every turn costs a Web API call.
 """
@@ -17,20 +18,20 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, String, delete, select, update
+from sqlalchemy import Index, String, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, synonym
 
+from store import question_messages as questions
 from store.db import Database
 from store.models import Base
+from store.question_messages import ANSWERED as ANSWERED  # the question states, for callers
+from store.question_messages import LIVE, QuestionMessage
+from store.question_messages import RETIRED as RETIRED
 from store.types import UTCDateTime
 
 DEDUPE_KEY_MAX = 200
 DEDUPE_KEEP = timedelta(days=2)  # Slack retries for minutes, clicks are seconds apart
-
-LIVE = "live"  # buttons shown and usable
-ANSWERED = "answered"  # updated to show the answer, buttons removed
-RETIRED = "retired"  # superseded by a newer question, buttons removed
 
 
 class SlackDedupe(Base):
@@ -42,21 +43,21 @@ class SlackDedupe(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class SlackMessage(Base):
-    """One question message the bot posted, and whether its buttons are still live."""
+class SlackMessage(QuestionMessage, Base):
+    """One question message the bot posted, and whether its buttons are still live (the rules:
+    store/question_messages.py)."""
 
     __tablename__ = "slack_messages"
     __table_args__ = (Index("ix_slack_messages_user_state", "slack_user_id", "state"),)
+    OWNER_MAX, CONVERSATION_MAX, MESSAGE_MAX = 64, 64, 32
+    PER_CONVERSATION = False  # a user's questions all go to their DM: one live one per user
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slack_user_id: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str] = mapped_column(String(64))
     ts: Mapped[str] = mapped_column(String(32))
-    key: Mapped[str] = mapped_column(String(200))
-    title: Mapped[str] = mapped_column(String(3000))  # kept to redraw the answered message
-    context: Mapped[str] = mapped_column(String(3000), default="")
-    state: Mapped[str] = mapped_column(String(20), default=LIVE)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    owner = synonym("slack_user_id")
+    conversation = synonym("channel_id")
+    message = synonym("ts")
 
 
 class SlackProfile(Base):
@@ -113,30 +114,15 @@ def prune(database: Database, now: datetime) -> int:
 # ----- question messages ------------------------------------------------------------------------
 
 
-def live_questions(session: Session, slack_user_id: str) -> list[SlackMessage]:
-    return list(session.scalars(
-        select(SlackMessage)
-        .where(SlackMessage.slack_user_id == slack_user_id, SlackMessage.state == LIVE)
-        .order_by(SlackMessage.id)))
-
-
 def question_by_key(session: Session, slack_user_id: str, key: str) -> SlackMessage | None:
-    """The newest live message that asks `key` of this user."""
-    return session.scalar(
-        select(SlackMessage)
-        .where(SlackMessage.slack_user_id == slack_user_id, SlackMessage.key == key,
-               SlackMessage.state == LIVE)
-        .order_by(SlackMessage.id.desc())
-        .limit(1))
+    """The newest live message that asks `key` of this user (the rule every platform shares:
+    store/question_messages.py)."""
+    return questions.newest_live(session, SlackMessage, slack_user_id, key)  # type: ignore
 
 
 def mark(session: Session, message_id: int, state: str, *, only_if: str = LIVE) -> bool:
     """Move one message to `state` if it is still `only_if`; False when another process won."""
-    result = session.execute(
-        update(SlackMessage)
-        .where(SlackMessage.id == message_id, SlackMessage.state == only_if)
-        .values(state=state))
-    return bool(result.rowcount)
+    return questions.mark(session, SlackMessage, message_id, state, only_if=only_if)
 
 
 def claimed_at(database: Database, key: str) -> datetime | None:
@@ -150,9 +136,4 @@ def message_state(database: Database, channel_id: str, ts: str,
     """LIVE, ANSWERED or RETIRED for a question message the bot posted to this user; None for
     a message it did not record (not a question, or its bookkeeping failed)."""
     with database.transaction() as session:
-        return session.scalar(
-            select(SlackMessage.state)
-            .where(SlackMessage.slack_user_id == slack_user_id[:64],
-                   SlackMessage.channel_id == channel_id[:64], SlackMessage.ts == ts[:32])
-            .order_by(SlackMessage.id.desc())
-            .limit(1))
+        return questions.state_of(session, SlackMessage, slack_user_id, channel_id, ts)

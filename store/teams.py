@@ -7,7 +7,8 @@
   nobody keeps retrying it; the user's next message makes it usable again.
 * `teams_cards` — which activity shows which neutral question `key` to which user, so an
   `Answered(key)` reply can replace that card (buttons gone) even when the click is handled by
-  another process than the one that posted the question.
+  another process than the one that posted the question. Its columns and rules are the ones
+  every platform shares (store/question_messages.py).
 * `teams_deliveries` — proactive sends by delivery key: "pending" while a send is under way or
   ended ambiguously (a connection dropped after the request went out), "sent" once Teams
   confirmed it. Teams offers bots no way to read a chat back, so this is how `was_sent` answers.
@@ -23,17 +24,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, Boolean, Index, String, UniqueConstraint, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, synonym
 
 from store.models import Base
+from store.question_messages import ANSWERED as ANSWERED  # the question states, for callers
+from store.question_messages import LIVE as LIVE
+from store.question_messages import RETIRED as RETIRED
+from store.question_messages import QuestionMessage
 from store.types import UTCDateTime
 
 USER = "user"  # a personal (1:1) chat, keyed by the user's AAD object id
 CHANNEL = "channel"  # a team channel or a group chat, keyed by its conversation id
-
-LIVE = "live"  # buttons shown and usable
-ANSWERED = "answered"  # replaced by the answer, no buttons
-RETIRED = "retired"  # superseded by a newer question, no buttons
 
 PROFILE_TTL = timedelta(hours=12)
 KEY_MAX = 200
@@ -59,21 +60,21 @@ class TeamsReference(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class TeamsCard(Base):
-    """One question card the bot posted, and whether its buttons are still live."""
+class TeamsCard(QuestionMessage, Base):
+    """One question card the bot posted, and whether its buttons are still live (the rules:
+    store/question_messages.py)."""
 
     __tablename__ = "teams_cards"
     __table_args__ = (Index("ix_teams_cards_user_state", "aad_object_id", "state"),)
+    OWNER_MAX, CONVERSATION_MAX, MESSAGE_MAX = KEY_MAX, CONVERSATION_MAX, KEY_MAX
+    PER_CONVERSATION = True  # a member has a personal chat and channels, each with its question
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     aad_object_id: Mapped[str] = mapped_column(String(KEY_MAX))
     conversation_id: Mapped[str] = mapped_column(String(CONVERSATION_MAX))
     activity_id: Mapped[str] = mapped_column(String(KEY_MAX))
-    key: Mapped[str] = mapped_column(String(KEY_MAX))
-    title: Mapped[str] = mapped_column(String(3000))  # kept to redraw the answered card
-    context: Mapped[str] = mapped_column(String(3000), default="")
-    state: Mapped[str] = mapped_column(String(20), default=LIVE)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    owner = synonym("aad_object_id")
+    conversation = synonym("conversation_id")
+    message = synonym("activity_id")
 
 
 class TeamsDelivery(Base):
@@ -143,48 +144,6 @@ def reference_for(session: Session, kind: str, key: str) -> TeamsReference | Non
 def mark_unusable(session: Session, reference_id: int, reason: str, now: datetime) -> None:
     session.execute(update(TeamsReference).where(TeamsReference.id == reference_id).values(
         usable=False, failure=reason[:200], failed_at=now))
-
-
-# ----- question cards ---------------------------------------------------------------------------
-
-
-def remember_card(session: Session, *, aad_object_id: str, conversation_id: str,
-                  activity_id: str, key: str, title: str, context: str,
-                  now: datetime) -> TeamsCard:
-    card = TeamsCard(aad_object_id=aad_object_id[:KEY_MAX],
-                     conversation_id=conversation_id[:CONVERSATION_MAX],
-                     activity_id=activity_id[:KEY_MAX], key=key[:KEY_MAX], title=title[:3000],
-                     context=context[:3000], state=LIVE, created_at=now)
-    session.add(card)
-    session.flush()
-    return card
-
-
-def live_cards(session: Session, aad_object_id: str, conversation_id: str) -> list[TeamsCard]:
-    return list(session.scalars(
-        select(TeamsCard)
-        .where(TeamsCard.aad_object_id == aad_object_id[:KEY_MAX],
-               TeamsCard.conversation_id == conversation_id[:CONVERSATION_MAX],
-               TeamsCard.state == LIVE)
-        .order_by(TeamsCard.id)))
-
-
-def card_by_key(session: Session, aad_object_id: str, key: str) -> TeamsCard | None:
-    """The newest live card that asks `key` of this user, in any conversation."""
-    return session.scalar(
-        select(TeamsCard)
-        .where(TeamsCard.aad_object_id == aad_object_id[:KEY_MAX],
-               TeamsCard.key == key[:KEY_MAX], TeamsCard.state == LIVE)
-        .order_by(TeamsCard.id.desc())
-        .limit(1))
-
-
-def mark_card(session: Session, card_id: int, state: str, *, only_if: str = LIVE) -> bool:
-    """Move one card to `state` if it is still `only_if`; False when another process won."""
-    result = session.execute(
-        update(TeamsCard).where(TeamsCard.id == card_id, TeamsCard.state == only_if)
-        .values(state=state))
-    return bool(result.rowcount)
 
 
 # ----- profiles ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ botbuilder creates a fresh ConnectorClient per service URL through a ConnectorFa
 replies in a turn and for proactive `continue_conversation`. Wrapping the factory is therefore
 the one place where every outgoing request can be checked and given a retry policy; the SDK's
 own retry (urllib3's, which skips POST and 429) is switched off so calls are not retried twice.
+It is also where the client's Entra ID token is fetched off the event loop
+(bot/teams/outgoing_tokens.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from msrest.pipeline import AsyncHTTPPolicy
 from urllib3 import Retry
 
 from bot.teams.guard import ServiceUrlNotAllowed, ServiceUrlPolicy, describe
+from bot.teams.outgoing_tokens import OutgoingTokens
 from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
@@ -97,31 +100,55 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def harden(client: ConnectorClient, settings: TeamsSettings) -> ConnectorClient:
-    """Put our retry policy first in the client's pipeline and turn urllib3's off."""
+class TokenPolicy(AsyncHTTPPolicy):
+    """Before a request goes out, its Entra ID token is made ready off the event loop, so the
+    SDK's synchronous token call further down the pipeline is a cache hit."""
+
+    def __init__(self, tokens: OutgoingTokens, credentials: object) -> None:
+        super().__init__()
+        self.tokens = tokens
+        self.credentials = credentials
+
+    async def send(self, request, **kwargs):
+        await self.tokens.prepare(self.credentials)
+        return await self.next.send(request, **kwargs)
+
+
+def harden(client: ConnectorClient, settings: TeamsSettings,
+           tokens: OutgoingTokens | None = None) -> ConnectorClient:
+    """Put our retry policy first in the client's pipeline and turn urllib3's off; with
+    `tokens`, the token is made ready before that (once per request, before its retries)."""
     client.config.retry_policy.policy = Retry(total=0, raise_on_status=False)
     client.config.connection.timeout = REQUEST_TIMEOUT
     pipeline = client.config.pipeline
     policies = pipeline._impl_policies  # msrest exposes no public way to add a policy
     retry = RetryPolicy(settings.teams_retry_attempts, settings.teams_retry_base_seconds)
-    retry.next = policies[0] if policies else pipeline._sender
-    policies.insert(0, retry)
+    first: list[AsyncHTTPPolicy] = [retry]
+    if tokens is not None:
+        first.insert(0, TokenPolicy(tokens, client.config.credentials))
+    for policy in reversed(first):
+        policy.next = policies[0] if policies else pipeline._sender
+        policies.insert(0, policy)
     return client
 
 
 class GuardedConnectorFactory(ConnectorFactory):
-    """Refuses service URLs the policy does not allow; hardens every client it hands out."""
+    """Refuses service URLs the policy does not allow; hardens every client it hands out, whose
+    requests then get their token fetched off the event loop (TokenUnavailable when Entra ID
+    gives none)."""
 
     def __init__(self, inner: ConnectorFactory, policy: ServiceUrlPolicy,
-                 settings: TeamsSettings) -> None:
+                 settings: TeamsSettings, tokens: OutgoingTokens | None = None) -> None:
         self.inner = inner
         self.policy = policy
         self.settings = settings
+        self.tokens = tokens or OutgoingTokens()
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         if not self.policy.allowed(service_url):
             raise ServiceUrlNotAllowed(service_url)
-        return harden(await self.inner.create(service_url, audience), self.settings)
+        return harden(await self.inner.create(service_url, audience), self.settings,
+                      self.tokens)
 
 
 class GuardedAuthentication(BotFrameworkAuthentication):
@@ -132,11 +159,12 @@ class GuardedAuthentication(BotFrameworkAuthentication):
         self.inner = inner
         self.policy = policy
         self.settings = settings
+        self.tokens = OutgoingTokens()  # one token cache for every factory this one makes
 
     def _wrap(self, factory: ConnectorFactory | None) -> ConnectorFactory | None:
         if factory is None or isinstance(factory, GuardedConnectorFactory):
             return factory
-        return GuardedConnectorFactory(factory, self.policy, self.settings)
+        return GuardedConnectorFactory(factory, self.policy, self.settings, self.tokens)
 
     async def authenticate_request(self, activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self.inner.authenticate_request(activity, auth_header)

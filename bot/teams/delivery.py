@@ -2,9 +2,10 @@
 
 A question card is remembered in `teams_cards` (conversation, activity id, key) so that the
 `Answered(key)` of a later turn, in any process, replaces that very card with its answer and no
-buttons (update_activity). Only one question per user and conversation keeps live buttons:
-posting a new one retires the older ones the same way. Moving a row out of "live" is a
-conditional UPDATE, so of two processes only the winner calls update_activity.
+buttons; only one question per user and conversation keeps live buttons. Those rules, and the
+turn's bookkeeping in at most two transactions, are the ones every platform shares
+(bot/question_ledger.py); `TeamsSurface` below is the Teams part: how a question card is posted
+and a closed one replaced (update_activity).
 
 A 403 from the connector means the bot was blocked or removed: the conversation's stored
 reference is marked unusable and nothing more is sent in this turn.
@@ -21,8 +22,10 @@ from datetime import datetime
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
+from bot.question_ledger import QuestionLedger, Shown, TurnBook
 from bot.teams import cards, ingress
 from bot.teams.guard import ServiceUrlNotAllowed
+from bot.teams.outgoing_tokens import TokenUnavailable
 from bot.teams.texts import text
 from handlers.types import Answered, Lang, Question, Reply
 from store import teams as store
@@ -30,6 +33,8 @@ from store.db import Database
 
 log = logging.getLogger(__name__)
 PERMANENT_STATUSES = frozenset({403, 404})  # blocked / removed / conversation gone
+SERVICE_URL_REFUSED = "service URL not allowed"  # outcome details of a send that stopped
+NO_TOKEN = "no token"  # before its request left (nothing can have been posted by it)
 
 
 @dataclass
@@ -64,29 +69,38 @@ class Delivery:
     def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
         self.db = database
         self.clock = clock
+        self.ledger = QuestionLedger(database, clock, store.TeamsCard, track_keyless=False)
 
     async def send(self, context: TurnContext, replies: list[Reply], lang: Lang,
                    user_key: str | None = None) -> Outcome:
         """Send every reply in order; stops at the first permanent or transient failure."""
         user = user_key or ingress.user_key(context.activity)
+        book = await self.ledger.open(user, context.activity.conversation.id, replies)
+        try:
+            return await self._send(context, replies, lang, book)
+        finally:
+            await book.finish()
+
+    async def _send(self, context: TurnContext, replies: list[Reply], lang: Lang,
+                    book: TurnBook) -> Outcome:
         outcome = Outcome()
+        surface = TeamsSurface(self, context, lang, outcome)
         for reply in replies:
             try:
                 if isinstance(reply, Answered):
-                    await self._answered(context, user, reply)
+                    await book.answered(reply, surface)
                 elif isinstance(reply, Question):
-                    posted = await self._question(context, user, reply, lang)
-                    outcome.first_id = outcome.first_id or posted
-                    outcome.sent += 1
+                    await book.ask(reply, surface)
                 else:
                     for message in cards.render(reply, text(lang, "continued"),
                                                 text(lang, "image_failed", alt=_alt(reply))):
-                        posted = await self.post(context, message)
-                        outcome.first_id = outcome.first_id or posted
-                        outcome.sent += 1
+                        await surface.post(message)
             except ServiceUrlNotAllowed as exc:
                 log.warning("teams: not sending: %s", exc)
-                return Outcome("permanent", "service URL not allowed", outcome.sent)
+                return Outcome("permanent", SERVICE_URL_REFUSED, outcome.sent)
+            except TokenUnavailable as exc:  # Entra ID gave no token: try again later
+                log.warning("teams: no token to send with (%s)", exc)
+                return Outcome("transient", NO_TOKEN, outcome.sent)
             except Exception as exc:  # connector errors after our retries: tell the log, stop
                 status = status_of(exc)
                 if status in PERMANENT_STATUSES:
@@ -110,69 +124,6 @@ class Delivery:
         response = await context.send_activity(activity)
         return getattr(response, "id", None) or None
 
-    # ----- questions ----------------------------------------------------------------------------
-
-    async def _question(self, context: TurnContext, user: str, question: Question,
-                        lang: Lang) -> str | None:
-        """Post a question card (after any explanation); the first activity id posted."""
-        conversation = context.activity.conversation.id
-        await self._retire(context, user, conversation, lang)
-        activity_id = first = None
-        for message in cards.render_question(question, text(lang, "continued")):
-            activity_id = await self.post(context, message)
-            first = first or activity_id
-        if activity_id and question.key:
-            await asyncio.to_thread(self._remember, user, conversation, activity_id, question)
-        return first
-
-    def _remember(self, user: str, conversation: str, activity_id: str,
-                  question: Question) -> None:
-        with self.db.transaction() as session:
-            store.remember_card(session, aad_object_id=user, conversation_id=conversation,
-                                activity_id=activity_id, key=question.key,
-                                title=cards.shorten(question.title, 3000),
-                                context=cards.shorten(question.context, 3000), now=self.clock())
-
-    async def _retire(self, context: TurnContext, user: str, conversation: str,
-                      lang: Lang) -> None:
-        for row in await asyncio.to_thread(self._claim_live, user, conversation):
-            await self._replace(context, row, cards.render_closed(row.title, row.context,
-                                                                  text(lang, "retired")))
-
-    def _claim_live(self, user: str, conversation: str) -> list[store.TeamsCard]:
-        with self.db.transaction() as session:
-            rows = store.live_cards(session, user, conversation)
-            return [r for r in rows if store.mark_card(session, r.id, store.RETIRED)]
-
-    async def _answered(self, context: TurnContext, user: str, reply: Answered) -> None:
-        conversation = context.activity.conversation.id
-        row = await asyncio.to_thread(self._claim_answered, user, conversation, reply.key)
-        if row is None:  # typed answer to a card shown elsewhere, or another process won
-            return
-        outcome = reply.summary if reply.summary.startswith("✓") else f"✓ {reply.summary}"
-        await self._replace(context, row, cards.render_closed(row.title, row.context, outcome))
-
-    def _claim_answered(self, user: str, conversation: str, key: str) -> store.TeamsCard | None:
-        with self.db.transaction() as session:
-            row = store.card_by_key(session, user, key)
-            if row is None or row.conversation_id != conversation[:store.CONVERSATION_MAX]:
-                return None  # only a card in this conversation can be updated from this turn
-            return row if store.mark_card(session, row.id, store.ANSWERED) else None
-
-    async def _replace(self, context: TurnContext, row: store.TeamsCard, card: dict) -> None:
-        activity = Activity(type=ActivityTypes.message, id=row.activity_id,
-                            attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE,
-                                                    content=card)])
-        try:
-            await context.update_activity(activity)
-        except ServiceUrlNotAllowed:
-            raise
-        except Exception as exc:  # an old card that cannot be edited is not worth failing for
-            if status_of(exc) == 403:  # blocked: the caller marks the reference unusable
-                raise
-            log.info("teams: could not update card %s (%s %s)", row.id, type(exc).__name__,
-                     status_of(exc) or "")
-
     # ----- failures -----------------------------------------------------------------------------
 
     def _unusable(self, activity: Activity, status: int) -> None:
@@ -182,6 +133,47 @@ class Delivery:
                 row = store.reference_for(session, kind, key)
                 if row is not None:
                     store.mark_unusable(session, row.id, f"HTTP {status} from the connector", now)
+
+
+class TeamsSurface:
+    """Question cards in the turn's conversation; a closed one is replaced in place. Counts
+    what Teams confirmed into the send's `Outcome`."""
+
+    def __init__(self, delivery: Delivery, context: TurnContext, lang: Lang,
+                 outcome: Outcome) -> None:
+        self.delivery = delivery
+        self.context = context
+        self.lang = lang
+        self.outcome = outcome
+        self.retired_text = text(lang, "retired")
+
+    async def post(self, message: cards.Message) -> str | None:
+        posted = await self.delivery.post(self.context, message)
+        self.outcome.first_id = self.outcome.first_id or posted
+        self.outcome.sent += 1
+        return posted
+
+    async def ask(self, question: Question) -> str | None:
+        """Post a question card (after any explanation); the last activity: its buttons."""
+        activity_id = None
+        for message in cards.render_question(question, text(self.lang, "continued")):
+            activity_id = await self.post(message)
+        return activity_id
+
+    async def close(self, shown: Shown, outcome: str) -> None:
+        card = cards.render_closed(shown.title, shown.context, outcome)
+        activity = Activity(type=ActivityTypes.message, id=shown.message,
+                            attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE,
+                                                    content=card)])
+        try:
+            await self.context.update_activity(activity)
+        except ServiceUrlNotAllowed:
+            raise
+        except Exception as exc:  # an old card that cannot be edited is not worth failing for
+            if status_of(exc) == 403:  # blocked: the caller marks the reference unusable
+                raise
+            log.info("teams: could not update card %s (%s %s)", shown.message,
+                     type(exc).__name__, status_of(exc) or "")
 
 
 def _reference_keys(activity: Activity) -> list[tuple[str, str, None]]:

@@ -28,7 +28,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment
 from bot.notify import SendResult, Target
 from bot.teams import cards, conversations
 from bot.teams.connector import build_authentication
-from bot.teams.delivery import Delivery
+from bot.teams.delivery import NO_TOKEN, SERVICE_URL_REFUSED, Delivery
 from bot.teams.delivery import Outcome as DeliveryOutcome
 from bot.teams.guard import ServiceUrlNotAllowed
 from bot.teams.settings import TeamsSettings
@@ -40,6 +40,7 @@ from store.models import User
 
 log = logging.getLogger(__name__)
 NOT_POSTED = frozenset({401, 403, 404, 412, 429})  # Teams refused: nothing was posted
+NOTHING_SENT = frozenset({SERVICE_URL_REFUSED, NO_TOKEN})  # stopped before any request
 SEND_TIMEOUT = 120.0  # seconds for one proactive send, retries included
 
 
@@ -149,7 +150,7 @@ class TeamsNotifier:
             self._record(key, slot, "sent", outcome.first_id)
             return SendResult.sent()
         if outcome.sent == 0 and (outcome.http_status in NOT_POSTED
-                                  or outcome.detail == "service URL not allowed"):
+                                  or outcome.detail in NOTHING_SENT):
             self._record(key, slot, None)  # provably nothing posted: a retry is safe
         detail = outcome.detail.lower().replace(" ", "_") or "failed"
         if outcome.status == "permanent":
