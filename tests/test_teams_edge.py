@@ -38,6 +38,8 @@ def hostile_bodies(good: dict) -> dict[str, bytes]:
         "lone surrogate in text": json.dumps({**good, "text": "a\ud800b"}).encode(),
         "NUL in from.id": json.dumps({**good, "from": {**good["from"], "id": "29:a\x00b"}}).encode(),
         "huge id": json.dumps({**good, "from": {**good["from"], "id": "x" * 5000}}).encode(),
+        "huge activity id": json.dumps({**good, "id": "x" * 5000}).encode(),
+        "huge replyToId": json.dumps({**good, "replyToId": "1" * 5000}).encode(),
         "very many values": json.dumps({**good, "value": [0] * 30_000}).encode(),
         "bad timestamp": json.dumps({**good, "timestamp": "yesterday"}).encode(),
     }

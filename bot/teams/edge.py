@@ -97,6 +97,9 @@ def _fields(data: dict[str, Any]) -> str | None:
         return "not an activity: 'type' missing"
     if (found := _typed(data, _TOP, "")) is not None:
         return found
+    for name in ("id", "replyToId"):  # both go into the reply's URL path
+        if len(data.get(name) or "") > MAX_ID:
+            return f"{name} too long"
     for name in ("from", "recipient"):
         if isinstance(data.get(name), dict) and (found := _account(data[name], name)):
             return found
