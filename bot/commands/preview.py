@@ -14,6 +14,7 @@ import argparse
 import asyncio
 
 from bot.commands import os_login
+from bot.commands.round_texts import say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -121,10 +122,7 @@ def _preview(args: argparse.Namespace, show, send_copy) -> int:
             return code
         key = args.to_me or admin_for_login(deliverer.audience.admins)
         if not key:
-            print("--to-me: ログイン名に対応する管理者が AIGA_ADMINS にいません。slack:U0123 のように"
-                  "指定してください。" if lang == "ja" else
-                  "--to-me: name your admin key (slack:U0123); your login name maps to none "
-                  "in AIGA_ADMINS")
+            print(say(lang, "preview_no_admin"))
             return 2
 
         async def send():
@@ -139,10 +137,8 @@ def _preview(args: argparse.Namespace, show, send_copy) -> int:
             print(exc.text(lang))
             return 2
         detail = f" ({result.detail})" if result.detail else ""
-        print(f"{args.slot} のテスト送信（{key}）: {result.outcome.value}{detail} — テストとして記録"
-              "（本番の配信とは別）" if lang == "ja" else
-              f"test copy of {args.slot} to {key}: {result.outcome.value}{detail}"
-              " — recorded as a test delivery, not the real one")
+        print(say(lang, "preview_test_sent", slot=args.slot, key=key,
+                  outcome=result.outcome.value, detail=detail))
         return 0 if result.outcome.value == "sent" else 1
     finally:
         database.dispose()

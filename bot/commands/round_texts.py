@@ -13,6 +13,15 @@ from handlers.rounds.texts import TEXTS as ROUNDS
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "error": ("エラー: {text}", "error: {text}"),
+    "preview_count": ("{n} 件の宛先", "{n} recipient(s)"),
+    "preview_none": ("予定された配信はありません", "no slots planned"),
+    "preview_no_admin": (
+        "--to-me: ログイン名に対応する管理者が AIGA_ADMINS にいません。slack:U0123 のように指定してください。",
+        "--to-me: name your admin key (slack:U0123); your login name maps to none in AIGA_ADMINS"),
+    "preview_test_sent": (
+        "{slot} のテスト送信（{key}）: {outcome}{detail} — テストとして記録（本番の配信とは別）",
+        "test copy of {slot} to {key}: {outcome}{detail} — recorded as a test delivery, "
+        "not the real one"),
     "cli_opened": (
         "#{id}「{name}」（ver{rubric}）を作成しました: {opens} 〜 {deadline}",
         "opened #{id} {name} (ver{rubric}): {opens} – {deadline}",

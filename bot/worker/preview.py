@@ -97,18 +97,18 @@ def _text(notices: RoundNotices, session: Session, rnd: Round, slot: ReminderSlo
 
 def render(previews: list[SlotPreview], lang: str = "ja") -> str:
     """The preview as the CLI prints it, headings in `lang` (each text in its reader's own)."""
+    from bot.commands.round_texts import say
     from handlers.dates import fmt_datetime
 
     lines = []
     for slot in previews:
-        count = (f"{len(slot.recipients)} 件の宛先" if lang == "ja"
-                 else f"{len(slot.recipients)} recipient(s)")
+        count = say(lang, "preview_count", n=len(slot.recipients))
         lines.append(f"== {slot.name} ({slot.kind}) {fmt_datetime(slot.due_at, lang)} "
                      f"[{slot.status}] — {count}")
         for r in slot.recipients:
             lines.append(f"-- {r.label} [{r.lang}]")
             lines.extend("   " + line for line in r.text.splitlines())
-    return "\n".join(lines) or ("予定された配信はありません" if lang == "ja" else "no slots planned")
+    return "\n".join(lines) or say(lang, "preview_none")
 
 
 def find_slot(session: Session, rnd: Round, name: str) -> ReminderSlot:
