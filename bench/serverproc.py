@@ -303,8 +303,8 @@ class Member:
         return result
 
     async def note(self, text: str, timeout: float = 30) -> dict:
-        """Click "メモ" on the current question, wait for the modal, submit `text` in it;
-        returns the question shown again after the note was saved."""
+        """Click "メモ（No.N）" on the current question, wait for the note form's modal, submit
+        `text` in it; returns the question shown again after the note was saved."""
         assert self.current is not None
         opened = len(self.fake.called("views.open"))
         block, element = find_button(self.current, label="メモ")
@@ -316,12 +316,13 @@ class Member:
             if time.perf_counter() > deadline:
                 raise TimeoutError("no note modal")
             await asyncio.sleep(0.01)
+        view = self.fake.called("views.open")[-1].args["view"]  # the note form's modal
+        state = {"note": {"note": {"type": "plain_text_input", "value": text}},
+                 "evidence": {"evidence": {"type": "plain_text_input", "value": ""}}}
         submission = {"type": "view_submission", "user": {"id": self.user, "team_id": "T0AIGA"},
                       "team": {"id": "T0AIGA"},
-                      "view": {"id": f"VNOTE{time.time_ns()}", "type": "modal",
-                               "callback_id": "navi-note",
-                               "state": {"values": {"note": {"note": {
-                                   "type": "plain_text_input", "value": text}}}}}}
+                      "view": {**view, "id": f"VNOTE{time.time_ns()}", "hash": "h",
+                               "state": {"values": state}}}
         waiter = self.fake.expect(self.dm)
         body = urlencode({"payload": json.dumps(submission)}).encode()
         await self._post(body, "application/x-www-form-urlencoded")
