@@ -9,17 +9,21 @@ fake Web API → click again.
 Figures, per backend (SQLite file, PostgreSQL database created for the run and dropped after):
 
 * answer latency — click sent → answer saved → next item posted to the fake (chat.postMessage
-  arrives), p50 / p99, with 1 member (3 companies one after another) and 50 members at once;
-  the HTTP ack of the same clicks too;
-* the baseline, in the same run: a minimal Bolt app (bench/bolt_ack_app.py, same aiohttp + Bolt
-  stack, signature check on, one listener that only acks) answering the same signed clicks, at 1
-  and 50 concurrent senders; ratio = our answer latency / its ack latency;
+  arrives), p50 / p99, with 1 member (a whole Navi) and 50 members at once; answers per second;
+  CPU ms per answer of the server process (utime + stime from /proc/<pid>/stat ÷ turns, every
+  click counted, robust on a noisy machine); each size `--repeats` times (min and median);
+* the fair floor, in the same run: a minimal Bolt app (bench/bolt_floor_app.py, same aiohttp +
+  Bolt stack, signature check on) that acks each click and makes the Web API calls our bot makes
+  per answer (chat.update, chat.postMessage, views.publish) to a fake of its own; the same closed
+  loop, as many clicks per sender; CPU ratio = our CPU per answer / the floor's;
 * throughput at saturation — answers per second with 50, 100 and 200 members at once;
+* scale-out (PostgreSQL) — answers per second of one web process against two on one database;
 * RSS of the server after 1,000 companies in all have completed an assessment (start, 36
   answers, submit), against its RSS when it was first ready;
 * start-up time — spawn of the process → first 200 from /readyz (median of 3).
 
     .venv/bin/python bench/serve_latency.py                       # both backends, full run
+    .venv/bin/python bench/serve_latency.py --quick                # ~5 min: 12 answers each
     .venv/bin/python bench/serve_latency.py --backends sqlite --companies 100 --levels 50
     PG: --pg-url postgresql://postgres@127.0.0.1:5432/test (default; TEST_DATABASE_URL wins)
 
@@ -46,6 +50,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bolt_floor_app import question_blocks
 from bench.serverproc import (
     ROOT,
     Member,
@@ -84,10 +89,13 @@ class Companies:
         return taken
 
 
-async def run_members(fake: QuickSlack, server: ServerProcess, numbers: list[int],
-                      concurrency: int) -> tuple[list[Member], float, int]:
-    """Each number is a company whose member completes the Navi; at most `concurrency` at once.
-    Returns the members, the wall time and the answers given."""
+async def run_members(fake: QuickSlack, server: ServerProcess | list[ServerProcess],
+                      numbers: list[int], concurrency: int,
+                      answers: int | None = None) -> tuple[list[Member], float, int]:
+    """Each number is a company whose member completes the Navi (or gives `answers` answers);
+    at most `concurrency` at once; members spread over the servers given. Returns the members,
+    the wall time and the answers given."""
+    servers = server if isinstance(server, list) else [server]
     members: list[Member] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in numbers:
@@ -97,10 +105,11 @@ async def run_members(fake: QuickSlack, server: ServerProcess, numbers: list[int
         async def worker() -> None:
             while not queue.empty():
                 n = queue.get_nowait()
-                member = Member(f"U{n:06d}", company_email(n), fake, session, server.base_url)
+                member = Member(f"U{n:06d}", company_email(n), fake, session,
+                                servers[n % len(servers)].base_url)
                 members.append(member)
                 await member.begin()
-                await member.complete(submit=True)
+                await member.complete(submit=answers is None, answers=answers)
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -108,39 +117,106 @@ async def run_members(fake: QuickSlack, server: ServerProcess, numbers: list[int
     return members, wall, sum(len(m.latencies) for m in members)
 
 
-async def bolt_acks(base_url: str, senders: int, per_sender: int) -> list[float]:
-    """Signed block_actions clicks (the same payload shape as ours) to the minimal Bolt app."""
-    message = {"channel": "DU0BOLT", "ts": "1800000001.000100", "text": "q", "blocks": []}
-    element = {"action_id": "navi-0", "text": {"type": "plain_text", "text": "1点"},
-               "value": "navi:level:item:1"}
+async def floor_answers(fake: QuickSlack, base_url: str, senders: int,
+                        per_sender: int) -> tuple[list[float], int]:
+    """Signed block_actions clicks to the floor app (bench/bolt_floor_app.py), each sender a
+    closed loop like a member: click → wait for the next question at the fake → click it.
+    Returns the latencies (click sent → next question posted) and the clicks sent."""
     timings: list[float] = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         async def sender(k: int) -> None:
+            user = f"U0FLOOR{k}"
+            first = {"channel": f"D{user}", "text": "0. 質問", "blocks": question_blocks(0)}
+            fake.m_chat_postMessage(first)  # the question the first click answers
+            message = fake.messages[(first["channel"], first["_ts"])]
+            element = message["blocks"][1]["elements"][0]
             for _ in range(per_sender):
                 body = urlencode({"payload": json.dumps(click_payload(
-                    f"U0BOLT{k}", message, element))}).encode()
+                    user, message, element))}).encode()
+                waiter = fake.expect(f"D{user}")
                 started = time.perf_counter()
                 async with session.post(base_url + "/slack/events", data=body, headers={
                         "Content-Type": "application/x-www-form-urlencoded",
                         **sign(body)}) as response:
                     await response.read()
                     assert response.status == 200, response.status
-                timings.append(time.perf_counter() - started)
+                arrived, message = await asyncio.wait_for(waiter, 30)
+                timings.append(arrived - started)
+                element = message["blocks"][1]["elements"][0]
 
         await asyncio.gather(*(sender(k) for k in range(senders)))
-    return timings
+    return timings, len(timings)
 
 
-async def bench_backend(name: str, url: str, args, workdir: Path, bolt: ServerProcess) -> dict:
+async def measured(process: ServerProcess, work) -> tuple[object, float]:
+    """Run `work`; its result and the CPU seconds `process` spent meanwhile."""
+    before = process.cpu_seconds()
+    result = await work
+    return result, process.cpu_seconds() - before
+
+
+def spread(values: list[float]) -> dict:
+    """Min and median over the repeats (and the runs themselves)."""
+    return {"min": round(min(values), 2), "median": round(statistics.median(values), 2),
+            "runs": [round(v, 2) for v in values]}
+
+
+async def one_size(fake: QuickSlack, server: ServerProcess, floor: ServerProcess,
+                   floor_fake: QuickSlack, companies: Companies, members: int,
+                   answers: int | None) -> dict:
+    """One repeat at one size: ours, then the floor with the same clicks per sender."""
+    (found, wall, _), cpu = await measured(server, run_members(
+        fake, server, companies.take(members), members, answers))
+    turns = sum(len(m.statuses) for m in found)
+    per_sender = max(1, turns // members)
+    (floor_lat, floor_turns), floor_cpu = await measured(floor, floor_answers(
+        floor_fake, floor.base_url, members, per_sender))
+    lat = [x for m in found for x in m.latencies]
+    return {"p50_ms": ms(percentile(lat, 50)), "p99_ms": ms(percentile(lat, 99)),
+            "answers_per_s": round(turns / wall, 1), "cpu_ms": round(1000 * cpu / turns, 2),
+            "turns": turns, "floor_p50_ms": ms(percentile(floor_lat, 50)),
+            "floor_p99_ms": ms(percentile(floor_lat, 99)),
+            "floor_cpu_ms": round(1000 * floor_cpu / floor_turns, 2)}
+
+
+def fold(runs: list[dict]) -> dict:
+    """The repeats of one size as min / median per figure, plus the CPU ratio to the floor."""
+    out = {k: spread([r[k] for r in runs]) for k in runs[0] if k != "turns"}
+    ratios = [r["cpu_ms"] / r["floor_cpu_ms"] for r in runs if r["floor_cpu_ms"]]
+    out["cpu_ratio"] = spread(ratios) if ratios else None
+    return out
+
+
+async def scale_out(url: str, fake: QuickSlack, workdir: Path, companies: Companies,
+                    members: int, answers: int | None, first: ServerProcess) -> dict:
+    """Throughput of one web process against two on the same database (members split)."""
+    (found, wall, _) = await run_members(fake, first, companies.take(members), members, answers)
+    one = sum(len(m.statuses) for m in found) / wall
+    second = ServerProcess(slack_env(url, fake.api_url, LOG_LEVEL="WARNING"), workdir / "two",
+                           name="serve2")
+    await second.start()
+    try:
+        (found, wall, _) = await run_members(fake, [first, second], companies.take(members),
+                                             members, answers)
+        two = sum(len(m.statuses) for m in found) / wall
+    finally:
+        assert await second.stop() == 0
+    return {"one_per_s": round(one, 1), "two_per_s": round(two, 1),
+            "ratio": round(two / one, 2)}
+
+
+async def bench_backend(name: str, url: str, args, workdir: Path, floor: ServerProcess,
+                        floor_fake: QuickSlack) -> dict:
     levels = [int(x) for x in args.levels.split(",") if x]
-    needed = 3 + 50 + sum(levels)
+    needed = args.repeats * (1 + 50) + sum(levels) + (2 * args.scale if args.scale else 0)
     total = max(args.companies, needed)
     migrate(url)
     seed_companies(url, total)
     fake = await QuickSlack().start()
     result: dict = {"backend": name}
     try:
-        server = ServerProcess(slack_env(url, fake.api_url, LOG_LEVEL="INFO"), workdir / name)
+        server = ServerProcess(slack_env(url, fake.api_url, LOG_LEVEL="WARNING"),
+                               workdir / name)
         startups = []
         for _ in range(3):
             startups.append(await server.start())
@@ -150,28 +226,24 @@ async def bench_backend(name: str, url: str, args, workdir: Path, bolt: ServerPr
                                "runs": [round(s, 3) for s in startups]}
         result["rss_ready_mib"] = round(server.rss_mib(), 1)
         companies = Companies()
-
-        members, _, _ = await run_members(fake, server, companies.take(3), 1)
-        result["c1"] = summary([x for m in members for x in m.latencies])
-        result["c1_ack"] = summary([x for m in members for x in m.acks])
-        result["bolt_c1"] = summary(await bolt_acks(bolt.base_url, 1, 108))
-
-        members, wall, answers = await run_members(fake, server, companies.take(50), 50)
-        result["c50"] = summary([x for m in members for x in m.latencies])
-        result["c50_ack"] = summary([x for m in members for x in m.acks])
-        result["c50_throughput"] = round(answers / wall, 1)
-        result["bolt_c50"] = summary(await bolt_acks(bolt.base_url, 50, 36))
-
+        answers = args.answers or None
+        for size, members, limit in (("c1", 1, None), ("c50", 50, answers)):
+            runs = [await one_size(fake, server, floor, floor_fake, companies, members, limit)
+                    for _ in range(args.repeats)]
+            result[size] = fold(runs)
         result["saturation"] = {}
         for level in levels:
-            members, wall, answers = await run_members(fake, server, companies.take(level),
-                                                       level)
-            lat = [x for m in members for x in m.latencies]
-            result["saturation"][level] = {"answers_per_s": round(answers / wall, 1),
-                                           "answers": answers, **summary(lat)}
-
+            found, wall, _ = await run_members(fake, server, companies.take(level), level,
+                                               answers)
+            lat = [x for m in found for x in m.latencies]
+            result["saturation"][level] = {
+                "answers_per_s": round(sum(len(m.statuses) for m in found) / wall, 1),
+                **summary(lat)}
+        if args.scale and name == "postgresql":
+            result["scale_out"] = await scale_out(url, fake, workdir, companies, args.scale,
+                                                  answers, server)
         rest = total - companies.next
-        if rest > 0:
+        if rest > 0 and args.companies:
             started = time.perf_counter()
             await run_members(fake, server, companies.take(rest), 50)
             result["rss_run_s"] = round(time.perf_counter() - started, 1)
@@ -181,8 +253,6 @@ async def bench_backend(name: str, url: str, args, workdir: Path, bolt: ServerPr
         assert await server.stop() == 0
     finally:
         await fake.stop()
-    result["ratio_c1"] = round(result["c1"]["p50_ms"] / result["bolt_c1"]["p50_ms"], 1)
-    result["ratio_c50"] = round(result["c50"]["p50_ms"] / result["bolt_c50"]["p50_ms"], 1)
     return result
 
 
@@ -214,18 +284,31 @@ async def main() -> None:
     parser.add_argument("--companies", type=int, default=1000,
                         help="companies that complete an assessment in all (RSS figure)")
     parser.add_argument("--levels", default="50,100,200", help="saturation concurrency levels")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--answers", type=int, default=0,
+                        help="answers per member at 50 members (0: the whole Navi)")
+    parser.add_argument("--scale", type=int, default=100,
+                        help="members for the one-vs-two web processes run (PostgreSQL; 0: off)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run: 12 answers per member, no saturation, no RSS run")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "serve_latency.json")
     args = parser.parse_args()
+    if args.quick:
+        args.companies, args.levels = 0, ""
+        args.answers = args.answers or 12
+        args.scale = min(args.scale, 50)
 
     workdir = Path(tempfile.mkdtemp(prefix="serve-bench-"))
-    fake_for_bolt = await QuickSlack().start()
-    bolt = ServerProcess(base_env(), workdir / "bolt", name="bolt", command=[
-        sys.executable, str(ROOT / "bench" / "bolt_ack_app.py"), "--port", "0", "--api-url",
-        fake_for_bolt.api_url])
-    bolt.command[bolt.command.index("0")] = str(bolt.port)
-    await bolt.start()
+    floor_fake = await QuickSlack().start()
+    floor = ServerProcess(base_env(), workdir / "floor", name="floor", command=[
+        sys.executable, str(ROOT / "bench" / "bolt_floor_app.py"), "--port", "0",
+        "--api-url", floor_fake.api_url])
+    floor.command[floor.command.index("0")] = str(floor.port)
+    await floor.start()
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "platform": platform.platform()}, "runs": []}
+                           "platform": platform.platform(),
+                           "loadavg_before": os.getloadavg()},
+               "args": {k: str(v) for k, v in vars(args).items()}, "runs": []}
     try:
         for backend in args.backends.split(","):
             if backend == "sqlite":
@@ -233,13 +316,15 @@ async def main() -> None:
             else:
                 url, drop = pg_database(args.pg_url)
             try:
-                results["runs"].append(await bench_backend(backend, url, args, workdir, bolt))
+                results["runs"].append(await bench_backend(backend, url, args, workdir, floor,
+                                                           floor_fake))
             finally:
                 drop()
             print(json.dumps(results["runs"][-1], ensure_ascii=False), flush=True)
     finally:
-        await bolt.stop()
-        await fake_for_bolt.stop()
+        await floor.stop()
+        await floor_fake.stop()
+    results["machine"]["loadavg_after"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print_table(results)
@@ -247,19 +332,26 @@ async def main() -> None:
 
 def print_table(results: dict) -> None:
     print(f"\nmachine: {results['machine']}")
-    print("| backend | members | answer p50 | answer p99 | ack p50 | Bolt-only ack p50 / p99 "
-          "| ratio (p50) |")
-    print("|---|---|---|---|---|---|---|")
+    print("| backend | members | answer p50 | answer p99 | answers/s | CPU ms/answer "
+          "| floor p50 / p99 | floor CPU ms | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for run in results["runs"]:
         for c in ("1", "50"):
-            r, a, b = run[f"c{c}"], run[f"c{c}_ack"], run[f"bolt_c{c}"]
-            print(f"| {run['backend']} | {c} | {r['p50_ms']} ms | {r['p99_ms']} ms | "
-                  f"{a['p50_ms']} ms | {b['p50_ms']} / {b['p99_ms']} ms | "
-                  f"{run[f'ratio_c{c}']}× |")
+            r = run[f"c{c}"]
+
+            def mm(key: str, r=r) -> str:
+                return f"{r[key]['min']} / {r[key]['median']}"
+            print(f"| {run['backend']} | {c} | {mm('p50_ms')} | {mm('p99_ms')} | "
+                  f"{mm('answers_per_s')} | {mm('cpu_ms')} | {r['floor_p50_ms']['median']} / "
+                  f"{r['floor_p99_ms']['median']} | {mm('floor_cpu_ms')} | "
+                  f"{mm('cpu_ratio') if r['cpu_ratio'] else '—'} |")
+    print("(min / median of the repeats; CPU ms per answer from /proc/<pid>/stat)")
     for run in results["runs"]:
         sat = ", ".join(f"{k} members: {v['answers_per_s']}/s (p99 {v['p99_ms']} ms)"
                         for k, v in run["saturation"].items())
-        print(f"{run['backend']}: throughput {sat}; RSS {run['rss_ready_mib']} MiB ready → "
+        scale = run.get("scale_out")
+        print(f"{run['backend']}: throughput {sat or '—'}; "
+              f"scale-out {scale or '—'}; RSS {run['rss_ready_mib']} MiB ready → "
               f"{run['rss_after_mib']} MiB after {run['companies_completed']} companies; "
               f"start-up {run['startup_s']['median']} s")
 

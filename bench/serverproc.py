@@ -156,6 +156,11 @@ class ServerProcess:
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmRSS")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process so far (/proc/<pid>/stat utime + stime)."""
+        assert self.process is not None
+        return cpu_seconds(self.process.pid)
+
     def logs(self) -> str:
         """Everything the process wrote, every run."""
         return "".join(p.read_text(errors="replace")
@@ -374,6 +379,12 @@ def migrate(database_url: str) -> None:
     database = Database(database_url)
     upgrade(database.engine)
     database.dispose()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of `pid` in seconds: robust on a noisy machine, unlike wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], p: float) -> float:

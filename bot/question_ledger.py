@@ -5,6 +5,8 @@ adapter's delivery uses. A platform gives it a `Surface` — how to post a quest
 redraw a closed one without buttons — and calls, while it sends a turn's replies in order:
 
     book = await ledger.open(owner, conversation, replies)   # one transaction, before any post
+    (or ledger.claim_in(session, ...) inside the router turn's own transaction, then
+     ledger.open(..., claimed=those): no transaction of its own)
     ... await book.answered(reply, surface) / await book.ask(question, surface) ...
     await book.finish()        # after the turn: records the posts, if the last step has not yet
 
@@ -28,6 +30,7 @@ from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from handlers.types import Answered, Question, Reply
 from store import question_messages as store
@@ -76,10 +79,19 @@ class QuestionLedger:
         self.table = table
         self.track_keyless = track_keyless
 
-    async def open(self, owner: str, conversation: str, replies: Sequence[Reply]) -> TurnBook:
-        """Claim, in one transaction, what the turn's replies will close (none: no transaction)."""
-        steps = [r.key if isinstance(r, Answered) else None for r in replies
-                 if isinstance(r, Answered | Question)]
+    def claim_in(self, session: Session, owner: str, conversation: str,
+                 replies: Sequence[Reply]) -> list[Claimed]:
+        """`open`'s claim inside a transaction the caller owns: the router turn's own (its
+        TurnHooks.after), so the claim commits or rolls back with the answer itself."""
+        return store.claim_turn(session, self.table, owner, conversation, _steps(replies))
+
+    async def open(self, owner: str, conversation: str, replies: Sequence[Reply],
+                   claimed: list[Claimed] | None = None) -> TurnBook:
+        """Claim, in one transaction, what the turn's replies will close (none: no transaction);
+        `claimed`: already claimed in the turn's own transaction (`claim_in`)."""
+        steps = _steps(replies)
+        if claimed is not None:
+            return TurnBook(self, owner, conversation, claimed, steps=len(steps))
         claims: list[Claimed] = []
         if steps:
             try:
@@ -96,6 +108,12 @@ class QuestionLedger:
     def record(self, owner: str, posted: list[Posted], unused: list[Claimed]) -> None:
         with self.db.transaction() as session:
             store.record(session, self.table, owner, posted, unused, self.clock())
+
+
+def _steps(replies: Sequence[Reply]) -> list[str | None]:
+    """The replies that touch questions, in order: an answer's key, None for a new question."""
+    return [r.key if isinstance(r, Answered) else None for r in replies
+            if isinstance(r, Answered | Question)]
 
 
 class TurnBook:

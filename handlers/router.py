@@ -1,4 +1,9 @@
-"""The one entry point every adapter calls: Incoming in, replies out, one transaction per turn."""
+"""The one entry point every adapter calls: Incoming in, replies out, one transaction per turn.
+
+An adapter may hand `handle` its `TurnHooks`: its own bookkeeping (a dedupe claim before the
+turn, the question messages the replies will close after it) then runs in the turn's own
+transaction, so one answer costs one transaction and one hand-off to the thread pool.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import copy
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as DBInterfaceError
@@ -45,6 +51,9 @@ from store import queries
 from store.db import Database
 from store.models import User
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 log = logging.getLogger(__name__)
 
 # Both read from the one command table (handlers/intents.py COMMANDS), as help is printed
@@ -56,6 +65,16 @@ CHAT_COMMANDS = (SyntaxHelp(ORG_COMMANDS), SyntaxHelp(ROUND_COMMANDS),
                  SyntaxHelp(EVENT_COMMANDS, frozenset(MEMBER_VERBS)), SyntaxHelp(FAQ_COMMANDS),
                  SyntaxHelp(SURVEY_COMMANDS, SURVEY_MEMBER_VERBS))
 TextRule = Callable[[Turn, str], "list[Reply] | None"]
+
+
+class TurnHooks(Protocol):
+    """An adapter's work inside the turn's transaction (rolled back with it, retried with it)."""
+
+    def before(self, session: Session) -> bool:
+        """Before the turn: False skips it (a duplicate); what `before` wrote is committed."""
+
+    def after(self, session: Session, lang: Lang, replies: list[Reply]) -> None:
+        """After the turn, before the commit: the replies as `handle` will return them."""
 
 
 class Router:
@@ -78,17 +97,23 @@ class Router:
         self.team = TeamDesk(self.rubrics, self.navi)  # assign, sign-off, who (issue 18)
         self.faq = faq or FaqHandler()
 
-    def handle(self, msg: Incoming) -> list[Reply]:
-        """Handle one turn; a conflicting concurrent turn is retried once, errors become words."""
+    def handle(self, msg: Incoming, hooks: TurnHooks | None = None) -> list[Reply]:
+        """Handle one turn; a conflicting concurrent turn is retried once, errors become words.
+        With `hooks` whose `before` declines, nothing runs and the answer is []."""
         lang: Lang = locale_to_lang(msg.locale) or guess_lang(msg.text or "") or "ja"
         for attempt in (1, 2):
             try:
                 with self.db.transaction() as session:
+                    if hooks is not None and not hooks.before(session):
+                        return []
                     turn = self._begin(session, msg)
                     lang = turn.lang
                     replies = self._dispatch(turn)
                     self._finish(turn, replies)
-                return route_private(msg, replies, lang)
+                    routed = route_private(msg, replies, lang)
+                    if hooks is not None:
+                        hooks.after(session, lang, routed)
+                return routed
             except (StaleDataError, IntegrityError):
                 # another turn changed the same state or answer first: run this one again on
                 # the new state (it then sees e.g. that the button is stale)

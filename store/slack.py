@@ -19,6 +19,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import Index, String, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, synonym
 
@@ -95,6 +96,44 @@ def claim(database: Database, key: str, now: datetime) -> bool:
         return True
     except IntegrityError:
         return False
+
+
+def claim_in(session: Session, key: str, now: datetime) -> bool:
+    """`claim` inside a transaction the caller owns (the turn's own): True when this
+    transaction inserted `key`. INSERT … ON CONFLICT DO NOTHING, so a duplicate neither raises
+    nor spoils the transaction; a concurrent insert of the same key waits for the other
+    transaction's outcome (PostgreSQL's unique index, SQLite's single writer), and the claim
+    is undone with the turn if the turn rolls back."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.scalar(dialect.insert(SlackDedupe).values(key=key, created_at=now)
+                              .on_conflict_do_nothing(index_elements=["key"])
+                              .returning(SlackDedupe.key))
+    return inserted is not None
+
+
+def claimed_at_in(session: Session, key: str) -> datetime | None:
+    return session.scalar(select(SlackDedupe.created_at).where(SlackDedupe.key == key))
+
+
+def home_digest_changed(session: Session, slack_user_id: str, digest: str,
+                        now: datetime) -> bool:
+    """Remember `digest` as the App Home view last published to this user, in the dedupe table
+    (key "home:<user>:<digest>", so every process agrees without a table of its own); False
+    when it already was the last one (nothing to publish)."""
+    prefix = f"home:{slack_user_id}:"
+    key = dedupe_key("home", slack_user_id, digest)
+    if session.get(SlackDedupe, key) is not None:
+        return False
+    session.execute(delete(SlackDedupe).where(SlackDedupe.key.startswith(prefix, autoescape=True),
+                                              SlackDedupe.key != key))
+    return claim_in(session, key, now)
+
+
+def forget_home_digest(database: Database, slack_user_id: str) -> None:
+    """A publish that failed: the next one must not be skipped as unchanged."""
+    with database.transaction() as session:
+        session.execute(delete(SlackDedupe).where(SlackDedupe.key.startswith(
+            f"home:{slack_user_id}:", autoescape=True)))
 
 
 def release(database: Database, key: str) -> None:

@@ -8,7 +8,9 @@ A click counts only if it comes from the message that is current for its questio
 must be the user's live question (store `slack_messages`), or one the bot never recorded as a
 question (a form button). A click on a superseded or answered message — a stale client still
 showing its buttons, or a re-click later — gets the current question again instead; a second
-click within DOUBLE_CLICK of the first is a double click and gets nothing.
+click within DOUBLE_CLICK of the first is a double click and gets nothing. For a turn, the claim
+and that verdict are taken inside the turn's own transaction (bot/slack/turn_hooks.py); this
+module keeps the rules, the claims taken on their own (a view, the Home tab) and the release.
 """
 
 from __future__ import annotations
@@ -63,21 +65,13 @@ class Claims:
         log.info("slack: duplicate %s skipped", key.split(":", 1)[0])
         return False
 
-    async def click(self, key: str, user: str, channel: str, ts: str) -> Click:
-        """Whether a click on message (channel, ts) counts; claims `key` when it does."""
-        if await self.claim(key):
-            return Click.STALE if await self.is_stale(user, channel, ts) else Click.COUNTS
+    def take_over(self, key: str) -> bool:
+        """True once for the claim of a failed turn that could not be released while the
+        database was away: this is the user's retry (safe from a worker thread)."""
         if key in self.releasing:
             self.releasing.discard(key)
-            return Click.COUNTS
-        try:
-            since = await asyncio.to_thread(store.claimed_at, self.db, key)
-        except SQLAlchemyError:
-            return Click.DOUBLE
-        if since is None or self.clock() - since < DOUBLE_CLICK:
-            log.info("slack: duplicate click skipped")
-            return Click.DOUBLE
-        return Click.STALE
+            return True
+        return False
 
     async def is_stale(self, user: str, channel: str, ts: str) -> bool:
         """True for a question message of this user that is no longer live."""

@@ -25,6 +25,7 @@ from bot.slack.texts import text
 from handlers.types import Answered, File, Image, Lang, Question, Reply
 from store import slack as store
 from store.db import Database
+from store.question_messages import Claimed
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,11 @@ class Delivery:
         self.clock = clock
         self.ledger = QuestionLedger(database, clock, store.SlackMessage, track_keyless=True)
 
-    async def send(self, user_id: str, channel: str, replies: list[Reply], lang: Lang) -> None:
-        book = await self.ledger.open(user_id, channel, replies)
+    async def send(self, user_id: str, channel: str, replies: list[Reply], lang: Lang,
+                   claimed: list[Claimed] | None = None) -> None:
+        """`claimed`: the question messages the turn's own transaction already took out of
+        "live" (bot/slack/turn_hooks.py); without, the ledger claims them now."""
+        book = await self.ledger.open(user_id, channel, replies, claimed)
         surface = SlackSurface(self, channel, lang)
         try:
             for reply in replies:

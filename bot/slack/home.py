@@ -3,15 +3,18 @@ buttons and the last submitted result.
 
 Read-only: it looks at the store directly instead of asking the router, because a router turn
 would rewrite the user's conversation state (pending choices) just to draw a page. The view is
-published when the tab is opened and after every turn the user takes.
+published when the tab is opened, after a click on it, and after the user's other turns at most
+every HOME_INTERVAL (`Home.changed`), never left stale.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,10 +34,13 @@ from handlers.text import locale_to_lang
 from handlers.types import Choice, Lang
 from rubrics.loader import RubricError, RubricRegistry
 from store import queries
+from store import slack as slack_store
 from store.db import Database
 from store.models import Assessment, User
 
 log = logging.getLogger(__name__)
+HOME_INTERVAL = 3.0  # seconds: at most one publish per user this often while they click
+HOME_MEMORY = 4096  # users whose last publish time a process remembers (LRU)
 
 
 @dataclass
@@ -145,15 +151,22 @@ def _round_blocks(facts: HomeFacts) -> list[dict]:
 
 
 class Home:
-    """Publishes the Home view; skips a publish when this process already sent the same view."""
+    """Publishes the Home view: on open and after a click on it at once; after other turns at
+    most every HOME_INTERVAL per user (the first change at once, the rest folded into one
+    trailing publish, so the tab is never left stale once the member stops clicking). The
+    digest of the view last published is kept in the database (store/slack.py), so every
+    process skips a view Slack already shows, whichever process published it."""
 
     def __init__(self, client: AsyncWebClient, database: Database, rubrics: RubricRegistry,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], interval: float = HOME_INTERVAL) -> None:
         self.client = client
         self.db = database
         self.rubrics = rubrics
         self.clock = clock
-        self._last: dict[str, str] = {}
+        self.interval = interval
+        self._last_at: OrderedDict[str, float] = OrderedDict()  # loop time of the last publish
+        self._waiting: dict[str, tuple[asyncio.Task, tuple[str | None, str | None]]] = {}
+        self._publishing: set[asyncio.Task] = set()  # waited-for publishes under way
 
     def view_for(self, slack_user_id: str, slack_locale: str | None,
                  email: str | None = None) -> dict:
@@ -161,18 +174,81 @@ class Home:
             return build_view(gather(session, self.rubrics, slack_user_id, slack_locale,
                                      self.clock(), email))
 
+    def _changed_view(self, slack_user_id: str, slack_locale: str | None, email: str | None,
+                      force: bool) -> dict | None:
+        """The view to publish, or None when it is the one Slack already shows (one
+        transaction: gather, compare with the stored digest, store the new one)."""
+        with self.db.transaction() as session:
+            view = build_view(gather(session, self.rubrics, slack_user_id, slack_locale,
+                                     self.clock(), email))
+            digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
+            changed = slack_store.home_digest_changed(session, slack_user_id, digest,
+                                                      self.clock())
+        return view if changed or force else None
+
     async def publish(self, slack_user_id: str, slack_locale: str | None,
                       email: str | None = None, *, force: bool = False) -> None:
+        """Publish now (`force`: even when unchanged, as on open: the tab may be blank)."""
+        self._last_at[slack_user_id] = asyncio.get_running_loop().time()
+        self._last_at.move_to_end(slack_user_id)
+        while len(self._last_at) > HOME_MEMORY:
+            self._last_at.popitem(last=False)
         try:
-            view = await asyncio.to_thread(self.view_for, slack_user_id, slack_locale, email)
+            view = await asyncio.to_thread(self._changed_view, slack_user_id, slack_locale,
+                                           email, force)
         except (RubricError, SQLAlchemyError) as exc:
             log.error("home view not built: %s", type(exc).__name__)
             return
-        digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
-        if not force and self._last.get(slack_user_id) == digest:
+        if view is None:
             return
         try:
             await self.client.views_publish(user_id=slack_user_id, view=view)
-            self._last[slack_user_id] = digest
         except SLACK_ERRORS as exc:
             log.warning("views.publish failed for %s: %s", slack_user_id, describe_error(exc))
+            with contextlib.suppress(SQLAlchemyError):  # not shown: not "the same" next time
+                await asyncio.to_thread(slack_store.forget_home_digest, self.db, slack_user_id)
+
+    def changed(self, slack_user_id: str, slack_locale: str | None,
+                email: str | None = None) -> None:
+        """A turn may have changed what the tab shows: publish at once if the last publish is
+        HOME_INTERVAL old, else once when it will be (one waiting publish per user)."""
+        if slack_user_id in self._waiting:
+            task, _ = self._waiting[slack_user_id]
+            self._waiting[slack_user_id] = (task, (slack_locale, email))
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._last_at.get(slack_user_id, -self.interval) + self.interval - loop.time()
+        task = asyncio.ensure_future(self._later(slack_user_id, max(0.0, wait)))
+        self._waiting[slack_user_id] = (task, (slack_locale, email))
+
+    async def _later(self, slack_user_id: str, wait: float) -> None:
+        if wait > 0:
+            await asyncio.sleep(wait)  # cancelled by `flush`, which publishes instead
+        waiting = self._waiting.pop(slack_user_id, None)
+        if waiting is None:
+            return
+        locale, email = waiting[1]
+        task = asyncio.current_task()
+        assert task is not None
+        self._publishing.add(task)  # a change from now on waits for its own publish
+        try:
+            await self.publish(slack_user_id, locale, email)
+        except Exception:  # logged, never lost silently
+            log.exception("home: publish failed for %s", slack_user_id)
+        finally:
+            self._publishing.discard(task)
+
+    async def flush(self) -> None:
+        """Publish every waiting view now (shutdown, tests): nothing is left stale."""
+        while self._waiting or self._publishing:
+            if self._publishing:
+                await asyncio.gather(*self._publishing, return_exceptions=True)
+            for task, _ in list(self._waiting.values()):
+                task.cancel()
+            waiting = [(user, args) for user, (_, args) in self._waiting.items()]
+            self._waiting.clear()
+            for user, (locale, email) in waiting:
+                try:
+                    await self.publish(user, locale, email)
+                except Exception:  # one member's tab must not stop the others'
+                    log.exception("home: publish failed for %s", user)

@@ -1,8 +1,9 @@
 """The work after the ack: one user turn through the neutral router, replies to the user's DM.
 
-Each turn claims its dedupe key (bot/slack/claims.py), takes the user's lock so one person's
-turns run in order within this process, looks the user up (users.info, cached), runs the router
-in a worker thread, delivers the replies to the DM and refreshes the App Home tab.
+Each turn takes the user's lock so one person's turns run in order within this process, looks
+the user up (users.info, cached in memory and in the database), runs the router in a worker
+thread — its dedupe claim, click check and question bookkeeping in the turn's own transaction
+(bot/slack/turn_hooks.py) — delivers the replies to the DM and lets the App Home tab know.
 
 Navi content goes to the DM, also for mentions and /navi in channels: the workspace is shared
 by ~130 member companies, and one company's answers are not for the others to read. The router
@@ -27,8 +28,10 @@ from bot.slack.home import Home
 from bot.slack.identity import Identity
 from bot.slack.payloads import ActionModel, BlockActions
 from bot.slack.texts import text as say_slack
+from bot.slack.turn_hooks import SlackTurnHooks
 from handlers.privacy import in_direct_chat
 from handlers.router import Router
+from handlers.text import locale_to_lang
 from handlers.types import Action, Failure, Form, FormError, Incoming, Lang, Reply
 from store import slack as store
 
@@ -85,18 +88,15 @@ class Turns:
             return
         assert channel is not None and message_ts is not None
         key = store.dedupe_key("click", channel, message_ts)
-        verdict = await self.claims.click(key, user, channel, message_ts)
-        if verdict is Click.COUNTS:
-            await self.turn(user, action=value, key=key, claimed=True)
-        elif verdict is Click.STALE:
+        verdict = await self.turn(user, action=value, key=key, click=(channel, message_ts))
+        if verdict is Click.STALE:
             await self._stale(user, channel, message_ts, action)
 
     async def _stale(self, user: str, channel: str, message_ts: str,
                      action: ActionModel) -> None:
         """The polite re-prompt, once per message and few seconds (a double click gets one)."""
-        key = store.dedupe_key("stale", channel, message_ts, _bucket(action))
-        if await self.claims.take(key):
-            await self.turn(user, action=STALE_CLICK)
+        await self.turn(user, action=STALE_CLICK,
+                        key=store.dedupe_key("stale", channel, message_ts, _bucket(action)))
 
     async def show_home(self, user_id: str, key: str) -> None:
         if not await self.claims.claim(key):
@@ -105,14 +105,15 @@ class Turns:
         await self.home.publish(user_id, profile.locale, profile.email, force=True)
 
     async def turn(self, user_id: str, *, text: str | None = None, action: str | None = None,
-                   key: str | None = None, claimed: bool = False, is_direct: bool = True,
+                   key: str | None = None, is_direct: bool = True,
                    dm_channel: str | None = None, mention_channel: str | None = None,
                    source_channel: str | None = None, trigger_id: str | None = None,
-                   cancel_note: bool = False, refresh_home: bool = False) -> None:
-        """One user turn, at most once per key (`claimed`: the caller holds it), in order per
-        user."""
-        if key is not None and not claimed and not await self.claims.take(key):
-            return
+                   cancel_note: bool = False, refresh_home: bool = False,
+                   click: tuple[str, str] | None = None) -> Click | None:
+        """One user turn, at most once per key, in order per user. The dedupe claim (for a
+        `click` on a message (channel, ts): whether it counts), the turn and the claim of the
+        questions it closes run in one transaction (bot/slack/turn_hooks.py). Returns the
+        verdict: COUNTS (or None when the database could not tell) when the turn ran."""
         async with self._lock(user_id):
             profile = await self.identity.profile(user_id)
             if dm_channel:
@@ -124,24 +125,38 @@ class Turns:
                                 locale=profile.locale, email=profile.email,
                                 display_name=profile.name,
                                 channel_id=source_channel or dm_channel, is_direct=is_direct)
+            hooks = SlackTurnHooks(self.claims, self.delivery.ledger, user_id, key,
+                                   self.claims.clock(), click=click)
+            replies = await asyncio.to_thread(self.router.handle, incoming, hooks)
+            if hooks.verdict not in (Click.COUNTS, None):
+                if hooks.verdict is Click.DOUBLE:
+                    log.info("slack: duplicate %s skipped", (key or "").split(":", 1)[0])
+                return hooks.verdict
             # Slack answers every turn in the DM (a channel gets an ephemeral note below)
-            replies = in_direct_chat(await asyncio.to_thread(self.router.handle, incoming))
+            replies = in_direct_chat(replies)
             if key is not None and _asks_to_retry(replies):
                 await self.claims.release(key, self.guard)  # nothing changed: let a retry in
-            lang = await self.identity.lang(user_id, profile)
+            lang = hooks.lang or locale_to_lang(profile.locale) or "ja"
             try:
                 channel = dm_channel or await self.identity.dm_channel(user_id)
             except SLACK_ERRORS as exc:  # the turn is saved; only the reply cannot be sent
                 log.warning("slack: no DM with %s (%s)", user_id, describe_error(exc))
-                return
+                if hooks.claimed:  # give back what the turn claimed: those buttons stay live
+                    await (await self.delivery.ledger.open(user_id, "", [],
+                                                           hooks.claimed)).finish()
+                return hooks.verdict
             if trigger_id and any(isinstance(r, Form) for r in replies):
                 replies = [r for r in replies if not (
                     isinstance(r, Form) and await self._open_form(trigger_id, r, lang))]
-            await self.delivery.send(user_id, channel, replies, lang)
+            await self.delivery.send(user_id, channel, replies, lang, hooks.claimed)
             if mention_channel:
                 await self.delivery.ephemeral(mention_channel, user_id,
                                               say_slack(lang, "dm_note"))
-            await self.home.publish(user_id, profile.locale, profile.email, force=refresh_home)
+            if refresh_home:  # a click on the tab: its next click needs the new view's hash
+                await self.home.publish(user_id, profile.locale, profile.email, force=True)
+            else:
+                self.home.changed(user_id, profile.locale, profile.email)
+            return hooks.verdict
 
     async def form_turn(self, user_id: str, view: dict) -> dict[str, str] | None:
         """A submitted form modal: the router runs now; the field errors of a refusal are
@@ -175,7 +190,7 @@ class Turns:
             log.warning("slack: no DM with %s (%s)", user_id, describe_error(exc))
             return
         await self.delivery.send(user_id, channel, replies, lang)
-        await self.home.publish(user_id, profile.locale, profile.email)
+        self.home.changed(user_id, profile.locale, profile.email)
 
     async def _open_form(self, trigger_id: str, form: Form, lang: Lang) -> bool:
         """A Form as a modal; False (the button message is posted instead) when refused."""

@@ -29,7 +29,6 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
-from sqlalchemy import select
 
 from bot.teams import conversations, edge, ingress
 from bot.teams.connector import build_authentication
@@ -51,7 +50,6 @@ from handlers.router import Router
 from handlers.text import guess_lang, locale_to_lang
 from handlers.types import Incoming, Lang, Reply, Text
 from store import teams as store
-from store.models import User
 
 log = logging.getLogger(__name__)
 
@@ -265,17 +263,12 @@ class TeamsBot:
                         outcome.detail, outcome.sent)
 
     def _handle(self, msg: Incoming) -> tuple[list[Reply], Lang]:
-        replies = self.router.handle(msg)
-        return replies, self._reply_lang(msg)
-
-    def _reply_lang(self, msg: Incoming) -> Lang:
-        """The language the router answered in (for the adapter's own few words)."""
-        with self.db.transaction() as session:
-            chosen = session.scalar(select(User.locale).where(
-                User.platform == msg.platform, User.platform_user_id == msg.user_id))
-        if chosen in ("ja", "en"):
-            return chosen  # type: ignore[return-value]
-        return locale_to_lang(msg.locale) or guess_lang(msg.text or "") or "ja"
+        """The router's turn and the language it answered in (for the adapter's own few words),
+        read inside the turn's own transaction rather than in one more (issue 19)."""
+        spoken = _Spoken()
+        replies = self.router.handle(msg, spoken)
+        return replies, spoken.lang or locale_to_lang(msg.locale) or guess_lang(
+            msg.text or "") or "ja"
 
     async def _on_install(self, context: TurnContext) -> None:
         """The bot was added to a chat or team: remember where, and say hello once.
@@ -316,6 +309,19 @@ class TeamsBot:
                                                  text=say(lang, "internal_error")))
         except Exception as exc:  # the connector itself may be what failed
             log.info("teams: could not report the failure (%s)", type(exc).__name__)
+
+
+class _Spoken:
+    """router.TurnHooks that only remembers the turn's language (None: the turn failed)."""
+
+    lang: Lang | None = None
+
+    def before(self, session) -> bool:
+        self.lang = None
+        return True
+
+    def after(self, session, lang: Lang, replies: list[Reply]) -> None:
+        self.lang = lang
 
 
 def _refuse(refusal: edge.Refusal) -> web.Response:

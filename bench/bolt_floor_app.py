@@ -1,0 +1,86 @@
+"""The fair floor for bench/serve_latency.py: a minimal Bolt app doing an answer's Web API calls.
+
+The same stack as ours (slack_bolt AsyncApp on aiohttp, signature verification on, one process)
+and, per click, the same Web API calls our bot makes for one answer, to the same fake Slack:
+ack at once, then after the ack `chat.update` (the answered question, buttons removed),
+`chat.postMessage` (the next question, with buttons) and `views.publish` (the App Home). No
+database, no router, no rendering beyond a fixed message: whatever our server spends beyond
+this is the cost of our own work. The next question reaching the fake is what the benchmark
+waits for, exactly as for our server.
+
+    python bench/bolt_floor_app.py --port 3100 --api-url http://127.0.0.1:PORT/api/
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import re
+
+from aiohttp import web
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+BOT_TOKEN = "xoxb-1111-2222-testtoken"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+LEVELS = ("1点", "2点", "3点", "4点")
+
+
+def question_blocks(n: int) -> list[dict]:
+    """A small question with four level buttons (the benchmark clicks one of them)."""
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{n}. 質問*"}},
+        {"type": "actions", "elements": [
+            {"type": "button", "action_id": f"navi-{i}",
+             "text": {"type": "plain_text", "text": label},
+             "value": f"navi:level:item{n}:{i + 1}"} for i, label in enumerate(LEVELS)]},
+    ]
+
+
+def build(api_url: str) -> web.Application:
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=api_url)
+    bolt = AsyncApp(client=client, signing_secret=SIGNING_SECRET, process_before_response=True)
+    tasks: set[asyncio.Task] = set()
+    counter = iter(range(1, 10**9))
+
+    async def answer(user: str, channel: str, ts: str) -> None:
+        n = next(counter)
+        await client.chat_update(channel=channel, ts=ts, text="✓ 回答しました",
+                                 blocks=[{"type": "section", "text": {
+                                     "type": "mrkdwn", "text": "✓ 回答しました"}}])
+        await client.chat_postMessage(channel=channel, text=f"{n}. 質問",
+                                      blocks=question_blocks(n), unfurl_links=False)
+        await client.views_publish(user_id=user, view={"type": "home", "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"{n} 回答済み"}}]})
+
+    @bolt.action(re.compile(r".*"))
+    async def on_click(ack, body: dict) -> None:
+        await ack()
+        container = body.get("container") or {}
+        task = asyncio.ensure_future(answer(body["user"]["id"], container["channel_id"],
+                                            container["message_ts"]))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    app = bolt.web_app(path="/slack/events")
+
+    async def ready(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ready"})
+
+    app.router.add_get("/readyz", ready)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--api-url", required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    web.run_app(build(args.api_url), host="127.0.0.1", port=args.port, access_log=None,
+                print=None)
+
+
+if __name__ == "__main__":
+    main()
