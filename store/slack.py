@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, String, delete, select
+from sqlalchemy import Index, String, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, synonym
@@ -96,6 +96,19 @@ def claim(database: Database, key: str, now: datetime) -> bool:
         return True
     except IntegrityError:
         return False
+
+
+def claim_window(database: Database, key: str, now: datetime, window: timedelta) -> bool:
+    """Claim `key` at most once per `window`, sliding: True for the first caller, and again
+    for a caller after the last win is `window` old. A conditional UPDATE decides between
+    racing callers (one row, one winner), so there are no fixed buckets whose edge two clicks
+    a moment apart could straddle."""
+    if claim(database, key, now):
+        return True
+    with database.transaction() as session:
+        won = session.execute(update(SlackDedupe).where(
+            SlackDedupe.key == key, SlackDedupe.created_at < now - window).values(created_at=now))
+        return (won.rowcount or 0) == 1
 
 
 def claim_in(session: Session, key: str, now: datetime) -> bool:

@@ -73,6 +73,15 @@ class Claims:
             return True
         return False
 
+    async def once_per_window(self, key: str) -> bool:
+        """True at most once per DOUBLE_CLICK for `key`, across processes (a sliding window,
+        store.claim_window); True when the database cannot tell (the router still checks)."""
+        try:
+            return await asyncio.to_thread(store.claim_window, self.db, key, self.clock(),
+                                           DOUBLE_CLICK)
+        except SQLAlchemyError:
+            return True
+
     async def is_stale(self, user: str, channel: str, ts: str) -> bool:
         """True for a question message of this user that is no longer live."""
         try:

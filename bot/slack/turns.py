@@ -94,9 +94,10 @@ class Turns:
 
     async def _stale(self, user: str, channel: str, message_ts: str,
                      action: ActionModel) -> None:
-        """The polite re-prompt, once per message and few seconds (a double click gets one)."""
-        await self.turn(user, action=STALE_CLICK,
-                        key=store.dedupe_key("stale", channel, message_ts, _bucket(action)))
+        """The polite re-prompt, once per message within a few seconds (a double click gets
+        one): a sliding window, so two clicks a moment apart never get two."""
+        if await self.claims.once_per_window(store.dedupe_key("stale", channel, message_ts)):
+            await self.turn(user, action=STALE_CLICK)
 
     async def show_home(self, user_id: str, key: str) -> None:
         if not await self.claims.claim(key):
