@@ -185,6 +185,7 @@ class SyntaxHelp:
 
     syntax: CommandSyntax
     member_verbs: frozenset[tuple[str, str]] = frozenset()
+    heading: str | None = None  # a heading key for its member commands (else under the events)
 
     def entries(self) -> list[tuple[tuple[str, ...], str, Who]]:
         """(words, description key, who) for every command word the syntax accepts."""
@@ -229,7 +230,13 @@ def help_text(lang: str, *, admin: bool, surface: str, syntaxes: tuple[SyntaxHel
     lines += [line(shown(c), c.description_key) for c in member if c.scope == "events"]
     entries = [(_in_lang(words, lang), key, who)
                for help_ in syntaxes for words, key, who in help_.entries()]
-    lines += [line(words, key) for words, key, who in entries if who == "member"]
+    for help_ in sorted(syntaxes, key=lambda h: h.heading is not None):
+        if help_.heading and any(who == "member" for _w, _k, who in help_.entries()):
+            lines.append(say(lang, help_.heading))
+        lines += [line(_in_lang(words, lang), key) for words, key, who in help_.entries()
+                  if who == "member"]
+    if extra:
+        lines.append(say(lang, "help_other"))
     lines += extra
     if admin:
         lines.append(say(lang, "help_admin"))

@@ -18,6 +18,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "help_in_navi": ("自己診断の途中で:", "While answering the self-assessment:"),
     "help_events": ("イベント:", "Events:"),
+    "help_surveys": ("アンケート:", "Surveys:"),
+    "help_other": ("そのほか:", "Also:"),
     "help_team": ("社内での分担と承認:", "Sharing the work in your company:"),
     "help_team_assign": ("項目や領域を同僚に割り当てる（Slack・Teams は @メンション、コンソールは利用者ID。期限は締切まで）",
                          "give items or an area to a colleague (an @mention on Slack and Teams, a "

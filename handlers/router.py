@@ -63,7 +63,7 @@ NAVI_INTENTS = INTENTS_BY_SCOPE["navi"]
 # below dispatch on them, and help lists every command word they accept
 CHAT_COMMANDS = (SyntaxHelp(ORG_COMMANDS), SyntaxHelp(ROUND_COMMANDS),
                  SyntaxHelp(EVENT_COMMANDS, frozenset(MEMBER_VERBS)), SyntaxHelp(FAQ_COMMANDS),
-                 SyntaxHelp(SURVEY_COMMANDS, SURVEY_MEMBER_VERBS))
+                 SyntaxHelp(SURVEY_COMMANDS, SURVEY_MEMBER_VERBS, heading="help_surveys"))
 TextRule = Callable[[Turn, str], "list[Reply] | None"]
 
 
