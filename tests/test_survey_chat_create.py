@@ -85,6 +85,17 @@ def test_console_dialogue_can_be_abandoned_and_is_not_for_members(database):
     assert surveys(database) == []
 
 
+def test_help_inside_the_dialogue_answers_help_and_keeps_the_draft(database):
+    """「ヘルプ」 while drafting shows help, not a survey titled 「ヘルプ」; 「取消」 leaves."""
+    company(database)
+    c = admin_chat(database)
+    c.say("アンケート作成")
+    assert "アンケート:" in c.say("ヘルプ")  # the help text, with its survey heading
+    assert "説明文" in c.say("本当のタイトル")  # the dialogue is still at the title step
+    assert "やめました" in c.say("取消")
+    assert surveys(database) == []
+
+
 def test_english_admin_gets_english_prompts_and_errors(database):
     company(database)
     c = admin_chat(database)

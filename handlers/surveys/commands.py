@@ -178,6 +178,11 @@ def handle_survey_text(turn: Turn, text: str) -> list[Reply] | None:
     """The router's text rule: the open survey owns typed answers and moves; anything else
     (a command, another flow's words) pauses it and goes on to the other rules."""
     if creating.KEY in turn.data:  # an admin creating a survey in the console
+        intent = parse_intent(text)
+        if intent is not None and intent.name == "help":
+            return None  # help is answered as everywhere; the draft waits for the next line
+        if intent is not None and intent.name == "cancel":
+            text = "cancel"  # 「取消」 leaves the dialogue like 「やめる」
         return creating.on_text(turn, text)
     folded = normalise(text)
     draft = flow.load(turn)
