@@ -15,7 +15,15 @@ from pathlib import Path
 from threading import Lock
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from rubrics.validated_yaml import describe, load_model
 
@@ -117,6 +125,7 @@ class Rubric(BaseModel):
     areas: list[Area]
     items: list[Item]
     previous: str = ""  # the version whose item ids `Item.replaces` names ("" for the seed)
+    _cache: tuple | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
@@ -161,8 +170,18 @@ class Rubric(BaseModel):
         return sum(int(i.explanation.draft) + sum(lv.draft for lv in i.levels.values())
                    for i in self.items)
 
+    def _memo(self) -> tuple[dict[str, Item], dict[tuple[str, ...], list[Item]]]:
+        """Items by id and applicable items by roles, computed once per items list: every
+        answer looks items up several times (issue 19). Checked against the list itself, so a
+        copy with other items (`model_copy(update=...)`) never reads this one's answers."""
+        memo = self._cache
+        if memo is None or memo[0] is not self.items:
+            memo = (self.items, {i.id: i for i in self.items}, {})
+            self._cache = memo  # one assignment: a thread sees the old memo or the new one
+        return memo[1], memo[2]
+
     def item(self, item_id: str) -> Item | None:
-        return next((i for i in self.items if i.id == item_id), None)
+        return self._memo()[0].get(item_id)
 
     def item_by_number(self, number: int) -> Item | None:
         return next((i for i in self.items if i.number == number), None)
@@ -171,8 +190,12 @@ class Rubric(BaseModel):
         return next(a for a in self.areas if a.id == area_id)
 
     def applicable(self, roles: Iterable[str]) -> list[Item]:
-        roles = list(roles)
-        return [i for i in self.items if i.applies(roles)]
+        roles = tuple(roles)
+        known = self._memo()[1]
+        found = known.get(roles)
+        if found is None:
+            found = known[roles] = [i for i in self.items if i.applies(roles)]
+        return list(found)  # a copy: a caller may sort or extend it
 
 
 def _name_item(row: dict, _index: int) -> str:

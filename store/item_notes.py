@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from store.models import Answer, Base, User
@@ -92,14 +92,21 @@ def _record(session: Session, note: ItemNote, action: str, user: User, now: date
     refresh_summary(session, note.assessment_id, note.item_id)
 
 
+# built once with bound parameters: every answer reads notes (issue 19)
+_LIVE = select(ItemNote).where(ItemNote.assessment_id == bindparam("assessment_id"),
+                               ItemNote.deleted_at.is_(None))
+_LIVE_ALL = _LIVE.order_by(ItemNote.created_at, ItemNote.id)
+_LIVE_ITEM = _LIVE.where(ItemNote.item_id == bindparam("item_id")).order_by(
+    ItemNote.created_at, ItemNote.id)
+
+
 def live_notes(session: Session, assessment_id: int, item_id: str | None = None
                ) -> list[ItemNote]:
     """The notes not deleted, oldest first (one item's, or the whole assessment's)."""
-    query = select(ItemNote).where(ItemNote.assessment_id == assessment_id,
-                                   ItemNote.deleted_at.is_(None))
-    if item_id is not None:
-        query = query.where(ItemNote.item_id == item_id)
-    return list(session.scalars(query.order_by(ItemNote.created_at, ItemNote.id)))
+    if item_id is None:
+        return list(session.scalars(_LIVE_ALL, {"assessment_id": assessment_id}))
+    return list(session.scalars(_LIVE_ITEM, {"assessment_id": assessment_id,
+                                             "item_id": item_id}))
 
 
 def notes_by_item(session: Session, assessment_id: int) -> dict[str, list[ItemNote]]:
@@ -120,6 +127,14 @@ def refresh_summary(session: Session, assessment_id: int, item_id: str) -> None:
                                                  Answer.item_id == item_id))
     if answer is None:
         return
-    texts = [n.text for n in live_notes(session, assessment_id, item_id)]
-    answer.note = "\n".join(texts) if texts else None
+    summarise(answer, live_notes(session, assessment_id, item_id))
     session.flush()
+
+
+def summarise(answer: Answer, notes: list[ItemNote]) -> None:
+    """`answers.note` from the item's live notes already read (no query: a saved answer's
+    turn has read them all)."""
+    texts = [n.text for n in notes]
+    summary = "\n".join(texts) if texts else None
+    if answer.note != summary:  # unchanged: nothing for the flush to write
+        answer.note = summary

@@ -1,10 +1,14 @@
-"""Queries the conversation needs; each takes the turn's session and never commits itself."""
+"""Queries the conversation needs; each takes the turn's session and never commits itself.
+
+The ones every answer runs are built once, with bound parameters (issue 19): SQLAlchemy then
+skips building the expression and its cache key on each call, which cost more than the query.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from store.models import (
@@ -17,13 +21,17 @@ from store.models import (
     User,
 )
 
+_USER = select(User).where(User.platform == bindparam("platform"),
+                           User.platform_user_id == bindparam("platform_user_id"))
+_STATE = select(ConversationState).where(ConversationState.user_id == bindparam("user_id"))
+_ANSWERS = select(Answer).where(Answer.assessment_id == bindparam("assessment_id"))
+_ANSWER = _ANSWERS.where(Answer.item_id == bindparam("item_id"))
+
 
 def get_or_create_user(
     session: Session, platform: str, platform_user_id: str, now: datetime
 ) -> User:
-    user = session.scalar(
-        select(User).where(User.platform == platform, User.platform_user_id == platform_user_id)
-    )
+    user = session.scalar(_USER, {"platform": platform, "platform_user_id": platform_user_id})
     if user is None:
         user = User(platform=platform, platform_user_id=platform_user_id, created_at=now)
         session.add(user)
@@ -32,7 +40,7 @@ def get_or_create_user(
 
 
 def get_or_create_state(session: Session, user: User, now: datetime) -> ConversationState:
-    conv = session.scalar(select(ConversationState).where(ConversationState.user_id == user.id))
+    conv = session.scalar(_STATE, {"user_id": user.id})
     if conv is None:
         conv = ConversationState(user_id=user.id, data={}, updated_at=now)
         session.add(conv)
@@ -81,26 +89,35 @@ def latest_submitted(session: Session, org_id: int) -> Assessment | None:
 
 
 def answers_by_item(session: Session, assessment_id: int) -> dict[str, Answer]:
-    rows = session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+    rows = session.scalars(_ANSWERS, {"assessment_id": assessment_id})
     return {a.item_id: a for a in rows}
 
 
 def save_answer(
-    session: Session, assessment: Assessment, item_id: str, level: int, user: User, now: datetime
+    session: Session, assessment: Assessment, item_id: str, level: int, user: User, now: datetime,
+    *, answers: dict[str, Answer] | None = None, flush: bool = True,
 ) -> Answer:
-    """Set (or change) one item's level and append it to the history."""
-    answer = session.scalar(
-        select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id == item_id)
-    )
+    """Set (or change) one item's level and append it to the history. `answers`: the
+    assessment's answers by item, loaded in this transaction — looked up there instead of
+    queried, and kept up to date with the saved one. `flush=False`: written with the turn's
+    next flush (one flush per turn instead of two; a conflict then surfaces there, still
+    inside the turn's transaction, where the router retries it)."""
+    if answers is not None:
+        answer = answers.get(item_id)
+    else:
+        answer = session.scalar(_ANSWER, {"assessment_id": assessment.id, "item_id": item_id})
     if answer is None:
         answer = Answer(assessment_id=assessment.id, item_id=item_id, level=level,
                         answered_by=user.id, answered_at=now)
         session.add(answer)
+        if answers is not None:
+            answers[item_id] = answer
     else:
         answer.level, answer.answered_by, answer.answered_at = level, user.id, now
     session.add(AnswerEvent(assessment_id=assessment.id, item_id=item_id, level=level,
                             user_id=user.id, at=now))
-    session.flush()
+    if flush:
+        session.flush()
     return answer
 
 

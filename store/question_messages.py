@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.types import UTCDateTime
@@ -92,13 +93,35 @@ def fit(value: str, limit: int) -> str:
     return value.replace("\x00", "")[:limit]
 
 
+@cache
+def _statements(table: type[QuestionMessage]) -> dict[str, Any]:
+    """Each table's statements, built once with bound parameters: every answer runs them, and
+    building the expression cost more than running it (issue 19)."""
+    mine = table.owner == bindparam("owner")
+    live = select(table).where(mine, table.state == LIVE)
+    return {
+        "live": live.order_by(table.id),
+        "live_in": live.where(table.conversation == bindparam("conversation"))
+        .order_by(table.id),
+        "state_of": select(table.state).where(
+            mine, table.conversation == bindparam("conversation"),
+            table.message == bindparam("message")).order_by(table.id.desc()).limit(1),
+        "mark": update(table).where(table.id == bindparam("row_id"),
+                                    table.state == bindparam("only_if"))
+        .values(state=bindparam("new_state"))
+        .execution_options(synchronize_session=False),
+    }
+
+
 def live(session: Session, table: type[QuestionMessage], owner: str,
          conversation: str | None = None) -> list[QuestionMessage]:
     """The owner's live question messages (in one conversation if given), oldest first."""
-    query = select(table).where(table.owner == fit(owner, table.OWNER_MAX), table.state == LIVE)
-    if conversation is not None:
-        query = query.where(table.conversation == fit(conversation, table.CONVERSATION_MAX))
-    return list(session.scalars(query.order_by(table.id)))
+    built = _statements(table)
+    owner = fit(owner, table.OWNER_MAX)
+    if conversation is None:
+        return list(session.scalars(built["live"], {"owner": owner}))
+    return list(session.scalars(built["live_in"], {
+        "owner": owner, "conversation": fit(conversation, table.CONVERSATION_MAX)}))
 
 
 def newest_live(session: Session, table: type[QuestionMessage], owner: str, key: str,
@@ -113,22 +136,20 @@ def newest_live(session: Session, table: type[QuestionMessage], owner: str, key:
 
 def mark(session: Session, table: type[QuestionMessage], row_id: int, state: str, *,
          only_if: str = LIVE) -> bool:
-    """Move one message to `state` if it is still `only_if`; False when another process won."""
-    result = session.execute(update(table).where(table.id == row_id, table.state == only_if)
-                             .values(state=state))
+    """Move one message to `state` if it is still `only_if`; False when another process won.
+    The rows in memory are not synchronised: the callers hold plain `Claimed` copies."""
+    result = session.execute(_statements(table)["mark"], {
+        "row_id": row_id, "only_if": only_if, "new_state": state})
     return bool(result.rowcount)
 
 
 def state_of(session: Session, table: type[QuestionMessage], owner: str, conversation: str,
              message: str) -> str | None:
     """LIVE, ANSWERED or RETIRED for a message posted to this owner; None when not recorded."""
-    return session.scalar(
-        select(table.state)
-        .where(table.owner == fit(owner, table.OWNER_MAX),
-               table.conversation == fit(conversation, table.CONVERSATION_MAX),
-               table.message == fit(message, table.MESSAGE_MAX))
-        .order_by(table.id.desc())
-        .limit(1))
+    return session.scalar(_statements(table)["state_of"], {
+        "owner": fit(owner, table.OWNER_MAX),
+        "conversation": fit(conversation, table.CONVERSATION_MAX),
+        "message": fit(message, table.MESSAGE_MAX)})
 
 
 def add(session: Session, table: type[QuestionMessage], owner: str, posted: Posted,

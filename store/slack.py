@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, String, delete, select, update
+from sqlalchemy import Index, String, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, synonym
@@ -117,11 +117,15 @@ def claim_in(session: Session, key: str, now: datetime) -> bool:
     nor spoils the transaction; a concurrent insert of the same key waits for the other
     transaction's outcome (PostgreSQL's unique index, SQLite's single writer), and the claim
     is undone with the turn if the turn rolls back."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.scalar(dialect.insert(SlackDedupe).values(key=key, created_at=now)
-                              .on_conflict_do_nothing(index_elements=["key"])
-                              .returning(SlackDedupe.key))
-    return inserted is not None
+    statement = _CLAIM[session.get_bind().dialect.name == "postgresql"]
+    return session.scalar(statement, {"key": key, "created_at": now}) is not None
+
+
+# built once with bound parameters: every click runs it (issue 19)
+_CLAIM = {pg: (postgresql if pg else sqlite).insert(SlackDedupe)
+          .values(key=bindparam("key"), created_at=bindparam("created_at"))
+          .on_conflict_do_nothing(index_elements=["key"]).returning(SlackDedupe.key)
+          for pg in (True, False)}
 
 
 def claimed_at_in(session: Session, key: str) -> datetime | None:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings, SettingsError
 from bot.slack import ingress, listeners
 from bot.slack.claims import Claims
-from bot.slack.client import SLACK_ERRORS, describe_error, make_client
+from bot.slack.client import SLACK_ERRORS, describe_error, keep_alive, make_client
 from bot.slack.delivery import Delivery
 from bot.slack.home import Home
 from bot.slack.identity import Identity
@@ -81,6 +81,7 @@ class SlackBot:
         self.turns = Turns(self.client, router, self.claims, self.identity, self.delivery,
                            self.home, self.spawn, self._guard)
         self.socket_handler = None
+        self._session = None  # the Web API's kept-alive HTTP session, from start() to stop()
         self._tasks: set[asyncio.Task] = set()
         listeners.register(self.bolt, self.turns, self.spawn)
 
@@ -98,6 +99,7 @@ class SlackBot:
         return "socket" if self.settings.slack_socket_mode else "http"
 
     async def start(self) -> None:
+        self._session = keep_alive(self.client)
         await self._warm_up()
         try:
             removed = await asyncio.to_thread(store.prune, self.db, self.clock())
@@ -118,6 +120,10 @@ class SlackBot:
             await self.socket_handler.close_async()
         await self.idle(timeout=10)
         self.claims.stop()
+        if self._session is not None:
+            self.client.session = None  # a late call opens its own session, as before start()
+            await self._session.close()
+            self._session = None
 
     async def _warm_up(self) -> None:
         """auth.test once at start: a rejected token stops start-up, and Bolt's authorization

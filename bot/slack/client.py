@@ -15,6 +15,7 @@ import asyncio
 import time
 from urllib.parse import urlparse
 
+import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -43,6 +44,17 @@ def make_client(token: str, base_url: str, *, timeout: int = 15) -> AsyncWebClie
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def keep_alive(client: AsyncWebClient) -> aiohttp.ClientSession:
+    """One long-lived HTTP session for `client` (call it on the running loop; close it at stop).
+
+    Without it slack_sdk opens a session and a TCP connection per call: one answer's three
+    calls cost three connects and teardowns (issue 19). The session keeps the client's timeout;
+    a dropped kept-alive connection is retried by the connection-error handler above."""
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
+    client.session = session
+    return session
 
 
 def describe_error(exc: BaseException) -> str:

@@ -48,7 +48,7 @@ class FocusSteps:
     rubrics: RubricRegistry
 
     def _item_question(self, turn: Turn, assessment: Assessment, rubric: Rubric, item: Item,
-                       answers: dict) -> list[Reply]:
+                       answers: dict, notes: dict | None = None) -> list[Reply]:
         if _focused(turn, assessment):
             mine = self._my_open(turn, assessment, rubric, answers)
             if not mine:
@@ -57,7 +57,7 @@ class FocusSteps:
                 item = _after(mine, rubric.item(state.read(turn).item or ""), rubric)
                 state.update(turn, step="item", item=item.id)
         replies = super()._item_question(turn, assessment, rubric, item,  # type: ignore[misc]
-                                         answers)
+                                         answers, notes)
         answer = answers.get(item.id)
         if answer is not None:
             for reply in replies:

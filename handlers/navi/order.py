@@ -39,8 +39,9 @@ def next_unanswered(items: list[Item], answers: dict, after: Item | None,
     Returns (item, wrapped): `wrapped` is True when the item lies before `after` — a skipped
     item coming back once the last one is answered, which the member should be told about.
     """
-    start = items.index(after) + 1 if after is not None and after in items else 0
+    ids = [i.id for i in items]  # by id: comparing pydantic items field by field is slow
+    start = ids.index(after.id) + 1 if after is not None and after.id in ids else 0
     for offset, item in enumerate(items[start:] + items[:start]):
-        if item.id not in answers and item is not exclude:
+        if item.id not in answers and (exclude is None or item.id != exclude.id):
             return item, after is not None and start + offset >= len(items)
     return None, False

@@ -23,7 +23,7 @@ from handlers.navi.questions import (
 )
 from handlers.navi.submission import SubmissionSteps
 from handlers.navi.texts import say
-from handlers.rounds.carry_over import carry_over_offer
+from handlers.rounds.carry_over import CarryOver
 from handlers.types import Answered, Reply, Text
 from rubrics.loader import Item, Rubric, RubricRegistry
 from store import item_notes, queries
@@ -39,6 +39,7 @@ class NaviSteps(NoteSteps, SubmissionSteps):
 
     def __init__(self, rubrics: RubricRegistry) -> None:
         self.rubrics = rubrics
+        self.carry_over = CarryOver()
 
     # ----- state helpers -------------------------------------------------------------------
 
@@ -154,16 +155,18 @@ class NaviSteps(NoteSteps, SubmissionSteps):
         return self._continue(turn, assessment)
 
     def _item_question(self, turn: Turn, assessment: Assessment, rubric: Rubric, item: Item,
-                       answers: dict) -> list[Reply]:
+                       answers: dict, notes: dict | None = None) -> list[Reply]:
         """The item's question; the first one this member sees in an assessment comes with
-        the notice that the descriptors marked 「（案）」 are drafts (issue 15)."""
+        the notice that the descriptors marked 「（案）」 are drafts (issue 15). `notes`: the
+        assessment's live notes by item when the turn has read them already."""
         nav = state.read(turn)
         last = rubric.item(nav.last or "")
-        offer = carry_over_offer(turn, assessment, item, answers)
+        offer = self.carry_over.offer(turn, assessment, item, answers)
+        shown = (notes.get(item.id, []) if notes is not None
+                 else item_notes.live_notes(turn.session, assessment.id, item.id))
         question = with_notes(
             item_question(turn.lang, assessment, rubric, item, answers, last, offer),
-            turn.lang, assessment.id, item,
-            item_notes.live_notes(turn.session, assessment.id, item.id))
+            turn.lang, assessment.id, item, shown)
         if nav.draft_notice == assessment.id or not has_drafts(rubric):
             return [question]
         state.update(turn, draft_notice=assessment.id)
@@ -176,12 +179,14 @@ class NaviSteps(NoteSteps, SubmissionSteps):
         rubric = self.rubrics.get(assessment.rubric_version)
         item = rubric.item(args[0])
         level = int(args[1]) if args[1].isdecimal() and len(args[1]) < 3 else 0
-        if item is None or level not in item.levels or item not in rubric.applicable(
-                assessment.roles):
+        if item is None or level not in item.levels or not item.applies(assessment.roles):
             return self.stale(turn)
-        queries.save_answer(turn.session, assessment, item.id, level, turn.user, turn.now)
-        item_notes.refresh_summary(turn.session, assessment.id, item.id)  # notes made before
+        # one read of the answers and one of the notes serve the whole turn (issue 19)
         answers = queries.answers_by_item(turn.session, assessment.id)
+        notes = item_notes.notes_by_item(turn.session, assessment.id)
+        saved = queries.save_answer(turn.session, assessment, item.id, level, turn.user,
+                                    turn.now, answers=answers, flush=False)
+        item_notes.summarise(saved, notes.get(item.id, []))  # notes made before the answer
         items = order.walk(rubric, assessment.roles)
         summary = say(turn.lang, "recorded", number=item.number, title=item.title.get(turn.lang),
                       level=say(turn.lang, "level_label", n=level))
@@ -192,7 +197,7 @@ class NaviSteps(NoteSteps, SubmissionSteps):
             return [done, *self._submit(turn, assessment, confirmed=False)]
         state.update(turn, step="item", item=following.id)
         return [done, *_skipped_notice(turn.lang, wrapped, items, answers),
-                *self._item_question(turn, assessment, rubric, following, answers)]
+                *self._item_question(turn, assessment, rubric, following, answers, notes)]
 
     def go_back(self, turn: Turn, assessment: Assessment, _args: list[str]) -> list[Reply]:
         return self._move(turn, assessment, "back")

@@ -6,7 +6,11 @@ Which round counts as the previous one is decided in one place (store/rounds.py
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Container
+from dataclasses import dataclass
+
+from cachetools import TTLCache
 
 from handlers.context import Turn
 from handlers.rounds.texts import say
@@ -28,17 +32,68 @@ def carry_over_offer(turn: Turn, assessment: Assessment, item: Item,
     """
     if item.id in answered:
         return None
+    return _offer(turn, assessment, item, previous_answers(turn, assessment))
+
+
+@dataclass(frozen=True)
+class PreviousAnswers:
+    """The company's previous submitted round: its name and each item's (level, note)."""
+
+    round_name: str
+    answers: dict[str, tuple[int, str | None]]
+
+
+def previous_answers(turn: Turn, assessment: Assessment) -> PreviousAnswers | None:
     previous = queries.previous_submitted(turn.session, assessment)
     if previous is None:
         return None
-    answer = next((a for a in previous.answers if a.item_id == item.id), None)
-    if answer is None or answer.level not in item.levels:
+    return PreviousAnswers(previous.round.name,
+                           {a.item_id: (a.level, a.note) for a in previous.answers})
+
+
+def _offer(turn: Turn, assessment: Assessment, item: Item,
+           previous: PreviousAnswers | None) -> tuple[str, Choice] | None:
+    if previous is None or item.id not in previous.answers:
+        return None
+    level_number, note = previous.answers[item.id]
+    if level_number not in item.levels:
         return None
     lang = turn.lang
-    level = say(lang, "carry_level", n=answer.level)
-    line = say(lang, "carry_line", round=previous.round.name, level=level)
-    if answer.note:
-        line += say(lang, "carry_note", note=answer.note)
+    level = say(lang, "carry_level", n=level_number)
+    line = say(lang, "carry_line", round=previous.round_name, level=level)
+    if note:
+        line += say(lang, "carry_note", note=note)
     choice = Choice(say(lang, "carry_choice", level=level),
-                    f"navi:level:{assessment.id}:{item.id}:{answer.level}", style="primary")
+                    f"navi:level:{assessment.id}:{item.id}:{level_number}", style="primary")
     return line, choice
+
+
+class CarryOver:
+    """`carry_over_offer` with the previous round's answers kept per assessment for a minute.
+
+    Every answer shows the next item's offer, and finding the previous round is the costliest
+    query of an answer (issue 19); a submitted round changes only by the secretariat's hand, so
+    an offer at most TTL seconds behind is harmless (it is an offer: the member confirms it).
+    One per NaviSteps, i.e. per router: never shared across databases."""
+
+    TTL = 60.0
+    SIZE = 2048
+
+    def __init__(self) -> None:
+        self._known: TTLCache = TTLCache(maxsize=self.SIZE, ttl=self.TTL)
+        self._lock = threading.Lock()  # turns run in the thread pool
+
+    def offer(self, turn: Turn, assessment: Assessment, item: Item,
+              answered: Container[str]) -> tuple[str, Choice] | None:
+        if item.id in answered:
+            return None
+        with self._lock:
+            found = self._known.get(assessment.id, _MISSING)
+        if found is _MISSING:
+            found = previous_answers(turn, assessment)
+            with self._lock:
+                self._known[assessment.id] = found
+        return _offer(turn, assessment, item, found)
+
+
+_MISSING = object()
