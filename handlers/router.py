@@ -181,8 +181,8 @@ class Router:
         """Remember the choices of the last question shown, so a typed number can pick one."""
         question = next((r for r in reversed(replies) if isinstance(r, Question)), None)
         turn.data["pending"] = [c.value for c in question.choices] if question else []
-        turn.conv.data = turn.data
-        turn.conv.updated_at = turn.now  # always bumps the version: concurrent turns conflict
+        # always bumps the version: concurrent turns conflict
+        queries.save_state(turn.session, turn.conv, turn.data, turn.now)
 
     # ----- dispatch ------------------------------------------------------------------------
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from store.models import (
     Answer,
@@ -46,6 +48,37 @@ def get_or_create_state(session: Session, user: User, now: datetime) -> Conversa
         session.add(conv)
         session.flush()
     return conv
+
+
+def save_state(session: Session, conv: ConversationState, data: dict, now: datetime) -> None:
+    """Write the turn's conversation data, bumping `version` only if nobody else did since it
+    was read — the same optimistic check the ORM's version counter makes (StaleDataError,
+    which the router retries), in one statement built once instead of a unit-of-work flush
+    (issue 19). The object in memory is made to match, unmarked."""
+    if conv in session.new:  # created this turn and not yet written: the flush inserts it
+        conv.data, conv.updated_at = data, now
+        return
+    written = session.execute(_SAVE_STATE, {"conv_id": conv.id, "seen": conv.version,
+                                            "new_version": conv.version + 1,
+                                            "new_data": data, "new_at": now})
+    if written.rowcount != 1:
+        raise StaleDataError("conversation_states: changed by a concurrent turn")
+    for name, value in (("data", data), ("version", conv.version + 1), ("updated_at", now)):
+        set_committed_value(conv, name, value)
+
+
+_STATE_TABLE = ConversationState.__table__
+_SAVE_STATE = (update(_STATE_TABLE)
+               .where(_STATE_TABLE.c.id == bindparam("conv_id"),
+                      _STATE_TABLE.c.version == bindparam("seen"))
+               .values(data=bindparam("new_data"), version=bindparam("new_version"),
+                       updated_at=bindparam("new_at")))
+_ASSESSMENT = select(Assessment).where(Assessment.id == bindparam("assessment_id"))
+
+
+def assessment_by_id(session: Session, assessment_id: int) -> Assessment | None:
+    """`session.get(Assessment, id)` with a statement built once (every answer reads it)."""
+    return session.scalar(_ASSESSMENT, {"assessment_id": assessment_id})
 
 
 def org_by_name(session: Session, name: str, *,
@@ -95,30 +128,47 @@ def answers_by_item(session: Session, assessment_id: int) -> dict[str, Answer]:
 
 def save_answer(
     session: Session, assessment: Assessment, item_id: str, level: int, user: User, now: datetime,
-    *, answers: dict[str, Answer] | None = None, flush: bool = True,
+    *, answers: dict[str, Answer] | None = None,
 ) -> Answer:
-    """Set (or change) one item's level and append it to the history. `answers`: the
-    assessment's answers by item, loaded in this transaction — looked up there instead of
-    queried, and kept up to date with the saved one. `flush=False`: written with the turn's
-    next flush (one flush per turn instead of two; a conflict then surfaces there, still
-    inside the turn's transaction, where the router retries it)."""
+    """Set (or change) one item's level and append it to the history.
+
+    `answers`: the assessment's answers by item, read in this transaction — looked up there
+    instead of queried, and kept up to date with the saved one. The writes are single
+    statements built once (issue 19), not the ORM's unit of work: the answer row is inserted
+    or updated at once and the object in memory is made to match it without marking it
+    changed, so nothing is written twice. Two turns saving the same new item at once meet
+    the unique constraint here (IntegrityError), inside the turn, where the router retries."""
     if answers is not None:
         answer = answers.get(item_id)
     else:
         answer = session.scalar(_ANSWER, {"assessment_id": assessment.id, "item_id": item_id})
+    values = {"level": level, "answered_by": user.id, "answered_at": now}
     if answer is None:
-        answer = Answer(assessment_id=assessment.id, item_id=item_id, level=level,
-                        answered_by=user.id, answered_at=now)
+        row_id = session.execute(_INSERT_ANSWER, {
+            "assessment_id": assessment.id, "item_id": item_id, "note": None, **values,
+        }).scalar_one()
+        answer = Answer(id=row_id, assessment_id=assessment.id, item_id=item_id, note=None,
+                        **values)
+        make_transient_to_detached(answer)  # the row exists: attach without an INSERT
         session.add(answer)
         if answers is not None:
             answers[item_id] = answer
     else:
-        answer.level, answer.answered_by, answer.answered_at = level, user.id, now
-    session.add(AnswerEvent(assessment_id=assessment.id, item_id=item_id, level=level,
-                            user_id=user.id, at=now))
-    if flush:
-        session.flush()
+        session.execute(_UPDATE_ANSWER, {"answer_id": answer.id, "new_level": level,
+                                         "new_by": user.id, "new_at": now})
+        for name, value in values.items():
+            set_committed_value(answer, name, value)
+    session.execute(_INSERT_EVENT, {"assessment_id": assessment.id, "item_id": item_id,
+                                    "level": level, "note": None, "user_id": user.id, "at": now})
     return answer
+
+
+_INSERT_ANSWER = insert(Answer.__table__).returning(Answer.__table__.c.id)
+_UPDATE_ANSWER = (update(Answer.__table__)
+                  .where(Answer.__table__.c.id == bindparam("answer_id"))
+                  .values(level=bindparam("new_level"), answered_by=bindparam("new_by"),
+                          answered_at=bindparam("new_at")))
+_INSERT_EVENT = insert(AnswerEvent.__table__)
 
 
 def save_note(session: Session, answer: Answer, note: str, user: User, now: datetime) -> None:

@@ -24,7 +24,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import String, bindparam, select, update
+from sqlalchemy import String, bindparam, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.types import UTCDateTime
@@ -98,6 +98,7 @@ def _statements(table: type[QuestionMessage]) -> dict[str, Any]:
     """Each table's statements, built once with bound parameters: every answer runs them, and
     building the expression cost more than running it (issue 19)."""
     mine = table.owner == bindparam("owner")
+    columns = table.__table__  # type: ignore[attr-defined]
     live = select(table).where(mine, table.state == LIVE)
     return {
         "live": live.order_by(table.id),
@@ -106,11 +107,18 @@ def _statements(table: type[QuestionMessage]) -> dict[str, Any]:
         "state_of": select(table.state).where(
             mine, table.conversation == bindparam("conversation"),
             table.message == bindparam("message")).order_by(table.id.desc()).limit(1),
-        "mark": update(table).where(table.id == bindparam("row_id"),
-                                    table.state == bindparam("only_if"))
-        .values(state=bindparam("new_state"))
-        .execution_options(synchronize_session=False),
+        # Core, not the ORM's bulk paths: no objects to find or synchronise
+        "mark": update(columns).where(columns.c.id == bindparam("row_id"),
+                                      columns.c.state == bindparam("only_if"))
+        .values(state=bindparam("new_state")),
+        "add": insert(columns),
     }
+
+
+def _column(table: type[QuestionMessage], name: str) -> str:
+    """The table's own column for a shared name (`owner` is `slack_user_id` in Slack's)."""
+    prop = table.__mapper__.get_property(name)  # type: ignore[attr-defined]
+    return getattr(prop, "name", name)
 
 
 def live(session: Session, table: type[QuestionMessage], owner: str,
@@ -137,7 +145,7 @@ def newest_live(session: Session, table: type[QuestionMessage], owner: str, key:
 def mark(session: Session, table: type[QuestionMessage], row_id: int, state: str, *,
          only_if: str = LIVE) -> bool:
     """Move one message to `state` if it is still `only_if`; False when another process won.
-    The rows in memory are not synchronised: the callers hold plain `Claimed` copies."""
+    Rows already in memory are not updated: the callers hold plain `Claimed` copies."""
     result = session.execute(_statements(table)["mark"], {
         "row_id": row_id, "only_if": only_if, "new_state": state})
     return bool(result.rowcount)
@@ -153,14 +161,14 @@ def state_of(session: Session, table: type[QuestionMessage], owner: str, convers
 
 
 def add(session: Session, table: type[QuestionMessage], owner: str, posted: Posted,
-        now: datetime) -> QuestionMessage:
-    row = table(owner=fit(owner, table.OWNER_MAX),
-                conversation=fit(posted.conversation, table.CONVERSATION_MAX),
-                message=fit(posted.message, table.MESSAGE_MAX), key=fit(posted.key, KEY_MAX),
-                title=fit(posted.title, TEXT_MAX), context=fit(posted.context, TEXT_MAX),
-                state=posted.state, created_at=now)
-    session.add(row)
-    return row
+        now: datetime) -> None:
+    """Remember one posted question (one INSERT built once: every answer posts one)."""
+    session.execute(_statements(table)["add"], {
+        _column(table, "owner"): fit(owner, table.OWNER_MAX),
+        _column(table, "conversation"): fit(posted.conversation, table.CONVERSATION_MAX),
+        _column(table, "message"): fit(posted.message, table.MESSAGE_MAX),
+        "key": fit(posted.key, KEY_MAX), "title": fit(posted.title, TEXT_MAX),
+        "context": fit(posted.context, TEXT_MAX), "state": posted.state, "created_at": now})
 
 
 # ----- one turn ---------------------------------------------------------------------------------

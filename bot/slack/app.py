@@ -100,7 +100,11 @@ class SlackBot:
 
     async def start(self) -> None:
         self._session = keep_alive(self.client)
-        await self._warm_up()
+        try:
+            await self._warm_up()
+        except SlackStartupError:  # start-up stops here: stop() will not run to close it
+            await self._close_session()
+            raise
         try:
             removed = await asyncio.to_thread(store.prune, self.db, self.clock())
             log.info("slack: pruned %d old dedupe keys", removed)
@@ -120,6 +124,9 @@ class SlackBot:
             await self.socket_handler.close_async()
         await self.idle(timeout=10)
         self.claims.stop()
+        await self._close_session()
+
+    async def _close_session(self) -> None:
         if self._session is not None:
             self.client.session = None  # a late call opens its own session, as before start()
             await self._session.close()

@@ -48,7 +48,7 @@ class NaviSteps(NoteSteps, SubmissionSteps):
         aid = state.read(turn).aid
         if aid is None:
             return None
-        assessment = turn.session.get(Assessment, aid)
+        assessment = queries.assessment_by_id(turn.session, aid)
         if assessment is None or assessment.org_id != turn.user.org_id:
             state.clear(turn)
             return None
@@ -185,7 +185,7 @@ class NaviSteps(NoteSteps, SubmissionSteps):
         answers = queries.answers_by_item(turn.session, assessment.id)
         notes = item_notes.notes_by_item(turn.session, assessment.id)
         saved = queries.save_answer(turn.session, assessment, item.id, level, turn.user,
-                                    turn.now, answers=answers, flush=False)
+                                    turn.now, answers=answers)
         item_notes.summarise(saved, notes.get(item.id, []))  # notes made before the answer
         items = order.walk(rubric, assessment.roles)
         summary = say(turn.lang, "recorded", number=item.number, title=item.title.get(turn.lang),
