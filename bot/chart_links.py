@@ -5,10 +5,10 @@ shrinks a chart until its labels are 6–7 px. So the Teams card shows the chart
 this route instead, at its full size. The scheme is the one of every signed file link
 (bot/file_links.py, which signs, checks and reads for both): an HMAC-SHA256 with
 AIGA_LINK_SECRET (16+ characters) on a base of AIGA_PUBLIC_URL, both from
-`Settings.calendar_links()`. The message signed is "chart:<file name>:<expiry>", so a chart
-token is never a valid event or file token or the reverse,
-and a link stops working `TTL` after it was made (a result is confidential; a forwarded link
-should not work for ever).
+`Settings.calendar_links()` (when links are on, and which the process uses:
+bot/installed_links.py). The message signed is "chart:<file name>:<expiry>", so a chart token
+is never a valid event or file token or the reverse, and a link stops working `TTL` after it
+was made (a result is confidential; a forwarded link should not work for ever).
 
 Answers: 200 image/png; 403 for a missing, wrong or expired signature (and when no secret is
 configured); 404 for a name that is not a chart of the configured folder
@@ -28,7 +28,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot import file_links
+from bot import file_links, installed_links
+from bot.installed_links import Installed, LinkSettings
 from handlers import config
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ TTL = 7 * 24 * 3600  # seconds a link works: a week to look at a result again
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}\.png$")  # what charts.py writes
 MAX_FILE = 20 * 1024 * 1024  # bytes: a chart is ~100 KB; anything bigger is not ours
 PNG = b"\x89PNG\r\n\x1a\n"
-_key = file_links.key
 
 
 def token(name: str, expires: int, secret: str | None) -> str | None:
@@ -48,18 +48,11 @@ def token(name: str, expires: int, secret: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class ChartLinks:
-    """What a chart link needs: the link secret, the public base URL, and a clock."""
+class ChartLinks(LinkSettings):
+    """What a chart link needs besides the secret and base URL: how long, and a clock."""
 
-    secret: str = ""
-    public_url: str = ""
     ttl: int = TTL
     clock: Callable[[], float] = time.time
-
-    @property
-    def enabled(self) -> bool:
-        base = self.public_url.strip()
-        return _key(self.secret) is not None and base.startswith(("https://", "http://"))
 
     def url(self, path: str | Path) -> str | None:
         """A signed link to a chart file, or None (links off, or not a chart's file name)."""
@@ -68,31 +61,17 @@ class ChartLinks:
             return None
         expires = int(self.clock()) + self.ttl
         signature = token(name, expires, self.secret)
-        return f"{self.public_url.strip().rstrip('/')}/charts/{name}?e={expires}&t={signature}"
+        return f"{self.base}/charts/{name}?e={expires}&t={signature}"
 
 
-_installed = ChartLinks()
-
-
-def install(links: ChartLinks) -> ChartLinks:
-    """Make `links` the process's chart links (the server does, at start); returns the old."""
-    global _installed
-    previous, _installed = _installed, links
-    return previous
-
-
-def current() -> ChartLinks:
-    """The chart links the renderers use (off until the server installs them)."""
-    return _installed
+_links: Installed[ChartLinks] = Installed(ChartLinks())
+install = _links.install  # the server installs its own at start; returns the previous ones
+current = _links.current  # what the renderers and the route use (off until installed)
 
 
 def from_settings(settings: object) -> ChartLinks:
-    """The chart links of the server's Settings (the `.ics` links' secret and public URL)."""
-    calendar_links = getattr(settings, "calendar_links", None)
-    if calendar_links is None:
-        return ChartLinks()
-    links = calendar_links()
-    return ChartLinks(secret=links.secret, public_url=links.public_url)
+    """The chart links of the server's Settings."""
+    return installed_links.from_settings(settings, ChartLinks)
 
 
 def _verified(name: str, query: dict, links: ChartLinks) -> bool:

@@ -8,7 +8,8 @@ Slack uploads the file itself; the console prints its path.
 One signing scheme for every link of this kind (charts too: bot/chart_links.py uses `sign`,
 `verified` and `read_inside` from here): an HMAC-SHA256 with AIGA_LINK_SECRET (16+ characters)
 of "<purpose>:<file name>:<expiry>[:<title>]", on a base of AIGA_PUBLIC_URL, both from
-`Settings.calendar_links()`. The purpose ("chart", "file") is signed, so a chart's token never
+`Settings.calendar_links()` (when links are on, and which the process uses:
+bot/installed_links.py). The purpose ("chart", "file") is signed, so a chart's token never
 opens a file, nor the reverse, nor an event's (whose message is "event:<id>"). The title a
 browser saves the file under is signed too, so it cannot be changed into something misleading.
 A file link works for TTL (a day, as long as handlers/downloads.py keeps the file).
@@ -39,7 +40,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.events_http import MIN_SECRET
+from bot import installed_links
+from bot.installed_links import Installed, LinkSettings, key
 from handlers import downloads
 
 log = logging.getLogger(__name__)
@@ -61,11 +63,6 @@ HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosn
 
 
 # ----- the signature, shared with the chart links -----------------------------------------------
-
-
-def key(secret: str | None) -> bytes | None:
-    value = (secret or "").strip()
-    return value.encode() if len(value) >= MIN_SECRET else None
 
 
 def sign(purpose: str, name: str, expires: int, secret: str | None,
@@ -134,19 +131,12 @@ def disposition(title: str) -> str:
 
 
 @dataclass(frozen=True)
-class FileLinks:
-    """What a file link needs: the link secret, the public base URL, the folder and a clock."""
+class FileLinks(LinkSettings):
+    """What a file link needs besides the secret and base URL: how long, a clock, the folder."""
 
-    secret: str = ""
-    public_url: str = ""
     ttl: int = TTL
     clock: Callable[[], float] = time.time
     folder: Callable[[], Path] = field(default=downloads.folder)
-
-    @property
-    def enabled(self) -> bool:
-        base = self.public_url.strip()
-        return key(self.secret) is not None and base.startswith(("https://", "http://"))
 
     def url(self, path: str | Path, title: str = "") -> str | None:
         """A signed link to a generated file, or None: links off, or not a file this route
@@ -163,32 +153,18 @@ class FileLinks:
         shown = clean_title(title, file.suffix)
         expires = int(self.clock()) + self.ttl
         signature = sign(PURPOSE, name, expires, self.secret, shown)
-        return (f"{self.public_url.strip().rstrip('/')}/files/{name}"
+        return (f"{self.base}/files/{name}"
                 f"?n={quote(shown, safe='')}&e={expires}&t={signature}")
 
 
-_installed = FileLinks()
-
-
-def install(links: FileLinks) -> FileLinks:
-    """Make `links` the process's file links (the server does, at start); returns the old."""
-    global _installed
-    previous, _installed = _installed, links
-    return previous
-
-
-def current() -> FileLinks:
-    """The file links the Teams renderer uses (off until the server installs them)."""
-    return _installed
+_links: Installed[FileLinks] = Installed(FileLinks())
+install = _links.install  # the server installs its own at start; returns the previous ones
+current = _links.current  # what the Teams renderer and the route use (off until installed)
 
 
 def from_settings(settings: object) -> FileLinks:
-    """The file links of the server's Settings (the `.ics` links' secret and public URL)."""
-    calendar_links = getattr(settings, "calendar_links", None)
-    if calendar_links is None:
-        return FileLinks()
-    links = calendar_links()
-    return FileLinks(secret=links.secret, public_url=links.public_url)
+    """The file links of the server's Settings."""
+    return installed_links.from_settings(settings, FileLinks)
 
 
 # ----- the route -------------------------------------------------------------------------------

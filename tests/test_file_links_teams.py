@@ -216,11 +216,11 @@ async def test_render_file_labels_and_languages(tmp_path):
     stray = File(path=str(tmp_path / ("7" * 32 + ".xlsx")), filename="a.xlsx", title="a.xlsx")
     [told] = cards.render_file(stray, "en", links=on)
     assert "actions" not in (told.card or {}) and LABELS["no_link"][1] in told.text
-    # render() takes the language from the localised "(continued)" delivery passes
+    # render() is given the language (delivery passes the reply's); Japanese when it is not
     off = file_links.install(file_links.FileLinks())
     try:
-        english = cards.render(reply, "(continued)", "Could not show the chart: x")
-        japanese = cards.render(reply, "（続き）", "図を表示できませんでした: x")
+        english = cards.render(reply, "en")
+        japanese = cards.render(reply)
     finally:
         file_links.install(off)
     assert LABELS["no_link"][1] in english[0].text and LABELS["no_link"][0] in japanese[0].text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Callable
 
 from bot.commands import os_login
 from bot.commands.round_texts import say
@@ -23,23 +24,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     return None
 
 
-def add_round_preview(round_subparsers) -> None:
-    preview = round_subparsers.add_parser(
-        "preview", help="what each slot will send, to whom (nothing is sent)")
-    preview.add_argument("round", help="round number or name")
-    preview.add_argument("--slot", help="one slot only (open, d14 … d0, summary)")
+def add_round_preview(round_subparsers: argparse._SubParsersAction) -> None:
+    _add_preview(round_subparsers, "round", "round number or name",
+                 summary="what each slot will send, to whom (nothing is sent)",
+                 slots="open, d14 … d0, summary", func=cmd_round_preview)
+
+
+def add_event_preview(event_subparsers: argparse._SubParsersAction) -> None:
+    _add_preview(event_subparsers, "event", "event number",
+                 summary="the announcement and reminders: when, to whom, the exact text",
+                 slots="announce, r1440, r60, …", func=cmd_event_preview)
+
+
+def _add_preview(subparsers: argparse._SubParsersAction, noun: str, noun_help: str, *,
+                 summary: str, slots: str, func: Callable[[argparse.Namespace], int]) -> None:
+    """`<noun> preview NOUN [--slot] [--to-me] [--counts] [--lang]`: one set of options for
+    rounds and events, so the two previews cannot drift apart."""
+    preview = subparsers.add_parser("preview", help=summary)
+    preview.add_argument(noun, help=noun_help)
+    preview.add_argument("--slot", help=f"one slot only ({slots})")
     preview.add_argument("--to-me", nargs="?", const="", metavar="USER_KEY",
                          help="send one copy of --slot to this admin (slack:U0123); "
                               "without a value: the admin mapped to your login name")
     preview.add_argument("--counts", action="store_true", help="recipients only, no texts")
-    _add_lang(preview)
-    preview.set_defaults(func=cmd_round_preview)
-
-
-def _add_lang(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("ja", "en"), default="ja",
-                        help="language of the output (default: ja); each text is shown in its "
-                             "reader's own language")
+    preview.add_argument("--lang", choices=("ja", "en"), default="ja",
+                         help="language of the output (default: ja); each text is shown in its "
+                              "reader's own language")
+    preview.set_defaults(func=func)
 
 
 def admin_for_login(admins: frozenset[str], login: str | None = None) -> str | None:
@@ -47,19 +58,6 @@ def admin_for_login(admins: frozenset[str], login: str | None = None) -> str | N
     login = (login if login is not None else os_login()).strip().lower()
     found = [k for k in admins if k.partition(":")[2].lower() == login] if login else []
     return found[0] if len(found) == 1 else None
-
-
-def add_event_preview(event_subparsers) -> None:
-    preview = event_subparsers.add_parser(
-        "preview", help="the announcement and reminders: when, to whom, the exact text")
-    preview.add_argument("event", help="event number")
-    preview.add_argument("--slot", help="one slot only (announce, r1440, r60, …)")
-    preview.add_argument("--to-me", nargs="?", const="", metavar="USER_KEY",
-                         help="send one copy of --slot to this admin (slack:U0123); "
-                              "without a value: the admin mapped to your login name")
-    preview.add_argument("--counts", action="store_true", help="recipients only, no texts")
-    _add_lang(preview)
-    preview.set_defaults(func=cmd_event_preview)
 
 
 def cmd_round_preview(args: argparse.Namespace) -> int:

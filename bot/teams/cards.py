@@ -254,9 +254,6 @@ def data_uri(path: Path, budget: int) -> str | None:
     return None
 
 
-CALENDAR_LABEL = render_file_parts.say("ja", "calendar")
-
-
 def render_file(reply: File, lang: Lang | str = "ja",
                 links: file_links.FileLinks | None = None) -> list[Message]:
     """A file in Teams: its title and a button to its download link — the .ics's own link
@@ -308,10 +305,13 @@ def render_form(form: Form) -> list[Message]:
     return [Message(shorten(form.title, TEXT_CHUNK), card(body))]
 
 
-def render(reply: Reply, continued: str = "…", image_failed: str = "",
-           lang: Lang | str | None = None) -> list[Message]:
-    """Any reply shown as messages (Answered is handled by delivery). Without `lang`, the
-    language is the one `continued` was written in (delivery passes it localised)."""
+def render(reply: Reply, lang: Lang | str = "ja") -> list[Message]:
+    """Any reply shown as messages (Answered is handled by delivery). The few words the
+    renderer adds itself — 「（続き）」 on a continued table, the line for a chart it cannot
+    show, a file's button and where to get the file instead — are in `lang`, the language the
+    replies were written in, which the caller passes: never guessed, so an English member
+    never gets a Japanese label."""
+    continued = say_teams(lang, "continued")
     if isinstance(reply, Form):
         return render_form(reply)
     if isinstance(reply, Question):
@@ -319,10 +319,9 @@ def render(reply: Reply, continued: str = "…", image_failed: str = "",
     if isinstance(reply, Fields):
         return render_fields(reply, continued)
     if isinstance(reply, Image):
-        return render_image(reply, image_failed or reply.fallback())
+        return render_image(reply, say_teams(lang, "image_failed", alt=reply.alt))
     if isinstance(reply, File):
-        return render_file(reply, lang or ("en" if continued == say_teams("en", "continued")
-                                           else "ja"))
+        return render_file(reply, lang)
     if isinstance(reply, Text):
         return render_text(reply)
     return render_text(Text(reply.fallback() or " "))

@@ -92,8 +92,7 @@ class Delivery:
                 elif isinstance(reply, Question):
                     await book.ask(reply, surface)
                 else:
-                    for message in cards.render(reply, text(lang, "continued"),
-                                                text(lang, "image_failed", alt=_alt(reply))):
+                    for message in cards.render(reply, lang):
                         await surface.post(message)
             except ServiceUrlNotAllowed as exc:
                 log.warning("teams: not sending: %s", exc)
@@ -182,6 +181,3 @@ def _reference_keys(activity: Activity) -> list[tuple[str, str, None]]:
         return [(store.USER, ingress.user_key(activity), None)]
     return [(store.CHANNEL, ingress.base_conversation_id(activity.conversation.id), None)]
 
-
-def _alt(reply: Reply) -> str:
-    return getattr(reply, "alt", "") or ""

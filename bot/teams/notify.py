@@ -12,6 +12,12 @@ Exactly once: Teams offers bots no way to read a chat back, so each send is reco
 delivery key before it starts ("pending") and confirmed when Teams accepted every activity
 ("sent"); a send that provably reached nothing is forgotten. `was_sent` reads that record:
 True, False, or None when a send ended ambiguously (the worker then reports it as uncertain).
+
+Language: the worker writes a member's replies in their own language — their explicit choice
+(「English」), else their Teams client's — and `language` answers with that same rule; the
+words the Teams renderer adds itself (「（続き）」, a file's button) follow it too, so a member
+who chose English in a Japanese Teams client gets no Japanese label. A channel is read by
+everyone: its client's language, else Japanese.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from datetime import datetime
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, Attachment
+from sqlalchemy.orm import Session
 
 from bot.notify import SendResult, Target
 from bot.teams import cards, conversations
@@ -79,11 +86,11 @@ class TeamsNotifier:
         kind = store.USER if target.direct else store.CHANNEL
         slot = f"{kind}:{target.address}"
         activity_id = await asyncio.to_thread(self._activity, key, slot)
-        row = await asyncio.to_thread(self._reference, kind, target.address)
+        row, lang = await asyncio.to_thread(self._reference_and_language, kind, target.address)
         if activity_id is None or row is None or not row.usable:
             return False
         shown = [r for r in replies if not isinstance(r, File)]
-        messages = [m for reply in shown for m in cards.render(reply)]
+        messages = [m for reply in shown for m in cards.render(reply, lang)]
         if not messages:
             return False
         first = messages[0]
@@ -115,13 +122,12 @@ class TeamsNotifier:
     # ----- sending --------------------------------------------------------------------------------
 
     async def _send(self, kind: str, address: str, replies: list[Reply], key: str) -> SendResult:
-        row = await asyncio.to_thread(self._reference, kind, address)
+        row, lang = await asyncio.to_thread(self._reference_and_language, kind, address)
         if row is None:
             return SendResult.gone("no_conversation_reference")
         if not row.usable:
             return SendResult.gone(row.failure or "reference_unusable")
         reference = conversations.as_reference(row)
-        lang = locale_to_lang(reference.locale) or "ja"
         slot = f"{kind}:{address}"
         await asyncio.to_thread(self._record, key, slot, "pending")
         result: list[DeliveryOutcome] = []
@@ -161,9 +167,12 @@ class TeamsNotifier:
 
     # ----- database -------------------------------------------------------------------------------
 
-    def _reference(self, kind: str, address: str) -> store.TeamsReference | None:
+    def _reference_and_language(self, kind: str, address: str
+                                ) -> tuple[store.TeamsReference | None, Lang]:
+        """The stored reference, and the language this send's own words are in."""
         with self.db.transaction() as session:
-            return store.reference_for(session, kind, address)
+            row = store.reference_for(session, kind, address)
+            return row, _spoken(session, kind, address, row) or "ja"
 
     def _record(self, key: str, slot: str, state: str | None,
                 activity_id: str | None = None) -> None:
@@ -179,15 +188,21 @@ class TeamsNotifier:
             return store.delivery_state(session, key, slot)
 
     def _language(self, target: Target) -> Lang | None:
+        kind = store.USER if target.direct else store.CHANNEL
         with self.db.transaction() as session:
-            if target.direct:
-                user = session.query(User).filter_by(platform="teams",
-                                                      platform_user_id=target.address).first()
-                if user is not None and user.locale in ("ja", "en"):
-                    return user.locale  # type: ignore[return-value]
-            kind = store.USER if target.direct else store.CHANNEL
-            row = store.reference_for(session, kind, target.address)
-            return locale_to_lang((row.reference or {}).get("locale")) if row else None
+            return _spoken(session, kind, target.address,
+                           store.reference_for(session, kind, target.address))
+
+
+def _spoken(session: Session, kind: str, address: str,
+            row: store.TeamsReference | None) -> Lang | None:
+    """A member's explicit choice, then their Teams client's locale (a channel: its client's);
+    None when neither is known. One rule for the replies and the renderer's words."""
+    if kind == store.USER:
+        user = session.query(User).filter_by(platform="teams", platform_user_id=address).first()
+        if user is not None and user.locale in ("ja", "en"):
+            return user.locale  # type: ignore[return-value]
+    return locale_to_lang((row.reference or {}).get("locale")) if row else None
 
 
 async def send_proactive(notifier: TeamsNotifier, target: Target, replies: list[Reply],
