@@ -32,7 +32,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot import chart_links, file_links
+from bot import chart_links, file_links, memory
 from bot.events_http import add_event_routes
 from bot.logging_setup import REQUEST_ID
 from bot.settings import Settings
@@ -291,6 +291,7 @@ def run(settings: Settings, *, host: str, port: int, started: float | None = Non
             ThreadPoolExecutor(max_workers=settings.aiga_threads, thread_name_prefix="turn"))
 
     app.on_startup.insert(0, threads)
+    memory.mount(app)  # freed heap back to the system after bursts (bot/memory.py)
 
     def announce(_: str) -> None:
         print(f"AIGA Navi Bot listening on http://{host}:{port} ({modes})", flush=True)
