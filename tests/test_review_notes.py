@@ -101,3 +101,23 @@ def test_the_review_in_english_lists_the_note_under_the_english_item_title(route
     item = next(i for i in RUBRIC.items if i.number == NOTED)
     [(label, text)] = notes_table.fields
     assert label == f"{NOTED}. {item.title.get('en')}" and NOTE in text
+
+
+def test_a_review_clicked_before_every_answer_asks_the_next_item_not_submit(router, database):
+    """「回答を見直す」 from an earlier message, with items still open: the review lists what
+    is answered and goes on with the next item — it never says every item is answered."""
+    chat = Chat(router, "early", platform="slack", org=ORG)
+    chat.say("ナビを始める")
+    chat.say("はい")
+    chat.click(chat.choice_value("AI利用者"))
+    chat.say("2")  # one item answered
+    with database.transaction() as s:
+        [aid] = s.scalars(select(Answer.assessment_id)).all()
+    chat.click(f"navi:review:{aid}")
+    replies = chat.last
+    texts = " ".join(str(getattr(r, "title", "")) + str(getattr(r, "text", "")) for r in replies)
+    assert "すべてに回答しました" not in texts
+    [table] = [r for r in replies if isinstance(r, Fields) and r.title == "回答を見直す"]
+    assert [value for label, value in table.fields if label.startswith("1. ")] == ["2点"]
+    last = replies[-1]
+    assert isinstance(last, Question) and last.key.startswith("navi:item:")

@@ -123,11 +123,13 @@ class SubmissionSteps:
             fields += [(f"{i.number}. {i.title.get(lang)}",
                         say(lang, "level_label", n=answers[i.id].level) if i.id in answers
                         else "—") for i in in_area]
+        review = [Answered(f"navi:submit:{assessment.id}", say(lang, "submit_review")),
+                  Fields(title=say(lang, "submit_review"), fields=fields,
+                         footer=say(lang, "review_hint"))]
+        if any(i.id not in answers for i in items):  # an early click: not "all answered" yet
+            return [*review, *self._continue(turn, assessment)]  # type: ignore[attr-defined]
         state.update(turn, step="submit")
-        return [Answered(f"navi:submit:{assessment.id}", say(lang, "submit_review")),
-                Fields(title=say(lang, "submit_review"), fields=fields,
-                       footer=say(lang, "review_hint")),
-                submit_question(lang, assessment.id, len(items))]
+        return [*review, submit_question(lang, assessment.id, len(items))]
 
     def _submitted(self, turn: Turn, assessment: Assessment) -> list[Reply]:
         state.clear(turn)
