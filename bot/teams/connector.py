@@ -33,11 +33,18 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from msrest.pipeline import AsyncHTTPPolicy
+from msrest.universal_http.requests import ClientRetryPolicy
 from urllib3 import Retry
 
 from bot.teams.guard import ServiceUrlNotAllowed, ServiceUrlPolicy, describe
 from bot.teams.outgoing_tokens import OutgoingTokens
 from bot.teams.settings import TeamsSettings
+
+# msrest builds each client's retry policy by testing range(999) against `safe_codes`, a
+# 500-item list: about 5 ms of CPU per client, and botbuilder makes two clients per Teams turn
+# (bench/teams_latency.py, issue 19). msrest only ever asks `in` of it, which a frozenset
+# answers at once; the codes stay the same.
+ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
 
 log = logging.getLogger(__name__)
 
