@@ -136,14 +136,15 @@ def home_digest_changed(session: Session, slack_user_id: str, digest: str,
                         now: datetime) -> bool:
     """Remember `digest` as the App Home view last published to this user, in the dedupe table
     (key "home:<user>:<digest>", so every process agrees without a table of its own); False
-    when it already was the last one (nothing to publish)."""
+    when it already was the last one (nothing to publish). The insert comes first: one
+    statement when unchanged, two when changed (the Home is drawn after every answer)."""
     prefix = f"home:{slack_user_id}:"
     key = dedupe_key("home", slack_user_id, digest)
-    if session.get(SlackDedupe, key) is not None:
+    if not claim_in(session, key, now):
         return False
-    session.execute(delete(SlackDedupe).where(SlackDedupe.key.startswith(prefix, autoescape=True),
-                                              SlackDedupe.key != key))
-    return claim_in(session, key, now)
+    session.connection().execute(delete(SlackDedupe).where(  # Core: no objects to update
+        SlackDedupe.key.startswith(prefix, autoescape=True), SlackDedupe.key != key))
+    return True
 
 
 def forget_home_digest(database: Database, slack_user_id: str) -> None:

@@ -20,26 +20,29 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
+from sqlalchemy import Row
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.slack import blocks
 from bot.slack.client import SLACK_ERRORS, describe_error
 from bot.slack.texts import text
 from handlers.dates import fmt_date
 from handlers.messages import say
-from handlers.navi.progress import company_progress
+from handlers.navi.progress import ProgressCounts
 from handlers.navi.scoring import score
 from handlers.text import locale_to_lang
 from handlers.types import Choice, Lang
 from rubrics.loader import RubricError, RubricRegistry
-from store import queries
+from store import home_queries, queries
 from store import slack as slack_store
 from store.db import Database
-from store.models import Assessment, User
 
 log = logging.getLogger(__name__)
-HOME_INTERVAL = 3.0  # seconds: at most one publish per user this often while they click
+# seconds: at most one publish per user this often while they answer in the DM. The tab is out
+# of sight then (opening it, or a click on it, publishes at once), so 5 s costs nothing visible
+# and, with members answering every few seconds, skips about every other publish of 3 s
+HOME_INTERVAL = 5.0
 HOME_MEMORY = 4096  # users whose last publish time a process remembers (LRU)
 
 
@@ -59,42 +62,51 @@ class HomeFacts:
     result_title: str = ""
 
 
-def gather(session, rubrics: RubricRegistry, slack_user_id: str, slack_locale: str | None,
-           now: datetime, email: str | None = None) -> HomeFacts:
-    user = session.scalar(select(User).where(User.platform == "slack",
-                                             User.platform_user_id == slack_user_id))
-    chosen = user.locale if user is not None and user.locale in ("ja", "en") else None
+def gather(session: Session, rubrics: RubricRegistry, slack_user_id: str,
+           slack_locale: str | None, now: datetime, email: str | None = None,
+           counts: ProgressCounts | None = None) -> HomeFacts:
+    """Two statements for a linked member (store/home_queries.py); a member not linked yet
+    (first visit: the router links on the first turn) is matched by e-mail domain.
+    `counts`: the process's cache of applicable items (`Home` keeps one)."""
+    counts = counts or ProgressCounts(rubrics)
+    row = home_queries.home_row(session, "slack", slack_user_id, now)
+    chosen = row.locale if row is not None and row.locale in ("ja", "en") else None
     facts = HomeFacts(lang=chosen or locale_to_lang(slack_locale) or "ja")
-    org = user.organisation if user is not None else None
-    if org is None and email:  # not linked yet (first visit): the router links on the first turn
+    if (row is None or row.org_id is None) and email:
         org = queries.org_by_email(session, email)
-    if org is None:
+        row = home_queries.org_row(session, org.id, now) if org is not None else None
+    if row is None or row.org_id is None:
         return facts
-    facts.org = org.name
-    progress = company_progress(session, rubrics, org, now)
-    if progress.round is not None:
-        facts.round_name, facts.deadline = progress.round.name, progress.round.deadline_at
-        facts.state = progress.state_key
-        facts.answered, facts.applicable = progress.answered, progress.applicable
-    last = queries.latest_submitted(session, org.id)
-    if last is not None:
-        _result(session, rubrics, last, facts)
+    facts.org = row.org_name
+    levels = home_queries.levels(session, [i for i in (row.assessment_id, row.last_id) if i])
+    if row.round_name is not None:  # the rule of handlers/navi/progress.py company_progress
+        facts.round_name, facts.deadline = row.round_name, row.deadline_at
+        if row.assessment_id is None:
+            facts.state = "status_not_started"
+            facts.applicable = len(counts.applicable(row.round_version, None))
+        else:
+            facts.state = ("status_submitted" if row.status == "submitted"
+                           else "status_in_progress")
+            facts.answered, facts.applicable = counts.count(
+                row.version, row.roles, levels.get(row.assessment_id, {}).keys())
+    if row.last_id is not None:
+        _result(rubrics, row, levels.get(row.last_id, {}), facts)
     return facts
 
 
-def _result(session, rubrics: RubricRegistry, assessment: Assessment, facts: HomeFacts) -> None:
+def _result(rubrics: RubricRegistry, row: Row, levels: dict[str, int],
+            facts: HomeFacts) -> None:
     lang = facts.lang
-    rubric = rubrics.get(assessment.rubric_version)
-    levels = {k: a.level for k, a in queries.answers_by_item(session, assessment.id).items()}
-    result = score(rubric, assessment.roles, levels)
-    shown = assessment.score if assessment.score is not None else result.overall
+    rubric = rubrics.get(row.last_version)
+    result = score(rubric, row.last_roles, levels)
+    shown = row.last_score if row.last_score is not None else result.overall
     fields = [(say(lang, "overall"), _fmt(shown))]
     fields += [(f"{rubric.area(a.area_id).name.get(lang)} ({a.count})", _fmt(a.mean))
                for a in result.areas]
     facts.result_fields = fields
-    facts.result_when = assessment.submitted_at
-    facts.result_title = say(lang, "result_title", org=assessment.organisation.name,
-                             round=assessment.round.name)
+    facts.result_when = row.last_submitted_at
+    facts.result_title = say(lang, "result_title", org=row.org_name,
+                             round=row.last_round_name)
 
 
 def _fmt(value: float | None) -> str:
@@ -162,6 +174,7 @@ class Home:
         self.client = client
         self.db = database
         self.rubrics = rubrics
+        self.counts = ProgressCounts(rubrics)  # applicable items, worked out once per process
         self.clock = clock
         self.interval = interval
         self._last_at: OrderedDict[str, float] = OrderedDict()  # loop time of the last publish
@@ -172,7 +185,7 @@ class Home:
                  email: str | None = None) -> dict:
         with self.db.transaction() as session:
             return build_view(gather(session, self.rubrics, slack_user_id, slack_locale,
-                                     self.clock(), email))
+                                     self.clock(), email, self.counts))
 
     def _changed_view(self, slack_user_id: str, slack_locale: str | None, email: str | None,
                       force: bool) -> dict | None:
@@ -180,7 +193,7 @@ class Home:
         transaction: gather, compare with the stored digest, store the new one)."""
         with self.db.transaction() as session:
             view = build_view(gather(session, self.rubrics, slack_user_id, slack_locale,
-                                     self.clock(), email))
+                                     self.clock(), email, self.counts))
             digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
             changed = slack_store.home_digest_changed(session, slack_user_id, digest,
                                                       self.clock())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.navi import order
-from rubrics.loader import Item, RubricRegistry
+from rubrics.loader import Item, Rubric, RubricRegistry
 from store import queries
 from store.models import Assessment, Organisation, Round
 from store.rounds import current_round
@@ -36,10 +37,15 @@ class CompanyProgress:
         return f"{self.answered}/{self.applicable}"
 
 
+def _counted(rubric: Rubric, roles: Sequence[str] | None) -> list[Item]:
+    """The items progress counts: before roles are chosen, every item of the rubric."""
+    return order.walk(rubric, roles or None)
+
+
 def assessment_progress(session: Session, rubrics: RubricRegistry,
                         assessment: Assessment) -> CompanyProgress:
     rubric = rubrics.get(assessment.rubric_version)
-    items = order.walk(rubric, assessment.roles or None)  # missing items in the asking order
+    items = _counted(rubric, assessment.roles)  # missing items in the asking order
     answers = queries.answers_by_item(session, assessment.id)
     missing = [i for i in items if i.id not in answers]
     return CompanyProgress(round=assessment.round, assessment=assessment,
@@ -57,6 +63,30 @@ def company_progress(session: Session, rubrics: RubricRegistry, org: Organisatio
     if assessment is None:
         return CompanyProgress(round=rnd, applicable=len(rubrics.get(rnd.rubric_version).items))
     return assessment_progress(session, rubrics, assessment)
+
+
+class ProgressCounts:
+    """`answered/applicable` as `assessment_progress` counts them, for a page drawn often (the
+    App Home, after every answer): the applicable item ids of each (rubric version, roles) are
+    worked out once per process, since a version of a registry never changes."""
+
+    def __init__(self, rubrics: RubricRegistry) -> None:
+        self.rubrics = rubrics
+        self._ids: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}  # dict: thread-safe
+
+    def applicable(self, version: str, roles: Sequence[str] | None) -> frozenset[str]:
+        key = (version, tuple(roles or ()))
+        found = self._ids.get(key)
+        if found is None:
+            found = frozenset(i.id for i in _counted(self.rubrics.get(version), roles))
+            found = self._ids.setdefault(key, found)  # two threads at once: one set wins
+        return found
+
+    def count(self, version: str, roles: Sequence[str] | None,
+              answered: Collection[str]) -> tuple[int, int]:
+        """(answered, applicable): answers to items that do not apply are not counted."""
+        ids = self.applicable(version, roles)
+        return len(ids.intersection(answered)), len(ids)
 
 
 def next_planned(session: Session, now: datetime) -> Round | None:
