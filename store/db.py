@@ -144,7 +144,9 @@ class _WriterTurns:
     HELD = "aiga_writer_turn"
 
     def __init__(self) -> None:
-        self.lock = threading.Semaphore(1)  # released by whichever thread ends the turn
+        # a plain Lock (C): any thread may release it, as whichever thread ends the turn does;
+        # a Semaphore is Python code around a Condition, and its wake-ups cost far more
+        self.lock = threading.Lock()
 
     def attach(self, engine: Engine) -> None:
         event.listen(engine, "begin", self.take)
