@@ -58,7 +58,7 @@ def save_state(session: Session, conv: ConversationState, data: dict, now: datet
     if conv in session.new:  # created this turn and not yet written: the flush inserts it
         conv.data, conv.updated_at = data, now
         return
-    written = session.execute(_SAVE_STATE, {"conv_id": conv.id, "seen": conv.version,
+    written = session.connection().execute(_SAVE_STATE, {"conv_id": conv.id, "seen": conv.version,
                                             "new_version": conv.version + 1,
                                             "new_data": data, "new_at": now})
     if written.rowcount != 1:
@@ -144,7 +144,7 @@ def save_answer(
         answer = session.scalar(_ANSWER, {"assessment_id": assessment.id, "item_id": item_id})
     values = {"level": level, "answered_by": user.id, "answered_at": now}
     if answer is None:
-        row_id = session.execute(_INSERT_ANSWER, {
+        row_id = session.connection().execute(_INSERT_ANSWER, {
             "assessment_id": assessment.id, "item_id": item_id, "note": None, **values,
         }).scalar_one()
         answer = Answer(id=row_id, assessment_id=assessment.id, item_id=item_id, note=None,
@@ -154,11 +154,11 @@ def save_answer(
         if answers is not None:
             answers[item_id] = answer
     else:
-        session.execute(_UPDATE_ANSWER, {"answer_id": answer.id, "new_level": level,
+        session.connection().execute(_UPDATE_ANSWER, {"answer_id": answer.id, "new_level": level,
                                          "new_by": user.id, "new_at": now})
         for name, value in values.items():
             set_committed_value(answer, name, value)
-    session.execute(_INSERT_EVENT, {"assessment_id": assessment.id, "item_id": item_id,
+    session.connection().execute(_INSERT_EVENT, {"assessment_id": assessment.id, "item_id": item_id,
                                     "level": level, "note": None, "user_id": user.id, "at": now})
     return answer
 

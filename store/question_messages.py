@@ -146,7 +146,7 @@ def mark(session: Session, table: type[QuestionMessage], row_id: int, state: str
          only_if: str = LIVE) -> bool:
     """Move one message to `state` if it is still `only_if`; False when another process won.
     Rows already in memory are not updated: the callers hold plain `Claimed` copies."""
-    result = session.execute(_statements(table)["mark"], {
+    result = session.connection().execute(_statements(table)["mark"], {
         "row_id": row_id, "only_if": only_if, "new_state": state})
     return bool(result.rowcount)
 
@@ -163,7 +163,7 @@ def state_of(session: Session, table: type[QuestionMessage], owner: str, convers
 def add(session: Session, table: type[QuestionMessage], owner: str, posted: Posted,
         now: datetime) -> None:
     """Remember one posted question (one INSERT built once: every answer posts one)."""
-    session.execute(_statements(table)["add"], {
+    session.connection().execute(_statements(table)["add"], {
         _column(table, "owner"): fit(owner, table.OWNER_MAX),
         _column(table, "conversation"): fit(posted.conversation, table.CONVERSATION_MAX),
         _column(table, "message"): fit(posted.message, table.MESSAGE_MAX),

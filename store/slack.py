@@ -117,14 +117,16 @@ def claim_in(session: Session, key: str, now: datetime) -> bool:
     nor spoils the transaction; a concurrent insert of the same key waits for the other
     transaction's outcome (PostgreSQL's unique index, SQLite's single writer), and the claim
     is undone with the turn if the turn rolls back."""
-    statement = _CLAIM[session.get_bind().dialect.name == "postgresql"]
-    return session.scalar(statement, {"key": key, "created_at": now}) is not None
+    connection = session.connection()  # Core on the turn's connection: no ORM round trip
+    statement = _CLAIM[connection.dialect.name == "postgresql"]
+    return connection.execute(statement, {"key": key, "created_at": now}).scalar() is not None
 
 
 # built once with bound parameters: every click runs it (issue 19)
-_CLAIM = {pg: (postgresql if pg else sqlite).insert(SlackDedupe)
+_CLAIM = {pg: (postgresql if pg else sqlite).insert(SlackDedupe.__table__)
           .values(key=bindparam("key"), created_at=bindparam("created_at"))
-          .on_conflict_do_nothing(index_elements=["key"]).returning(SlackDedupe.key)
+          .on_conflict_do_nothing(index_elements=["key"])
+          .returning(SlackDedupe.__table__.c.key)
           for pg in (True, False)}
 
 
