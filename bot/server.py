@@ -276,10 +276,17 @@ def _version() -> str:
 # ----- `aiga-bot serve` --------------------------------------------------------------------------
 
 
+def pool_size(settings: Settings) -> int:
+    """Connections the pool keeps: DATABASE_POOL_SIZE, or one for every turn thread plus two
+    for the event loop's own short reads. A pool smaller than the thread pool opened and
+    closed an overflow connection on many PostgreSQL turns under load (issue 19)."""
+    return settings.database_pool_size or settings.aiga_threads + 2
+
+
 def run(settings: Settings, *, host: str, port: int, started: float | None = None) -> int:
     """Serve until SIGTERM/SIGINT, then shut down gracefully (see the module docstring)."""
     started = time.monotonic() if started is None else started
-    database = Database(settings.database_url, pool_size=settings.database_pool_size,
+    database = Database(settings.database_url, pool_size=pool_size(settings),
                         max_overflow=settings.database_max_overflow)
     app = create_app(settings, database, scheduler=settings.aiga_worker_in_process)
     modes = ", ".join(f"{name}: {p.mode}" for name, p in app[PLATFORMS_KEY].items())

@@ -64,7 +64,8 @@ class ServerSettings(BaseSettings):
     model_config = _CONFIG
 
     database_url: str = Field(default_factory=default_url)  # postgres://… as platforms give it
-    database_pool_size: int = Field(default=10, ge=1, le=100)  # PostgreSQL connections kept
+    # PostgreSQL connections kept; unset: one per turn thread plus two (`pool_size()`)
+    database_pool_size: int | None = Field(default=None, ge=1, le=100)
     database_max_overflow: int = Field(default=10, ge=0, le=100)  # extra ones under load
     port: int = Field(default=3000, ge=1, le=65535)
     aiga_admins: str = ""  # comma-separated "platform:user-id"
