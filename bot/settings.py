@@ -74,6 +74,12 @@ class ServerSettings(BaseSettings):
     aiga_shutdown_timeout: float = Field(default=20.0, ge=1.0, le=600.0)  # on SIGTERM
     aiga_threads: int = Field(default=16, ge=2, le=256)  # database/router worker threads
 
+    @field_validator("database_pool_size", mode="before")
+    @classmethod
+    def _pool_unset(cls, value: object) -> object:
+        """`DATABASE_POOL_SIZE=` (blank, as in .env.example) leaves the pool sized by threads."""
+        return _blank_to_none(value)
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _default_database(cls, value: object) -> object:

@@ -21,6 +21,12 @@ def test_unset_pool_keeps_one_connection_per_thread_plus_two(monkeypatch):
     assert pool_size(ServerSettings()) == 6
 
 
+def test_a_blank_pool_size_is_unset(monkeypatch):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "  ")
+    assert ServerSettings().database_pool_size is None
+    assert pool_size(ServerSettings()) == 18
+
+
 def test_an_explicit_pool_size_wins(monkeypatch):
     monkeypatch.setenv("AIGA_THREADS", "32")
     monkeypatch.setenv("DATABASE_POOL_SIZE", "7")
