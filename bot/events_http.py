@@ -25,6 +25,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.installed_links import key as link_key
 from handlers.dates import now_tokyo
 from handlers.events.ics import ics_bytes
 from store.db import Database
@@ -33,7 +34,6 @@ from store.events import Event
 log = logging.getLogger(__name__)
 
 ROUTE = r"/events/{event_id:\d{1,12}}.ics"
-MIN_SECRET = 16
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,9 @@ class CalendarLinks:
         return calendar_url(event_id, secret=self.secret, public_url=self.public_url)
 
 
-def _secret(secret: str | None) -> bytes | None:
-    value = (secret or "").strip()
-    return value.encode() if len(value) >= MIN_SECRET else None
-
-
 def token(event_id: int, secret: str | None = None) -> str | None:
     """The link token of an event; None when no (long enough) secret is given."""
-    key = _secret(secret)
+    key = link_key(secret)
     if key is None:
         return None
     digest = hmac.new(key, f"event:{int(event_id)}".encode(), hashlib.sha256).hexdigest()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from bot.events_http import MIN_SECRET
+MIN_SECRET = 16  # characters: a shorter AIGA_LINK_SECRET could be guessed, so no links
 
 
 def key(secret: str | None) -> bytes | None:
