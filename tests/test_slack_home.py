@@ -16,9 +16,10 @@ from sqlalchemy import event, select
 
 from bot.slack.home import Home, HomeFacts, build_view, gather
 from handlers.messages import say
-from handlers.navi.progress import ProgressCounts, company_progress
+from handlers.navi.progress import answered_count, company_progress
 from handlers.navi.scoring import score
 from handlers.text import locale_to_lang
+from rubrics.loader import Item, Rubric
 from store import queries
 from store.models import OrgDomain, User
 from tests.support import factories as f
@@ -206,16 +207,30 @@ def test_a_publish_costs_four_statements_and_an_unchanged_one_three(database):
     assert [s.split()[0].upper() for s in unchanged] == ["SELECT", "SELECT", "INSERT"]
 
 
-def test_applicable_items_are_worked_out_once_per_version_and_roles(monkeypatch):
-    counts = ProgressCounts(RUBRICS)
+def test_applicable_items_are_worked_out_once_per_rubric_and_roles(monkeypatch):
+    rubric = Rubric.model_validate(RUBRICS.get("0.9").model_dump())  # a memo of its own
     asked: list[str] = []
-    real = RUBRICS.get
-    monkeypatch.setattr(RUBRICS, "get", lambda version: asked.append(version) or real(version))
-    assert counts.count("0.9", ["developer"], {"policy", "usage", "nothing"}) == (1, 5)
-    assert counts.count("0.9", ["developer"], {"policy", "cases"}) == (2, 5)
-    assert counts.count("0.9", [], set()) == (0, 7)  # roles not chosen: every item
-    assert counts.count("0.9", None, {"usage"}) == (1, 7)
-    assert asked == ["0.9", "0.9"]  # once for ("developer",), once for no roles
+    real = Item.applies
+    monkeypatch.setattr(Item, "applies", lambda self, roles: asked.append(self.id)
+                        or real(self, roles))
+    assert answered_count(rubric, ["developer"], {"policy", "usage", "nothing"}) == (1, 5)
+    assert answered_count(rubric, ["developer"], {"policy", "cases"}) == (2, 5)
+    assert answered_count(rubric, [], set()) == (0, 7)  # roles not chosen: every item
+    assert answered_count(rubric, None, {"usage"}) == (1, 7)
+    assert len(asked) == len(rubric.items)  # once for ("developer",); no roles asks nothing
+    first = rubric.applicable(["developer"])
+    first.clear()  # a caller's list is its own copy
+    assert len(rubric.applicable(["developer"])) == 5
+
+
+def test_a_copy_with_other_items_never_reads_the_originals_memo():
+    rubric = RUBRICS.get("0.9")
+    assert rubric.item("usage") is not None and len(rubric.applicable(["developer"])) == 5
+    fewer = rubric.model_copy(update={"items": [i for i in rubric.items if i.id != "usage"]})
+    assert fewer.item("usage") is None
+    assert len(fewer.applicable(["developer"])) == len(
+        [i for i in fewer.items if i.applies(["developer"])])
+    assert rubric.item("usage") is not None  # the original's memo is untouched
 
 
 def test_the_members_chosen_language_wins_over_slacks(database):

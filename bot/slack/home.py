@@ -29,7 +29,7 @@ from bot.slack.client import SLACK_ERRORS, describe_error
 from bot.slack.texts import text
 from handlers.dates import fmt_date
 from handlers.messages import say
-from handlers.navi.progress import ProgressCounts
+from handlers.navi.progress import answered_count
 from handlers.navi.scoring import score
 from handlers.text import locale_to_lang
 from handlers.types import Choice, Lang
@@ -63,12 +63,9 @@ class HomeFacts:
 
 
 def gather(session: Session, rubrics: RubricRegistry, slack_user_id: str,
-           slack_locale: str | None, now: datetime, email: str | None = None,
-           counts: ProgressCounts | None = None) -> HomeFacts:
+           slack_locale: str | None, now: datetime, email: str | None = None) -> HomeFacts:
     """Two statements for a linked member (store/home_queries.py); a member not linked yet
-    (first visit: the router links on the first turn) is matched by e-mail domain.
-    `counts`: the process's cache of applicable items (`Home` keeps one)."""
-    counts = counts or ProgressCounts(rubrics)
+    (first visit: the router links on the first turn) is matched by e-mail domain."""
     row = home_queries.home_row(session, "slack", slack_user_id, now)
     chosen = row.locale if row is not None and row.locale in ("ja", "en") else None
     facts = HomeFacts(lang=chosen or locale_to_lang(slack_locale) or "ja")
@@ -83,12 +80,12 @@ def gather(session: Session, rubrics: RubricRegistry, slack_user_id: str,
         facts.round_name, facts.deadline = row.round_name, row.deadline_at
         if row.assessment_id is None:
             facts.state = "status_not_started"
-            facts.applicable = len(counts.applicable(row.round_version, None))
+            facts.applicable = len(rubrics.get(row.round_version).items)
         else:
             facts.state = ("status_submitted" if row.status == "submitted"
                            else "status_in_progress")
-            facts.answered, facts.applicable = counts.count(
-                row.version, row.roles, levels.get(row.assessment_id, {}).keys())
+            facts.answered, facts.applicable = answered_count(
+                rubrics.get(row.version), row.roles, levels.get(row.assessment_id, {}).keys())
     if row.last_id is not None:
         _result(rubrics, row, levels.get(row.last_id, {}), facts)
     return facts
@@ -174,7 +171,6 @@ class Home:
         self.client = client
         self.db = database
         self.rubrics = rubrics
-        self.counts = ProgressCounts(rubrics)  # applicable items, worked out once per process
         self.clock = clock
         self.interval = interval
         self._last_at: OrderedDict[str, float] = OrderedDict()  # loop time of the last publish
@@ -185,7 +181,7 @@ class Home:
                  email: str | None = None) -> dict:
         with self.db.transaction() as session:
             return build_view(gather(session, self.rubrics, slack_user_id, slack_locale,
-                                     self.clock(), email, self.counts))
+                                     self.clock(), email))
 
     def _changed_view(self, slack_user_id: str, slack_locale: str | None, email: str | None,
                       force: bool) -> dict | None:
@@ -193,7 +189,7 @@ class Home:
         transaction: gather, compare with the stored digest, store the new one)."""
         with self.db.transaction() as session:
             view = build_view(gather(session, self.rubrics, slack_user_id, slack_locale,
-                                     self.clock(), email, self.counts))
+                                     self.clock(), email))
             digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
             changed = slack_store.home_digest_changed(session, slack_user_id, digest,
                                                       self.clock())

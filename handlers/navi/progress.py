@@ -37,15 +37,10 @@ class CompanyProgress:
         return f"{self.answered}/{self.applicable}"
 
 
-def _counted(rubric: Rubric, roles: Sequence[str] | None) -> list[Item]:
-    """The items progress counts: before roles are chosen, every item of the rubric."""
-    return order.walk(rubric, roles or None)
-
-
 def assessment_progress(session: Session, rubrics: RubricRegistry,
                         assessment: Assessment) -> CompanyProgress:
     rubric = rubrics.get(assessment.rubric_version)
-    items = _counted(rubric, assessment.roles)  # missing items in the asking order
+    items = order.walk(rubric, assessment.roles or None)  # missing items in the asking order
     answers = queries.answers_by_item(session, assessment.id)
     missing = [i for i in items if i.id not in answers]
     return CompanyProgress(round=assessment.round, assessment=assessment,
@@ -65,28 +60,13 @@ def company_progress(session: Session, rubrics: RubricRegistry, org: Organisatio
     return assessment_progress(session, rubrics, assessment)
 
 
-class ProgressCounts:
-    """`answered/applicable` as `assessment_progress` counts them, for a page drawn often (the
-    App Home, after every answer): the applicable item ids of each (rubric version, roles) are
-    worked out once per process, since a version of a registry never changes."""
-
-    def __init__(self, rubrics: RubricRegistry) -> None:
-        self.rubrics = rubrics
-        self._ids: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}  # dict: thread-safe
-
-    def applicable(self, version: str, roles: Sequence[str] | None) -> frozenset[str]:
-        key = (version, tuple(roles or ()))
-        found = self._ids.get(key)
-        if found is None:
-            found = frozenset(i.id for i in _counted(self.rubrics.get(version), roles))
-            found = self._ids.setdefault(key, found)  # two threads at once: one set wins
-        return found
-
-    def count(self, version: str, roles: Sequence[str] | None,
-              answered: Collection[str]) -> tuple[int, int]:
-        """(answered, applicable): answers to items that do not apply are not counted."""
-        ids = self.applicable(version, roles)
-        return len(ids.intersection(answered)), len(ids)
+def answered_count(rubric: Rubric, roles: Sequence[str] | None,
+                   answered: Collection[str]) -> tuple[int, int]:
+    """(answered, applicable) as `assessment_progress` counts them, for a page drawn often
+    (the App Home) from item ids alone: before roles are chosen every item counts, and answers
+    to items that do not apply are not counted. The rubric keeps its applicable items."""
+    ids = {i.id for i in (rubric.applicable(roles) if roles else rubric.items)}
+    return len(ids.intersection(answered)), len(ids)
 
 
 def next_planned(session: Session, now: datetime) -> Round | None:
