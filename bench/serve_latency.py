@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -305,29 +306,38 @@ async def main() -> None:
         "--api-url", floor_fake.api_url])
     floor.command[floor.command.index("0")] = str(floor.port)
     await floor.start()
+    try:
+        results = await each_backend(args, workdir, lambda backend, url: bench_backend(
+            backend, url, args, workdir, floor, floor_fake))
+    finally:
+        await floor.stop()
+        await floor_fake.stop()
+    print_table(results)
+
+
+async def each_backend(args, workdir: Path,
+                       bench: Callable[[str, str], Awaitable[dict]]) -> dict:
+    """`bench(backend, url)` for each of `--backends` — a SQLite file, or a PostgreSQL database
+    created for the run and dropped after — with the machine's figures; each run printed as it
+    ends, all written to `--out` (also used by bench/teams_latency.py)."""
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "platform": platform.platform(),
                            "loadavg_before": os.getloadavg()},
                "args": {k: str(v) for k, v in vars(args).items()}, "runs": []}
-    try:
-        for backend in args.backends.split(","):
-            if backend == "sqlite":
-                url, drop = f"sqlite:///{workdir}/bench.db", (lambda: None)
-            else:
-                url, drop = pg_database(args.pg_url)
-            try:
-                results["runs"].append(await bench_backend(backend, url, args, workdir, floor,
-                                                           floor_fake))
-            finally:
-                drop()
-            print(json.dumps(results["runs"][-1], ensure_ascii=False), flush=True)
-    finally:
-        await floor.stop()
-        await floor_fake.stop()
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            url, drop = f"sqlite:///{workdir}/bench.db", (lambda: None)
+        else:
+            url, drop = pg_database(args.pg_url)
+        try:
+            results["runs"].append(await bench(backend, url))
+        finally:
+            drop()
+        print(json.dumps(results["runs"][-1], ensure_ascii=False), flush=True)
     results["machine"]["loadavg_after"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    print_table(results)
+    return results
 
 
 def print_table(results: dict) -> None:

@@ -37,7 +37,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -47,7 +46,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.serve_latency import fold, measured, ms, pg_database
+from bench.serve_latency import each_backend, fold, measured, ms
 from bench.serverproc import (
     ROOT,
     ServerProcess,
@@ -197,28 +196,12 @@ async def main() -> None:
     floor = ServerProcess(base_env(), workdir / "floor", name="floor", port=port,
                           command=floor_command(port, floor_fake))
     await floor.start()
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "platform": platform.platform(),
-                           "loadavg_before": os.getloadavg()},
-               "args": {k: str(v) for k, v in vars(args).items()}, "runs": []}
     try:
-        for backend in args.backends.split(","):
-            if backend == "sqlite":
-                url, drop = f"sqlite:///{workdir}/bench.db", (lambda: None)
-            else:
-                url, drop = pg_database(args.pg_url)
-            try:
-                results["runs"].append(await bench_backend(backend, url, args, workdir, floor,
-                                                           floor_fake))
-            finally:
-                drop()
-            print(json.dumps(results["runs"][-1], ensure_ascii=False), flush=True)
+        results = await each_backend(args, workdir, lambda backend, url: bench_backend(
+            backend, url, args, workdir, floor, floor_fake))
     finally:
         await floor.stop()
         await floor_fake.stop()
-    results["machine"]["loadavg_after"] = os.getloadavg()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print_table(results)
 
 

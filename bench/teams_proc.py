@@ -20,7 +20,6 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +33,13 @@ if str(ROOT) not in sys.path:
 from bench.serverproc import LEVEL_LABELS, base_env  # noqa: E402
 from tests.support.fake_connector import (  # noqa: E402
     APP_ID,
-    BOT_ID,
     TENANT,
     Call,
     FakeConnector,
     Posted,
     activity_problems,
     submit_values,
+    teams_activity,
 )
 
 PASSWORD = "bench-client-secret"  # never sent anywhere: MSAL is answered locally
@@ -138,24 +137,9 @@ _ids = itertools.count(1)
 
 def activity(service_url: str, aad: str, *, text: str | None = None, value: Any = None,
              reply_to: str | None = None) -> dict:
-    """A personal-chat message activity as Teams posts it (tests/support TeamsStack.activity)."""
-    data: dict[str, Any] = {
-        "type": "message", "id": f"in-{next(_ids)}", "channelId": "msteams",
-        "timestamp": datetime.now().astimezone().isoformat(), "serviceUrl": service_url,
-        "from": {"id": f"29:{aad}", "name": "山田 花子", "aadObjectId": aad},
-        "recipient": {"id": BOT_ID, "name": "AIGA Navi"},
-        "conversation": {"id": f"a:personal-{aad}", "conversationType": "personal",
-                         "tenantId": TENANT},
-        "channelData": {"tenant": {"id": TENANT}}, "locale": "ja-JP",
-        "entities": [{"type": "clientInfo", "locale": "ja-JP", "platform": "Web"}],
-    }
-    if text is not None:
-        data["text"], data["textFormat"] = text, "plain"
-    if value is not None:
-        data["value"] = value
-    if reply_to:
-        data["replyToId"] = reply_to
-    return data
+    """A personal-chat message activity as Teams posts it (tests/support's builder)."""
+    return teams_activity(aad, activity_id=f"in-{next(_ids)}", service_url=service_url,
+                          text=text, value=value, reply_to=reply_to)
 
 
 def press(service_url: str, aad: str, card: Posted, label: str) -> dict:

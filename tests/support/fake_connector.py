@@ -423,29 +423,10 @@ class TeamsStack:
                  locale: str = "ja-JP", conversation: str | None = None,
                  conversation_type: str = "personal", reply_to: str | None = None,
                  service_url: str | None = None, name: str = "山田 花子") -> dict:
-        conversation = conversation or f"a:personal-{aad}"
-        data: dict[str, Any] = {
-            "type": "message", "id": f"in-{next(self._ids)}", "channelId": "msteams",
-            "timestamp": datetime.now().astimezone().isoformat(),
-            "serviceUrl": service_url or f"{self.fake.url}/",
-            "from": {"id": f"29:{aad}", "name": name, "aadObjectId": aad},
-            "recipient": {"id": BOT_ID, "name": "AIGA Navi"},
-            "conversation": {"id": conversation, "conversationType": conversation_type,
-                             "tenantId": TENANT},
-            "channelData": {"tenant": {"id": TENANT}},
-            "locale": locale,
-            "entities": [{"type": "clientInfo", "locale": locale, "platform": "Web"}],
-        }
-        if conversation_type == "channel":
-            data["channelData"].update({"team": {"id": "19:team@thread.tacv2"},
-                                        "channel": {"id": conversation.split(";")[0]}})
-        if text is not None:
-            data["text"], data["textFormat"] = text, "plain"
-        if value is not None:
-            data["value"] = value
-        if reply_to:
-            data["replyToId"] = reply_to
-        return data
+        return teams_activity(aad, activity_id=f"in-{next(self._ids)}",
+                              service_url=service_url or f"{self.fake.url}/", text=text,
+                              value=value, locale=locale, conversation=conversation,
+                              conversation_type=conversation_type, reply_to=reply_to, name=name)
 
     async def say(self, aad: str, text: str, *, settle: bool = True,
                   **kw: Any) -> aiohttp.ClientResponse:
@@ -519,3 +500,32 @@ def seed_member(database: Database, *, org: str = "テスト株式会社",
         session.add_all([company, Round(
             name=round_name, rubric_version=rubric_version, opens_at=now - timedelta(days=1),
             deadline_at=now + timedelta(days=30), status="open", created_at=now)])
+
+
+def teams_activity(aad: str, *, activity_id: str, service_url: str, text: str | None = None,
+                   value: Any = None, locale: str = "ja-JP", conversation: str | None = None,
+                   conversation_type: str = "personal", reply_to: str | None = None,
+                   name: str = "山田 花子") -> dict:
+    """A message activity as Teams posts it (the tests' stack and bench/teams_proc.py)."""
+    conversation = conversation or f"a:personal-{aad}"
+    data: dict[str, Any] = {
+        "type": "message", "id": activity_id, "channelId": "msteams",
+        "timestamp": datetime.now().astimezone().isoformat(), "serviceUrl": service_url,
+        "from": {"id": f"29:{aad}", "name": name, "aadObjectId": aad},
+        "recipient": {"id": BOT_ID, "name": "AIGA Navi"},
+        "conversation": {"id": conversation, "conversationType": conversation_type,
+                         "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}},
+        "locale": locale,
+        "entities": [{"type": "clientInfo", "locale": locale, "platform": "Web"}],
+    }
+    if conversation_type == "channel":
+        data["channelData"].update({"team": {"id": "19:team@thread.tacv2"},
+                                    "channel": {"id": conversation.split(";")[0]}})
+    if text is not None:
+        data["text"], data["textFormat"] = text, "plain"
+    if value is not None:
+        data["value"] = value
+    if reply_to:
+        data["replyToId"] = reply_to
+    return data
