@@ -1,6 +1,6 @@
 """Keeping the malloc heap of `aiga-bot serve` near what it uses (issue 19).
 
-The turns run in a pool of worker threads (settings.aiga_threads), and glibc's malloc gives
+The turns run in a pool of worker threads (settings.turn_threads), and glibc's malloc gives
 each new thread an arena of its own, up to 8 per core. What a burst of turns frees stays in
 those arenas as scattered free chunks that glibc only returns from the very top of a heap, so
 the process kept a burst's peak for good (bench/memory_growth.py: 129 MiB when ready, 263 MiB

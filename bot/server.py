@@ -280,7 +280,7 @@ def pool_size(settings: Settings) -> int:
     """Connections the pool keeps: DATABASE_POOL_SIZE, or one for every turn thread plus two
     for the event loop's own short reads. A pool smaller than the thread pool opened and
     closed an overflow connection on many PostgreSQL turns under load (issue 19)."""
-    return settings.database_pool_size or settings.aiga_threads + 2
+    return settings.database_pool_size or settings.turn_threads + 2
 
 
 def run(settings: Settings, *, host: str, port: int, started: float | None = None) -> int:
@@ -295,7 +295,7 @@ def run(settings: Settings, *, host: str, port: int, started: float | None = Non
         # the router and the database run in worker threads (asyncio.to_thread); the default
         # pool has min(32, cores + 4) threads, too few for 50 members on a 2-core machine
         asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=settings.aiga_threads, thread_name_prefix="turn"))
+            ThreadPoolExecutor(max_workers=settings.turn_threads, thread_name_prefix="turn"))
 
     app.on_startup.insert(0, threads)
     memory.mount(app)  # freed heap back to the system after bursts (bot/memory.py)

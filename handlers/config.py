@@ -23,6 +23,8 @@ class HandlerConfig:
     benchmark_min_companies: int = BENCHMARK_DEFAULT
     chart_dir: Path = field(default_factory=lambda: Path("var") / "charts")
     ics_dir: Path = field(default_factory=lambda: Path("var") / "ics")
+    # charts drawn in a child process (handlers/results/chart_process.py); False: in this one
+    chart_process: bool = True
     website_url: str | None = None
     # the channels announcements go to (None: not known here, e.g. a test or a bare handler)
     announce_channels: tuple[str, ...] | None = None

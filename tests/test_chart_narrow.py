@@ -27,7 +27,8 @@ def measured(tmp_path, monkeypatch):
     """Charts into tmp_path; for each, the smallest text and the texts outside the figure,
     measured on the figure matplotlib actually drew."""
     previous = config.current()
-    config.configure(config.HandlerConfig(chart_dir=tmp_path / "charts"))
+    config.configure(config.HandlerConfig(chart_dir=tmp_path / "charts",
+                                          chart_process=False))  # measured here
     found: dict[str, tuple[float, list[str]]] = {}
     original = charts._save
 

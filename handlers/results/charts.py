@@ -13,6 +13,10 @@ Matplotlib runs headless (Agg) and draws with the IPAex Gothic font shipped insi
 matplotlib-fontja package, so labels render the same on a laptop, a server and CI without any
 system font. A chart's file name is a hash of everything drawn on it: asking for the same result
 twice reuses one file instead of filling the folder, and two different charts never collide.
+
+The server only names the file (and returns it if it exists); laying out and rendering happen
+in a child process (handlers/results/chart_process.py), so the server never imports matplotlib
+for these charts. AIGA_CHART_PROCESS=false draws here instead.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from handlers import config
 from handlers.results import chart_layout as lay
+from handlers.results import chart_process
 
 SCALE_MAX = 4  # levels run from 1 to 4
 STYLES = (  # colour, line style, fill alpha — first series is the company itself
@@ -211,12 +216,7 @@ def area_chart(labels: list[str], series: list[Series], title: str) -> Path:
     path = _target("areas", [labels, [(s.name, s.values) for s in series], title])
     if path.exists():
         return path
-    layout = lay.Layout(_font_name())
-    layout.text(title, lay.TITLE_PT, bold=True)
-    layout.gap(6)
-    _legend(layout, series)
-    _area_panel(layout, labels, series)
-    return _render(layout, path)
+    return chart_process.draw("areas", (labels, series, title), path)
 
 
 radar_chart = area_chart  # the name handlers/results/view.py still calls it by
@@ -232,6 +232,34 @@ def bar_chart(area_labels: list[str], area_series: list[Series], item_labels: li
     path = _target("bars", payload)
     if path.exists():
         return path
+    args = (area_labels, area_series, item_labels, item_values, title, item_title, reference)
+    return chart_process.draw("bars", args, path)
+
+
+# ----- drawing (in the chart process, or here when it is off or unusable) ------------------
+
+
+def _draw(kind: str, args: tuple, path: Path) -> Path:
+    """Lay out and render chart `kind` into `path`; the caller has named the file."""
+    if kind == "areas":
+        return _draw_areas(*args, path=path)
+    if kind == "bars":
+        return _draw_bars(*args, path=path)
+    raise ValueError(f"unknown chart kind {kind!r}")
+
+
+def _draw_areas(labels: list[str], series: list[Series], title: str, *, path: Path) -> Path:
+    layout = lay.Layout(_font_name())
+    layout.text(title, lay.TITLE_PT, bold=True)
+    layout.gap(6)
+    _legend(layout, series)
+    _area_panel(layout, labels, series)
+    return _render(layout, path)
+
+
+def _draw_bars(area_labels: list[str], area_series: list[Series], item_labels: list[str],
+               item_values: list[float | None], title: str, item_title: str,
+               reference: float | None, *, path: Path) -> Path:
     layout = lay.Layout(_font_name())
     layout.text(title, lay.TITLE_PT, bold=True)
     layout.gap(6)
