@@ -222,3 +222,19 @@ def test_a_child_killed_while_drawing_still_gives_the_member_a_chart():
     assert cp.counts["fallback"] == fallback + 1
     _valid(_area("貴社（その後）"))
     assert cp.child_pid() not in (None, pid, os.getpid())
+
+
+def test_the_console_script_imports_nothing_heavy():
+    """spawn re-imports the main script in the chart child: `aiga-bot`'s own module must stay
+    a thin door to bot.cli, or every chart child loads the whole command line."""
+    code = ("import sys; import bot.entry; "
+            "print(sorted(m for m in ('sqlalchemy', 'bot.cli', 'pydantic', 'store')"
+            " if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    from importlib.metadata import entry_points
+
+    script = {e.name: e.value for e in entry_points(group="console_scripts")}["aiga-bot"]
+    assert script == "bot.entry:main"
