@@ -32,6 +32,7 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
+from cachetools import LRUCache
 from msrest.pipeline import AsyncHTTPPolicy
 from msrest.universal_http.requests import ClientRetryPolicy
 from urllib3 import Retry
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({412, 429, 502, 504})
 MAX_DELAY = 30.0  # seconds; a Retry-After beyond this is not waited for
 REQUEST_TIMEOUT = 30  # seconds per HTTP request (msrest's default is 100)
+CLIENTS = 32  # connector clients kept (one per service URL and audience: a handful at most)
 
 
 class RetryPolicy(AsyncHTTPPolicy):
@@ -142,20 +144,44 @@ def harden(client: ConnectorClient, settings: TeamsSettings,
 class GuardedConnectorFactory(ConnectorFactory):
     """Refuses service URLs the policy does not allow; hardens every client it hands out, whose
     requests then get their token fetched off the event loop (TokenUnavailable when Entra ID
-    gives none)."""
+    gives none).
+
+    With `clients` (one cache for the whole adapter), a hardened client is kept per service
+    URL, audience and app id and handed out again: botbuilder made two per turn, and building
+    one (msrest's configuration, a requests Session, the pipeline) cost a Teams answer about
+    6 % of its CPU, its HTTP connections closed with it (issue 19). The client holds no state
+    of a turn; botbuilder's older BotFrameworkAdapter kept them the same way."""
 
     def __init__(self, inner: ConnectorFactory, policy: ServiceUrlPolicy,
-                 settings: TeamsSettings, tokens: OutgoingTokens | None = None) -> None:
+                 settings: TeamsSettings, tokens: OutgoingTokens | None = None,
+                 clients: LRUCache | None = None) -> None:
         self.inner = inner
         self.policy = policy
         self.settings = settings
         self.tokens = tokens or OutgoingTokens()
+        self.clients = clients
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         if not self.policy.allowed(service_url):
             raise ServiceUrlNotAllowed(service_url)
-        return harden(await self.inner.create(service_url, audience), self.settings,
-                      self.tokens)
+        key = self._key(service_url, audience)
+        client = self.clients.get(key) if key is not None else None
+        if client is None:
+            client = harden(await self.inner.create(service_url, audience), self.settings,
+                            self.tokens)
+            if key is not None:
+                self.clients[key] = client
+        return client
+
+    def _key(self, service_url: str, audience: str | None) -> tuple | None:
+        """What makes botbuilder's factory build a different client; None (no reuse) for a
+        factory whose make-up is not known."""
+        app_id = getattr(self.inner, "_app_id", None)
+        scope = getattr(self.inner, "_to_channel_from_bot_oauth_scope", None)
+        if self.clients is None or app_id is None or scope is None:
+            return None
+        return (service_url, audience or scope, app_id,
+                getattr(self.inner, "_login_endpoint", None))
 
 
 class GuardedAuthentication(BotFrameworkAuthentication):
@@ -167,11 +193,13 @@ class GuardedAuthentication(BotFrameworkAuthentication):
         self.policy = policy
         self.settings = settings
         self.tokens = OutgoingTokens()  # one token cache for every factory this one makes
+        self.clients: LRUCache = LRUCache(maxsize=CLIENTS)  # and one of hardened clients
 
     def _wrap(self, factory: ConnectorFactory | None) -> ConnectorFactory | None:
         if factory is None or isinstance(factory, GuardedConnectorFactory):
             return factory
-        return GuardedConnectorFactory(factory, self.policy, self.settings, self.tokens)
+        return GuardedConnectorFactory(factory, self.policy, self.settings, self.tokens,
+                                       self.clients)
 
     async def authenticate_request(self, activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self.inner.authenticate_request(activity, auth_header)
