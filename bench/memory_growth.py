@@ -1,7 +1,7 @@
 """How the RSS of `aiga-bot serve` grows with completed companies (issue 19, memory).
 
-The server is a real subprocess (`python -m bot.cli serve`, settings from the environment),
-Slack is the tests' fake Web API in this process (bench/serverproc.QuickSlack), and each
+The server is a real subprocess (`python -m bot.entry serve`, as `aiga-bot serve`; settings
+from the environment), Slack is the tests' fake Web API in this process (bench/serverproc.QuickSlack), and each
 company's member starts the Navi, answers every item and submits through signed requests,
 `--concurrency` members at once (a continuous queue: a new member starts when one finishes).
 Every `--every` completed companies the server's RSS, anonymous memory, threads and CPU
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -62,6 +63,17 @@ def proc_status(pid: int) -> dict:
     return out
 
 
+def children_rss(pid: int) -> float:
+    """VmRSS of the process's children (the chart process, handlers/results/chart_process.py;
+    multiprocessing's resource tracker), MiB: memory the server's host pays for too."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # ended meanwhile
+                total += proc_status(int(child)).get("VmRSS", 0)
+    return round(total, 1)
+
+
 class PatientMember(Member):
     """A member who waits up to WAIT seconds for each reply: the machine is shared, and a run
     measures memory, not latency."""
@@ -90,7 +102,8 @@ class Run:
 
     def sample(self, label: str = "") -> None:
         assert self.server.process is not None
-        row = {"companies": self.done, **proc_status(self.server.process.pid),
+        pid = self.server.process.pid
+        row = {"companies": self.done, **proc_status(pid), "children_mib": children_rss(pid),
                "cpu_s": round(self.server.cpu_seconds(), 1),
                "wall_s": round(time.perf_counter() - self.started, 1)}
         if label:
@@ -220,11 +233,12 @@ async def main() -> None:
               "fake_problems": len(fake.problems), "trace": report}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    print("\n| companies | RSS MiB | anon MiB | threads | server CPU s |")
-    print("|---|---|---|---|---|")
+    print("\n| companies | RSS MiB | anon MiB | threads | server CPU s | children's RSS MiB |")
+    print("|---|---|---|---|---|---|")
     for s in run.samples:
         print(f"| {s['companies']}{' (' + s['when'] + ')' if 'when' in s else ''} | "
-              f"{s['VmRSS']} | {s.get('RssAnon')} | {s.get('Threads')} | {s['cpu_s']} |")
+              f"{s['VmRSS']} | {s.get('RssAnon')} | {s.get('Threads')} | {s['cpu_s']} | "
+              f"{s['children_mib']} |")
     print("\n".join(report))
 
 

@@ -77,7 +77,7 @@ class ServerProcess:
         self.env = env
         self.workdir = Path(workdir)
         self.port = port or free_port()
-        self.command = command or [sys.executable, "-m", "bot.cli", "serve", "--host",
+        self.command = command or [sys.executable, "-m", "bot.entry", "serve", "--host",
                                    "127.0.0.1", "--port", str(self.port)]
         self.name = name
         self.process: subprocess.Popen | None = None

@@ -13,3 +13,9 @@ def main() -> int:
     from bot.cli import main as cli_main
 
     return cli_main()
+
+
+if __name__ == "__main__":  # `python -m bot.entry serve`: the same door (the benchmarks use it)
+    import sys
+
+    sys.exit(main())
