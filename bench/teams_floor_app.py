@@ -9,7 +9,10 @@ router, no rendering beyond a fixed small Adaptive Card: whatever our server spe
 is the cost of our own work. The next card reaching the connector is what the benchmark waits
 for, exactly as for our server.
 
-Like ours, it keeps msrest's retry codes in a frozenset (see bot/teams/connector.py).
+Like ours, it keeps msrest's retry codes in a frozenset and one connector client per service URL
+and audience (see bot/teams/connector.py): a floor that built two clients per turn, as the stock
+CloudAdapter does, would be inflated by work our server no longer does (`--fresh-clients` keeps
+the stock behaviour, to see the difference).
 Outgoing calls carry an Entra ID token, as ours do; `offline_entra()` answers MSAL's token
 request locally (instantly, one fixed token), here and in our server, so nothing leaves the
 machine and neither side pays for a token fetch.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import logging
+from typing import ClassVar
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, TurnContext
@@ -35,6 +39,7 @@ from botframework.connector.auth import (
     AuthenticationConstants,
     BotFrameworkAuthentication,
     BotFrameworkAuthenticationFactory,
+    ConnectorFactory,
 )
 from msrest.universal_http.requests import ClientRetryPolicy
 
@@ -145,8 +150,38 @@ def authentication(app_id: str, password: str, tenant: str,
     )
 
 
-def build(app_id: str, password: str, tenant: str, metadata_url: str) -> web.Application:
-    adapter = CloudAdapter(authentication(app_id, password, tenant, metadata_url))
+class KeptClients(ConnectorFactory):
+    """One connector client per service URL and audience, kept for the next turns."""
+
+    clients: ClassVar[dict[tuple[str, str | None], object]] = {}  # one set per process
+
+    def __init__(self, inner: ConnectorFactory) -> None:
+        self.inner = inner
+
+    async def create(self, service_url: str, audience: str | None = None):
+        key = (service_url, audience)
+        if key not in self.clients:
+            self.clients[key] = await self.inner.create(service_url, audience)
+        return self.clients[key]
+
+
+def keep_clients(auth: BotFrameworkAuthentication) -> BotFrameworkAuthentication:
+    """Every authenticated request's connector factory hands out the kept clients."""
+    authenticate = auth.authenticate_request
+
+    async def authenticate_request(activity, auth_header: str):
+        result = await authenticate(activity, auth_header)
+        result.connector_factory = KeptClients(result.connector_factory)
+        return result
+
+    auth.authenticate_request = authenticate_request  # type: ignore[method-assign]
+    return auth
+
+
+def build(app_id: str, password: str, tenant: str, metadata_url: str, *,
+          fresh_clients: bool = False) -> web.Application:
+    auth = authentication(app_id, password, tenant, metadata_url)
+    adapter = CloudAdapter(auth if fresh_clients else keep_clients(auth))
     bot = FloorBot()
 
     async def messages(request: web.Request) -> web.Response:
@@ -168,10 +203,13 @@ def main() -> None:
     parser.add_argument("--tenant", required=True)
     parser.add_argument("--password", default="bench-client-secret")
     parser.add_argument("--metadata-url", required=True)
+    parser.add_argument("--fresh-clients", action="store_true",
+                        help="two new connector clients per turn, as the stock CloudAdapter")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     offline_entra()
-    web.run_app(build(args.app_id, args.password, args.tenant, args.metadata_url),
+    web.run_app(build(args.app_id, args.password, args.tenant, args.metadata_url,
+                      fresh_clients=args.fresh_clients),
                 host="127.0.0.1", port=args.port, access_log=None, print=None)
 
 

@@ -18,7 +18,7 @@ import pytest
 from aiohttp import web
 from botframework.connector.auth import microsoft_app_credentials
 
-from bench.teams_floor_app import LocalEntra, build, question_card
+from bench.teams_floor_app import KeptClients, LocalEntra, build, question_card
 from bench.teams_proc import PASSWORD, QuickConnector, press
 from tests.support.fake_connector import APP_ID, TENANT
 
@@ -77,3 +77,33 @@ async def test_one_signed_answer_updates_the_card_and_posts_the_next(fake: Quick
     assert nxt.id != first.id
     assert [title for title, _ in nxt.buttons] == ["1点", "2点", "3点", "4点"]
     assert fake.problems == []  # both cards are ones Teams would accept
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+async def test_the_floor_keeps_its_connector_client_as_ours_does(fake: QuickConnector, fresh):
+    """Two answers, one client (our server keeps them too); --fresh-clients: none kept."""
+    KeptClients.clients.clear()
+    runner = web.AppRunner(build(APP_ID, PASSWORD, TENANT, fake.metadata_url,
+                                 fresh_clients=fresh), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/api/messages"  # type: ignore[union-attr]
+    card = fake.seed_card(CONVERSATION, question_card(0))
+    kept = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for label in ("2点", "3点"):
+                body = json.dumps(press(fake.url + "/", AAD, card, label))
+                async with session.post(url, data=body, headers={
+                        "Content-Type": "application/json",
+                        "Authorization": f"Bearer {fake.token()}"}) as response:
+                    assert response.status in (200, 201)
+                kept.append(list(KeptClients.clients.values()))
+                card = fake.last_card(CONVERSATION)
+    finally:
+        await runner.cleanup()
+    if fresh:
+        assert kept == [[], []]
+    else:
+        assert len(kept[0]) == 1 and kept[1] == kept[0]  # the same client, not a new one
