@@ -35,7 +35,7 @@ from bot.teams.connector import build_authentication
 from bot.teams.delivery import Delivery
 from bot.teams.direct import DirectChat, split, unwrap
 from bot.teams.guard import ServiceUrlNotAllowed, describe
-from bot.teams.identity import Identity
+from bot.teams.identity import Identity, Profile
 from bot.teams.settings import TeamsSettings
 from bot.teams.texts import text as say_teams
 from bot.teams.tokens import (
@@ -234,13 +234,13 @@ class TeamsBot:
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:  # one person's turns in order, within this process
-            await conversations.remember_async(self.db, activity, self.clock())
+            known = await asyncio.to_thread(self._arrive, activity, key)
             action = ingress.action_value(activity)
             if isinstance(action, ingress.Unreadable):
                 lang = locale_to_lang(ingress.locale(activity)) or "ja"
                 await self.delivery.send(context, [Text(say_teams(lang, "unreadable"))], lang)
                 return
-            profile = await self.identity.profile(context)
+            profile = await self.identity.profile(context, known=known)
             msg = ingress.to_incoming(activity, email=profile.email, name=profile.name,
                                       action=action)
             replies, lang = await asyncio.to_thread(self._handle, msg)
@@ -261,6 +261,13 @@ class TeamsBot:
         if outcome.status != "ok":
             log.warning("teams: reply not delivered (%s %s) after %d sent", outcome.status,
                         outcome.detail, outcome.sent)
+
+    def _arrive(self, activity: Activity, key: str) -> Profile | None:
+        """A message's first database work, one transaction: its conversation reference stored
+        or refreshed, and the member's cached profile read (two hand-offs before, issue 19)."""
+        with self.db.transaction() as session:
+            conversations.remember_in(session, activity, self.clock())
+            return self.identity.load_in(session, key)
 
     def _handle(self, msg: Incoming) -> tuple[list[Reply], Lang]:
         """The router's turn and the language it answered in (for the adapter's own few words),

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
+from sqlalchemy.orm import Session
 
 from bot.teams import ingress
 from store import teams as store
@@ -36,13 +37,19 @@ def references_of(activity: Activity) -> list[tuple[str, str, dict]]:
 
 def remember(database: Database, activity: Activity, now: datetime) -> None:
     """Store or refresh this turn's reference (runs in a worker thread)."""
+    with database.transaction() as session:
+        remember_in(session, activity, now)
+
+
+def remember_in(session: Session, activity: Activity, now: datetime) -> None:
+    """The same within a transaction of the caller's (a message turn's arrival, bot/teams/app.py,
+    which reads the member's cached profile in it too: one hand-off instead of two)."""
     kind = ingress.conversation_type(activity)
     tenant = ingress.tenant_id(activity)
-    with database.transaction() as session:
-        for ref_kind, key, reference in references_of(activity):
-            store.save_reference(session, kind=ref_kind, key=key, reference=reference,
-                                 conversation_type=kind, service_url=activity.service_url,
-                                 tenant_id=tenant, now=now)
+    for ref_kind, key, reference in references_of(activity):
+        store.save_reference(session, kind=ref_kind, key=key, reference=reference,
+                             conversation_type=kind, service_url=activity.service_url,
+                             tenant_id=tenant, now=now)
 
 
 async def remember_async(database: Database, activity: Activity, now: datetime) -> None:

@@ -18,6 +18,7 @@ from datetime import datetime
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.teams import ingress
 from store import teams as store
@@ -38,9 +39,10 @@ class Identity:
         self.db = database
         self.clock = clock
 
-    async def profile(self, context: TurnContext) -> Profile:
+    async def profile(self, context: TurnContext, *, known: Profile | None = None) -> Profile:
+        """`known`: the cached profile, already read by the caller in its own transaction."""
         key = ingress.user_key(context.activity)
-        cached = await asyncio.to_thread(self._load, key)
+        cached = known if known is not None else await asyncio.to_thread(self._load, key)
         if cached is not None:
             return cached
         try:
@@ -64,12 +66,16 @@ class Identity:
 
     def _load(self, key: str, stale_ok: bool = False) -> Profile | None:
         with self.db.transaction() as session:
-            if stale_ok:
-                row = session.scalar(select(store.TeamsProfile).where(
-                    store.TeamsProfile.aad_object_id == key[:store.KEY_MAX]))
-            else:
-                row = store.cached_profile(session, key, self.clock())
-            return Profile(email=row.email or _mail(row.upn), name=row.name) if row else None
+            return self.load_in(session, key, stale_ok)
+
+    def load_in(self, session: Session, key: str, stale_ok: bool = False) -> Profile | None:
+        """The cached profile (younger than PROFILE_TTL unless `stale_ok`), read in `session`."""
+        if stale_ok:
+            row = session.scalar(select(store.TeamsProfile).where(
+                store.TeamsProfile.aad_object_id == key[:store.KEY_MAX]))
+        else:
+            row = store.cached_profile(session, key, self.clock())
+        return Profile(email=row.email or _mail(row.upn), name=row.name) if row else None
 
     def _save(self, key: str, email: str | None, upn: str | None, name: str | None) -> None:
         with self.db.transaction() as session:
