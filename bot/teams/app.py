@@ -30,6 +30,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
 
+from bot.question_ledger import QuestionLedger
 from bot.teams import conversations, edge, ingress
 from bot.teams.connector import build_authentication
 from bot.teams.delivery import Delivery
@@ -50,6 +51,7 @@ from handlers.router import Router
 from handlers.text import guess_lang, locale_to_lang
 from handlers.types import Incoming, Lang, Reply, Text
 from store import teams as store
+from store.question_messages import Claimed
 
 log = logging.getLogger(__name__)
 
@@ -243,21 +245,26 @@ class TeamsBot:
             profile = await self.identity.profile(context, known=known)
             msg = ingress.to_incoming(activity, email=profile.email, name=profile.name,
                                       action=action)
-            replies, lang = await asyncio.to_thread(self._handle, msg)
-            await self._deliver(context, replies, lang)
+            personal = ingress.conversation_type(activity) == "personal"
+            hooks = (_TurnHooks(self.delivery.ledger, key, activity.conversation.id)
+                     if personal else _TurnHooks())
+            replies, lang = await asyncio.to_thread(self._handle, msg, hooks)
+            await self._deliver(context, replies, lang, hooks.claimed)
 
-    async def _deliver(self, context: TurnContext, replies: list[Reply], lang: Lang) -> None:
+    async def _deliver(self, context: TurnContext, replies: list[Reply], lang: Lang,
+                       claimed: list[Claimed] | None = None) -> None:
         """Public replies where the turn came from; confidential ones in the 1:1 chat, the
-        channel getting only the router's note (or, failing the DM, a request to write)."""
+        channel getting only the router's note (or, failing the DM, a request to write).
+        `claimed`: in a personal chat, the cards the replies close, claimed in the turn."""
         if ingress.conversation_type(context.activity) == "personal":
             shown, private = unwrap(replies), []
         else:
-            shown, private = split(replies)
+            shown, private, claimed = *split(replies), None
         for wrapped in private:
             reached = await self.direct.deliver(context, wrapped.replies, lang)
             note = wrapped.note if reached else say_teams(lang, "dm_failed")
             shown.append(Text(note, public=True))
-        outcome = await self.delivery.send(context, shown, lang)
+        outcome = await self.delivery.send(context, shown, lang, claimed=claimed)
         if outcome.status != "ok":
             log.warning("teams: reply not delivered (%s %s) after %d sent", outcome.status,
                         outcome.detail, outcome.sent)
@@ -269,12 +276,13 @@ class TeamsBot:
             conversations.remember_in(session, activity, self.clock())
             return self.identity.load_in(session, key)
 
-    def _handle(self, msg: Incoming) -> tuple[list[Reply], Lang]:
+    def _handle(self, msg: Incoming, hooks: _TurnHooks | None = None,
+                ) -> tuple[list[Reply], Lang]:
         """The router's turn and the language it answered in (for the adapter's own few words),
         read inside the turn's own transaction rather than in one more (issue 19)."""
-        spoken = _Spoken()
-        replies = self.router.handle(msg, spoken)
-        return replies, spoken.lang or locale_to_lang(msg.locale) or guess_lang(
+        hooks = hooks or _TurnHooks()
+        replies = self.router.handle(msg, hooks)
+        return replies, hooks.lang or locale_to_lang(msg.locale) or guess_lang(
             msg.text or "") or "ja"
 
     async def _on_install(self, context: TurnContext) -> None:
@@ -318,17 +326,27 @@ class TeamsBot:
             log.info("teams: could not report the failure (%s)", type(exc).__name__)
 
 
-class _Spoken:
-    """router.TurnHooks that only remembers the turn's language (None: the turn failed)."""
+class _TurnHooks:
+    """router.TurnHooks of a Teams message: the turn's language (None: the turn failed) and,
+    with a ledger (a personal chat), the question cards its replies will close, claimed in the
+    turn's own transaction: they commit with the answer or not at all, and the claim costs no
+    transaction of its own (issue 19, as bot/slack/turn_hooks.py for Slack)."""
 
-    lang: Lang | None = None
+    def __init__(self, ledger: QuestionLedger | None = None, user: str = "",
+                 conversation: str = "") -> None:
+        self.ledger, self.user, self.conversation = ledger, user, conversation
+        self.lang: Lang | None = None
+        self.claimed: list[Claimed] | None = None
 
     def before(self, session) -> bool:
-        self.lang = None
+        self.lang, self.claimed = None, None  # a retried attempt starts over
         return True
 
     def after(self, session, lang: Lang, replies: list[Reply]) -> None:
         self.lang = lang
+        if self.ledger is not None:
+            self.claimed = self.ledger.claim_in(session, self.user, self.conversation,
+                                                unwrap(replies))
 
 
 def _refuse(refusal: edge.Refusal) -> web.Response:

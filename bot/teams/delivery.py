@@ -30,6 +30,7 @@ from bot.teams.texts import text
 from handlers.types import Answered, Lang, Question, Reply
 from store import teams as store
 from store.db import Database
+from store.question_messages import Claimed
 
 log = logging.getLogger(__name__)
 PERMANENT_STATUSES = frozenset({403, 404})  # blocked / removed / conversation gone
@@ -72,10 +73,12 @@ class Delivery:
         self.ledger = QuestionLedger(database, clock, store.TeamsCard, track_keyless=False)
 
     async def send(self, context: TurnContext, replies: list[Reply], lang: Lang,
-                   user_key: str | None = None) -> Outcome:
-        """Send every reply in order; stops at the first permanent or transient failure."""
+                   user_key: str | None = None, *,
+                   claimed: list[Claimed] | None = None) -> Outcome:
+        """Send every reply in order; stops at the first permanent or transient failure.
+        `claimed`: what the replies close, already claimed in the turn's transaction."""
         user = user_key or ingress.user_key(context.activity)
-        book = await self.ledger.open(user, context.activity.conversation.id, replies)
+        book = await self.ledger.open(user, context.activity.conversation.id, replies, claimed)
         try:
             return await self._send(context, replies, lang, book)
         finally:
