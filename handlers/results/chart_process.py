@@ -13,7 +13,7 @@ multi-threaded server) on the first chart, shared by every thread of the process
 after MAX_TASKS charts (its memory cannot grow for ever), and stopped after IDLE_SECONDS with
 no chart and at interpreter exit. The child imports only this module and charts.py's drawing
 code — plus what spawn always re-imports, the server's main script: for `aiga-bot serve` that is
-bot.cli (about 33 MiB and 0.3 s more, in the child only).
+the thin bot/entry.py (were it bot.cli, the child would carry ~33 MiB more).
 
 Errors keep the callers' contract (they catch ImportError and OSError and go on without a
 chart): an error raised while drawing comes back as itself; no answer within TIMEOUT_SECONDS is
