@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -76,6 +77,10 @@ class TurnHooks(Protocol):
     def after(self, session: Session, lang: Lang, replies: list[Reply]) -> None:
         """After the turn, before the commit: the replies as `handle` will return them."""
 
+    def rolled_back(self) -> None:
+        """The attempt did not commit (its COMMIT too may fail): forget what `before` and
+        `after` decided, so nothing rolled back is handed on as if it had been saved."""
+
 
 class Router:
     """Routes a turn to the feature that owns it and persists the conversation state."""
@@ -103,7 +108,7 @@ class Router:
         lang: Lang = locale_to_lang(msg.locale) or guess_lang(msg.text or "") or "ja"
         for attempt in (1, 2):
             try:
-                with self.db.transaction() as session:
+                with _telling(hooks), self.db.transaction() as session:
                     if hooks is not None and not hooks.before(session):
                         return []
                     turn = self._begin(session, msg)
@@ -317,6 +322,17 @@ class Router:
         lines.append(help_text(turn.lang, admin=turn.is_admin, surface=turn.msg.platform,
                                syntaxes=CHAT_COMMANDS, extra=self.faq.help_lines(turn.lang)))
         return [Text("\n".join(lines), public=True)]
+
+
+@contextmanager
+def _telling(hooks: TurnHooks | None) -> Iterator[None]:
+    """Around the transaction, so a failed COMMIT reaches the hooks as well as a failed turn."""
+    try:
+        yield
+    except BaseException:
+        if hooks is not None:
+            hooks.rolled_back()
+        raise
 
 
 def _round_arg(arg: str) -> int | None:

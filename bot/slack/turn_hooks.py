@@ -61,6 +61,11 @@ class SlackTurnHooks:
             return Click.DOUBLE
         return Click.STALE
 
+    def rolled_back(self) -> None:
+        """Nothing of the attempt was saved: no verdict, no claim (the caller then sends the
+        router's Failure and releases the dedupe key for a retry)."""
+        self.verdict, self.lang, self.claimed = None, None, None
+
     def after(self, session: Session, lang: Lang, replies: list[Reply]) -> None:
         self.lang = lang
         self.claimed = self.ledger.claim_in(session, self.user_id, "", in_direct_chat(replies))

@@ -249,14 +249,15 @@ class TeamsBot:
             hooks = (_TurnHooks(self.delivery.ledger, key, activity.conversation.id)
                      if personal else _TurnHooks())
             replies, lang = await asyncio.to_thread(self._handle, msg, hooks)
-            await self._deliver(context, replies, lang, hooks.claimed)
+            await self._deliver(context, replies, lang, personal=personal,
+                                claimed=hooks.claimed)
 
-    async def _deliver(self, context: TurnContext, replies: list[Reply], lang: Lang,
-                       claimed: list[Claimed] | None = None) -> None:
+    async def _deliver(self, context: TurnContext, replies: list[Reply], lang: Lang, *,
+                       personal: bool, claimed: list[Claimed] | None = None) -> None:
         """Public replies where the turn came from; confidential ones in the 1:1 chat, the
         channel getting only the router's note (or, failing the DM, a request to write).
         `claimed`: in a personal chat, the cards the replies close, claimed in the turn."""
-        if ingress.conversation_type(context.activity) == "personal":
+        if personal:
             shown, private = unwrap(replies), []
         else:
             shown, private, claimed = *split(replies), None
@@ -341,6 +342,9 @@ class _TurnHooks:
     def before(self, session) -> bool:
         self.lang, self.claimed = None, None  # a retried attempt starts over
         return True
+
+    def rolled_back(self) -> None:
+        self.lang, self.claimed = None, None  # nothing was saved: no card is handed on as closed
 
     def after(self, session, lang: Lang, replies: list[Reply]) -> None:
         self.lang = lang
