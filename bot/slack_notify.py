@@ -27,6 +27,7 @@ from bot.slack.client import (
     GateRetryHandler,
     RetryAfterGate,
     describe_error,
+    quiet_logger,
     retry_after,
 )
 from bot.slack.identity import Identity
@@ -58,7 +59,8 @@ class SlackNotifier:
                  clock: Callable[[], datetime], *, timeout: int = 15) -> None:
         self.gate = RetryAfterGate()
         self.client = AsyncWebClient(token=token, base_url=base_url, timeout=timeout,
-                                     retry_handlers=[GateRetryHandler(self.gate, 2)])
+                                     retry_handlers=[GateRetryHandler(self.gate, 2)],
+                                     logger=quiet_logger())
         self.db = database
         self.identity = Identity(self.client, database, clock)
 
