@@ -9,10 +9,10 @@ router, no rendering beyond a fixed small Adaptive Card: whatever our server spe
 is the cost of our own work. The next card reaching the connector is what the benchmark waits
 for, exactly as for our server.
 
-Like ours, it keeps msrest's retry codes in a frozenset and one connector client per service URL
-and audience (see bot/teams/connector.py): a floor that built two clients per turn, as the stock
-CloudAdapter does, would be inflated by work our server no longer does (`--fresh-clients` keeps
-the stock behaviour, to see the difference).
+Like ours, it keeps msrest's retry codes in a frozenset, one connector client per service URL
+and audience, and one user-token client per app id (see bot/teams/connector.py): a floor that
+built three clients per turn, as the stock CloudAdapter does, would be inflated by work our
+server no longer does (`--fresh-clients` keeps the stock behaviour, to see the difference).
 Outgoing calls carry an Entra ID token, as ours do; `offline_entra()` answers MSAL's token
 request locally (instantly, one fixed token), here and in our server, so nothing leaves the
 machine and neither side pays for a token fetch.
@@ -166,8 +166,19 @@ class KeptClients(ConnectorFactory):
 
 
 def keep_clients(auth: BotFrameworkAuthentication) -> BotFrameworkAuthentication:
-    """Every authenticated request's connector factory hands out the kept clients."""
+    """Every authenticated request's connector factory hands out the kept clients, and the
+    user-token client CloudAdapter asks for every turn is kept per app id (as ours)."""
     authenticate = auth.authenticate_request
+    token_client = auth.create_user_token_client
+    token_clients: dict[str | None, object] = {}
+
+    async def create_user_token_client(claims_identity):
+        key = claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+        if key not in token_clients:
+            token_clients[key] = await token_client(claims_identity)
+        return token_clients[key]
+
+    auth.create_user_token_client = create_user_token_client  # type: ignore[method-assign]
 
     async def authenticate_request(activity, auth_header: str):
         result = await authenticate(activity, auth_header)
@@ -204,7 +215,7 @@ def main() -> None:
     parser.add_argument("--password", default="bench-client-secret")
     parser.add_argument("--metadata-url", required=True)
     parser.add_argument("--fresh-clients", action="store_true",
-                        help="two new connector clients per turn, as the stock CloudAdapter")
+                        help="new connector and user-token clients per turn, as the stock CloudAdapter")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     offline_entra()

@@ -107,3 +107,75 @@ def test_the_cache_is_bounded():
     for n in range(CLIENTS + 10):
         run(auth._wrap(inner).create(f"https://smba.trafficmanager.net/r{n}/"))
     assert len(auth.clients) == CLIENTS
+
+
+# ----- user-token clients (CloudAdapter asks for one every turn) -----------------------------------
+
+
+def claims(app_id: str | None, *, appid_claim: str | None = None):
+    from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
+
+    values = {}
+    if app_id is not None:
+        values[AuthenticationConstants.AUDIENCE_CLAIM] = app_id
+    if appid_claim is not None:
+        values[AuthenticationConstants.APP_ID_CLAIM] = appid_claim
+    return ClaimsIdentity(values, True)
+
+
+APP = "00000000-0000-4000-8000-000000000001"
+
+
+def real_authentication() -> GuardedAuthentication:
+    from bot.teams.connector import build_authentication
+
+    return build_authentication(TeamsSettings(
+        _env_file=None, microsoft_app_id=APP, microsoft_app_password="bench-client-secret",
+        microsoft_app_tenant_id="00000000-0000-4000-8000-0000000000aa"))
+
+
+def test_one_user_token_client_per_app_id_across_turns():
+    auth = real_authentication()
+    first = run(auth.create_user_token_client(claims(APP)))
+    assert run(auth.create_user_token_client(claims(APP))) is first
+    assert run(auth.create_user_token_client(claims(None, appid_claim=APP))) is first
+    with pytest.raises(Exception, match="Invalid app_id"):  # the SDK still decides, uncached
+        run(auth.create_user_token_client(claims("someone-else")))
+    assert list(auth.token_clients) == [APP]
+
+
+def test_no_app_id_or_an_unknown_authentication_is_asked_every_time():
+    class Unknown:
+        built = 0
+
+        async def create_user_token_client(self, _claims):
+            Unknown.built += 1
+            return object()
+
+    guarded = GuardedAuthentication(Unknown(), ServiceUrlPolicy(), settings())
+    run(guarded.create_user_token_client(claims(APP)))
+    run(guarded.create_user_token_client(claims(APP)))
+    assert Unknown.built == 2 and len(guarded.token_clients) == 0
+    auth = real_authentication()
+    built = []
+
+    async def fresh(_claims):
+        built.append(object())
+        return built[-1]
+
+    auth.inner.create_user_token_client = fresh
+    run(auth.create_user_token_client(claims(None)))
+    run(auth.create_user_token_client(claims(None)))
+    assert len(built) == 2 and len(auth.token_clients) == 0
+
+
+def test_the_user_token_cache_is_bounded():
+    auth = real_authentication()
+
+    async def fresh(_claims):
+        return object()
+
+    auth.inner.create_user_token_client = fresh
+    for n in range(CLIENTS + 5):
+        run(auth.create_user_token_client(claims(f"app-{n}")))
+    assert len(auth.token_clients) == CLIENTS

@@ -32,11 +32,15 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
+from botframework.connector.auth._built_in_bot_framework_authentication import (
+    _BuiltinBotFrameworkAuthentication,  # the SDK's base of every cloud's authentication
+)
 from cachetools import LRUCache
 from msrest.pipeline import AsyncHTTPPolicy
 from msrest.universal_http.requests import ClientRetryPolicy
 from urllib3 import Retry
 
+from bot.teams.card_serializer import serialize_cards_as_json
 from bot.teams.guard import ServiceUrlNotAllowed, ServiceUrlPolicy, describe
 from bot.teams.outgoing_tokens import OutgoingTokens
 from bot.teams.settings import TeamsSettings
@@ -126,7 +130,9 @@ class TokenPolicy(AsyncHTTPPolicy):
 def harden(client: ConnectorClient, settings: TeamsSettings,
            tokens: OutgoingTokens | None = None) -> ConnectorClient:
     """Put our retry policy first in the client's pipeline and turn urllib3's off; with
-    `tokens`, the token is made ready before that (once per request, before its retries)."""
+    `tokens`, the token is made ready before that (once per request, before its retries).
+    Card contents go out as the JSON they are (bot/teams/card_serializer.py)."""
+    serialize_cards_as_json(client)
     client.config.retry_policy.policy = Retry(total=0, raise_on_status=False)
     client.config.connection.timeout = REQUEST_TIMEOUT
     pipeline = client.config.pipeline
@@ -194,6 +200,7 @@ class GuardedAuthentication(BotFrameworkAuthentication):
         self.settings = settings
         self.tokens = OutgoingTokens()  # one token cache for every factory this one makes
         self.clients: LRUCache = LRUCache(maxsize=CLIENTS)  # and one of hardened clients
+        self.token_clients: LRUCache = LRUCache(maxsize=CLIENTS)  # and user-token clients
 
     def _wrap(self, factory: ConnectorFactory | None) -> ConnectorFactory | None:
         if factory is None or isinstance(factory, GuardedConnectorFactory):
@@ -216,7 +223,17 @@ class GuardedAuthentication(BotFrameworkAuthentication):
         return self._wrap(self.inner.create_connector_factory(claims_identity))
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        return await self.inner.create_user_token_client(claims_identity)
+        """Kept per app id: CloudAdapter builds one for every turn (an msrest client and its
+        configuration, ~4 % of a Teams answer's CPU) though the bot never asks for a user
+        token; it depends on nothing but the app id and this authentication's fixed settings.
+        """
+        key = _app_id(claims_identity) if _known_make_up(self.inner) else None
+        client = self.token_clients.get(key) if key is not None else None
+        if client is None:
+            client = await self.inner.create_user_token_client(claims_identity)
+            if key is not None:
+                self.token_clients[key] = client
+        return client
 
     def create_bot_framework_client(self):
         return self.inner.create_bot_framework_client()
@@ -226,6 +243,22 @@ class GuardedAuthentication(BotFrameworkAuthentication):
 
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
         return await self.inner.authenticate_channel_request(auth_header)
+
+
+def _app_id(claims_identity: ClaimsIdentity) -> str | None:
+    """The app id botbuilder builds a user-token client for (audience, else appid claim)."""
+    for claim in (AuthenticationConstants.AUDIENCE_CLAIM, AuthenticationConstants.APP_ID_CLAIM):
+        value = claims_identity.get_claim_value(claim) if claims_identity else None
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _known_make_up(inner: BotFrameworkAuthentication) -> bool:
+    """The SDK's own authentication (settings fixed at construction, which every cloud's
+    variant subclasses); anything else is asked every time, as the connector factory's cache
+    does for factories it does not know."""
+    return isinstance(inner, _BuiltinBotFrameworkAuthentication)
 
 
 class _SdkConfiguration:
