@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Boolean, Index, String, UniqueConstraint, select, update
+from sqlalchemy import JSON, Boolean, Index, String, UniqueConstraint, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, synonym
 
@@ -134,6 +134,23 @@ def save_reference(session: Session, *, kind: str, key: str, reference: dict,
         row.usable, row.failure, row.failed_at = True, None, None
         row.updated_at = now
     return row
+
+
+def refresh_known_reference(session: Session, *, kind: str, key: str, reference: dict,
+                            conversation_type: str | None, service_url: str,
+                            tenant_id: str | None, now: datetime) -> None:
+    """For a reference this process stored as it is now (bot/teams/conversations.py keeps
+    that memo): one statement, no read, that writes only when another process or the worker
+    changed what matters since — marked it unusable, or stored another service URL or tenant.
+    """
+    table = TeamsReference.__table__
+    session.connection().execute(update(table).where(
+        table.c.kind == kind, table.c.ref_key == key[:CONVERSATION_MAX],
+        or_(table.c.usable.is_(False), table.c.service_url != service_url[:500],
+            table.c.tenant_id.is_distinct_from(tenant_id)),
+    ).values(reference=reference, service_url=service_url[:500], tenant_id=tenant_id,
+             conversation_type=conversation_type, usable=True, failure=None, failed_at=None,
+             updated_at=now))
 
 
 def reference_for(session: Session, kind: str, key: str) -> TeamsReference | None:

@@ -80,6 +80,7 @@ class TeamsBot:
         self.adapter.on_turn_error = self._on_turn_error
         self.policy = self.auth.policy
         self.identity = Identity(self.db, self.clock)
+        self.stored = conversations.stored_memo()  # the references this process stored
         self.delivery = Delivery(self.db, self.clock)
         self.direct = DirectChat(self.adapter, self.db, self.delivery, self.clock,
                                  settings.microsoft_app_id)
@@ -274,8 +275,10 @@ class TeamsBot:
         """A message's first database work, one transaction: its conversation reference stored
         or refreshed, and the member's cached profile read (two hand-offs before, issue 19)."""
         with self.db.transaction() as session:
-            conversations.remember_in(session, activity, self.clock())
-            return self.identity.load_in(session, key)
+            stored = conversations.remember_in(session, activity, self.clock(), self.stored)
+            known = self.identity.load_in(session, key)
+        self.stored.update(stored)  # only once committed
+        return known
 
     def _handle(self, msg: Incoming, hooks: _TurnHooks | None = None,
                 ) -> tuple[list[Reply], Lang]:

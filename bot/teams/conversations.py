@@ -9,16 +9,25 @@ a channel's reference points at the channel itself, not at the thread the mentio
 from __future__ import annotations
 
 import asyncio
+import json
 from copy import copy
 from datetime import datetime
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
+from cachetools import LRUCache
 from sqlalchemy.orm import Session
 
 from bot.teams import ingress
 from store import teams as store
 from store.db import Database
+
+Stored = LRUCache  # (kind, key) → the reference, chat type, service URL and tenant as stored
+STORED_MAX = 10_000  # members and channels remembered per process (a few hundred in practice)
+
+
+def stored_memo() -> Stored:
+    return LRUCache(maxsize=STORED_MAX)
 
 
 def references_of(activity: Activity) -> list[tuple[str, str, dict]]:
@@ -41,15 +50,29 @@ def remember(database: Database, activity: Activity, now: datetime) -> None:
         remember_in(session, activity, now)
 
 
-def remember_in(session: Session, activity: Activity, now: datetime) -> None:
+def remember_in(session: Session, activity: Activity, now: datetime,
+                memo: Stored | None = None) -> list[tuple[tuple[str, str], str]]:
     """The same within a transaction of the caller's (a message turn's arrival, bot/teams/app.py,
-    which reads the member's cached profile in it too: one hand-off instead of two)."""
+    which reads the member's cached profile in it too: one hand-off instead of two).
+
+    With `memo` (what this process stored, by kind and key): a reference stored as it is now
+    costs one UPDATE that writes only if another process changed it meanwhile, instead of a
+    read and a compare (issue 19). Returns what to put in the memo once the caller's
+    transaction has committed (nothing stored is remembered before it is)."""
     kind = ingress.conversation_type(activity)
     tenant = ingress.tenant_id(activity)
+    url = activity.service_url
+    stored: list[tuple[tuple[str, str], str]] = []
     for ref_kind, key, reference in references_of(activity):
-        store.save_reference(session, kind=ref_kind, key=key, reference=reference,
-                             conversation_type=kind, service_url=activity.service_url,
-                             tenant_id=tenant, now=now)
+        values = {"kind": ref_kind, "key": key, "reference": reference,
+                  "conversation_type": kind, "service_url": url, "tenant_id": tenant, "now": now}
+        mark = json.dumps([reference, kind, url, tenant], sort_keys=True, default=str)
+        if memo is not None and memo.get((ref_kind, key)) == mark:
+            store.refresh_known_reference(session, **values)
+        else:
+            store.save_reference(session, **values)
+        stored.append(((ref_kind, key), mark))
+    return stored
 
 
 async def remember_async(database: Database, activity: Activity, now: datetime) -> None:
