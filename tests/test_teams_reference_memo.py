@@ -106,8 +106,18 @@ async def test_nothing_is_remembered_from_an_arrival_that_did_not_commit(databas
         assert len(stack.bot.stored) == 1 and the_reference(database).usable
 
 
-def test_the_memo_is_bounded():
-    memo = conversations.stored_memo()
-    for n in range(conversations.STORED_MAX + 50):
-        memo[("user", f"aad-{n}")] = "x"
-    assert len(memo) == conversations.STORED_MAX
+def test_the_memo_is_bounded_and_safe_across_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    memo = conversations.Stored(maxsize=64)
+
+    def churn(worker: int) -> int:
+        for n in range(3000):
+            memo.update([(("user", f"aad-{worker}-{n}"), "x")])
+            memo.get(("user", f"aad-{worker}-{n // 2}"))
+        return worker
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(churn, range(8))) == list(range(8))  # no KeyError in eviction
+    assert len(memo) == 64
+    assert conversations.stored_memo()._marks.maxsize == conversations.STORED_MAX

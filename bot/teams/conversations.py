@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from copy import copy
 from datetime import datetime
 
@@ -22,12 +23,33 @@ from bot.teams import ingress
 from store import teams as store
 from store.db import Database
 
-Stored = LRUCache  # (kind, key) → the reference, chat type, service URL and tenant as stored
 STORED_MAX = 10_000  # members and channels remembered per process (a few hundred in practice)
 
 
+class Stored:
+    """(kind, key) → the reference, chat type, service URL and tenant as this process stored
+    them; bounded, and locked: arrivals of different members run in different threads, and
+    an LRU's eviction is several steps."""
+
+    def __init__(self, maxsize: int = STORED_MAX) -> None:
+        self._marks: LRUCache = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> str | None:
+        with self._lock:
+            return self._marks.get(key)
+
+    def update(self, stored: list[tuple[tuple[str, str], str]]) -> None:
+        with self._lock:
+            self._marks.update(stored)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._marks)
+
+
 def stored_memo() -> Stored:
-    return LRUCache(maxsize=STORED_MAX)
+    return Stored()
 
 
 def references_of(activity: Activity) -> list[tuple[str, str, dict]]:
