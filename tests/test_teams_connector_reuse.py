@@ -179,3 +179,15 @@ def test_the_user_token_cache_is_bounded():
     for n in range(CLIENTS + 5):
         run(auth.create_user_token_client(claims(f"app-{n}")))
     assert len(auth.token_clients) == CLIENTS
+
+
+def test_an_sdk_that_moved_its_private_base_class_only_turns_the_cache_off(monkeypatch):
+    """The private import may fail after a botbuilder release: the adapter still starts, and
+    the user-token client is then asked for every turn, as the SDK itself does."""
+    from bot.teams import connector
+
+    monkeypatch.setattr(connector, "_BuiltinBotFrameworkAuthentication", None)
+    auth = real_authentication()
+    first = run(auth.create_user_token_client(claims(APP)))
+    assert run(auth.create_user_token_client(claims(APP))) is not first
+    assert len(auth.token_clients) == 0

@@ -32,13 +32,17 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
-from botframework.connector.auth._built_in_bot_framework_authentication import (
-    _BuiltinBotFrameworkAuthentication,  # the SDK's base of every cloud's authentication
-)
 from cachetools import LRUCache
 from msrest.pipeline import AsyncHTTPPolicy
 from msrest.universal_http.requests import ClientRetryPolicy
 from urllib3 import Retry
+
+try:  # the SDK's base of every cloud's authentication: private, so a release may move it
+    from botframework.connector.auth._built_in_bot_framework_authentication import (
+        _BuiltinBotFrameworkAuthentication,
+    )
+except ImportError:  # then user-token clients are asked for every turn, as the SDK does
+    _BuiltinBotFrameworkAuthentication = None
 
 from bot.teams.card_serializer import serialize_cards_as_json
 from bot.teams.guard import ServiceUrlNotAllowed, ServiceUrlPolicy, describe
@@ -258,7 +262,8 @@ def _known_make_up(inner: BotFrameworkAuthentication) -> bool:
     """The SDK's own authentication (settings fixed at construction, which every cloud's
     variant subclasses); anything else is asked every time, as the connector factory's cache
     does for factories it does not know."""
-    return isinstance(inner, _BuiltinBotFrameworkAuthentication)
+    known = _BuiltinBotFrameworkAuthentication
+    return known is not None and isinstance(inner, known)
 
 
 class _SdkConfiguration:
