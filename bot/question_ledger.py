@@ -27,7 +27,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -80,10 +80,14 @@ class QuestionLedger:
         self.track_keyless = track_keyless
 
     def claim_in(self, session: Session, owner: str, conversation: str,
-                 replies: Sequence[Reply]) -> list[Claimed]:
+                 replies: Sequence[Reply], live_rows: Sequence[Any] | None = None
+                 ) -> list[Claimed]:
         """`open`'s claim inside a transaction the caller owns: the router turn's own (its
-        TurnHooks.after), so the claim commits or rolls back with the answer itself."""
-        return store.claim_turn(session, self.table, owner, conversation, _steps(replies))
+        TurnHooks.after), so the claim commits or rolls back with the answer itself.
+        `live_rows`: the owner's live rows already read in that transaction (store's
+        `live_and_state_of`), so the claim does not read them again."""
+        return store.claim_turn(session, self.table, owner, conversation, _steps(replies),
+                                live_rows)
 
     async def open(self, owner: str, conversation: str, replies: Sequence[Reply],
                    claimed: list[Claimed] | None = None) -> TurnBook:

@@ -24,7 +24,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import String, bindparam, insert, select, update
+from sqlalchemy import String, bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.types import UTCDateTime
@@ -104,6 +104,14 @@ def _statements(table: type[QuestionMessage]) -> dict[str, Any]:
         "live": live.order_by(table.id),
         "live_in": live.where(table.conversation == bindparam("conversation"))
         .order_by(table.id),
+        # a click's verdict and the turn's claim from one read: the owner's live messages and
+        # every row of the clicked message (its state is the newest row's), oldest first
+        "live_or_message": select(
+            table.id, table.key, table.conversation.label("conversation"),
+            table.message.label("message"), table.title, table.context, table.state,
+        ).where(mine, or_(table.state == LIVE, tuple_(table.conversation, table.message)
+                          == tuple_(bindparam("conversation"), bindparam("message"))))
+        .order_by(table.id),
         "state_of": select(table.state).where(
             mine, table.conversation == bindparam("conversation"),
             table.message == bindparam("message")).order_by(table.id.desc()).limit(1),
@@ -160,6 +168,22 @@ def state_of(session: Session, table: type[QuestionMessage], owner: str, convers
         "message": fit(message, table.MESSAGE_MAX)})
 
 
+def live_and_state_of(session: Session, table: type[QuestionMessage], owner: str,
+                      conversation: str, message: str) -> tuple[list[Any], str | None]:
+    """`live(owner)` and `state_of(...)` from one SELECT: a Slack click asks both in the same
+    transaction (its verdict before the turn, the turn's claim after), and every answer is a
+    click. The live rows carry the attributes `claim_turn` reads; pass them as its `live_rows`."""
+    rows = session.execute(_statements(table)["live_or_message"], {
+        "owner": fit(owner, table.OWNER_MAX),
+        "conversation": fit(conversation, table.CONVERSATION_MAX),
+        "message": fit(message, table.MESSAGE_MAX)}).all()
+    conversation = fit(conversation, table.CONVERSATION_MAX)
+    message = fit(message, table.MESSAGE_MAX)
+    state = next((row.state for row in reversed(rows)
+                  if row.conversation == conversation and row.message == message), None)
+    return [row for row in rows if row.state == LIVE], state
+
+
 def add(session: Session, table: type[QuestionMessage], owner: str, posted: Posted,
         now: datetime) -> None:
     """Remember one posted question (one INSERT built once: every answer posts one)."""
@@ -175,18 +199,24 @@ def add(session: Session, table: type[QuestionMessage], owner: str, posted: Post
 
 
 def claim_turn(session: Session, table: type[QuestionMessage], owner: str, conversation: str,
-               steps: Sequence[str | None]) -> list[Claimed]:
+               steps: Sequence[str | None],
+               live_rows: Sequence[Any] | None = None) -> list[Claimed]:
     """Take out of "live", in one transaction, every message the turn's replies close.
 
     `steps` lists the turn's replies that touch questions, in order: an answered question's key,
     or None for a question about to be asked. Walked in order, so the outcome is the one the
     replies would have one by one: an answer closes the newest live message with its key; a
     question retires every message still live (in the conversation, where that is the scope).
-    A message another process took first is left to it."""
+    A message another process took first is left to it. `live_rows`: the owner's live rows as
+    read earlier in this transaction (`live_and_state_of`; whole-owner scope only), instead of
+    reading them again — a row another process took meanwhile fails its conditional UPDATE."""
     if not steps:
         return []
     scope = conversation if table.PER_CONVERSATION else None
-    remaining = live(session, table, owner, scope)
+    if live_rows is not None and scope is None:
+        remaining = list(live_rows)
+    else:
+        remaining = live(session, table, owner, scope)
     taken: list[tuple[QuestionMessage, str]] = []
     for step in steps:
         if step is None:

@@ -9,7 +9,9 @@ retry of the same click is then taken on).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -36,9 +38,11 @@ class SlackTurnHooks:
         self.verdict: Click | None = None  # None: the transaction never got that far
         self.lang: Lang | None = None
         self.claimed: list[Claimed] | None = None
+        self.live_rows: Sequence[Any] | None = None  # read with a click's verdict, for `after`
 
     def before(self, session: Session) -> bool:
         self.verdict, self.lang, self.claimed = None, None, None  # a retried attempt starts over
+        self.live_rows = None
         self.verdict = self._verdict(session)
         return self.verdict is Click.COUNTS
 
@@ -46,9 +50,9 @@ class SlackTurnHooks:
         if self.key is None:
             return Click.COUNTS
         if store.claim_in(session, self.key, self.now):
-            if self.click is not None:
-                state = store.questions.state_of(session, store.SlackMessage, self.user_id,
-                                                 *self.click)
+            if self.click is not None:  # one read serves the verdict and the turn's claim
+                self.live_rows, state = store.questions.live_and_state_of(
+                    session, store.SlackMessage, self.user_id, *self.click)
                 if state is not None and state != LIVE:
                     return Click.STALE  # the claim stays: a re-click is a double or stale
             return Click.COUNTS
@@ -65,7 +69,9 @@ class SlackTurnHooks:
         """Nothing of the attempt was saved: no verdict, no claim (the caller then sends the
         router's Failure and releases the dedupe key for a retry)."""
         self.verdict, self.lang, self.claimed = None, None, None
+        self.live_rows = None
 
     def after(self, session: Session, lang: Lang, replies: list[Reply]) -> None:
         self.lang = lang
-        self.claimed = self.ledger.claim_in(session, self.user_id, "", in_direct_chat(replies))
+        self.claimed = self.ledger.claim_in(session, self.user_id, "", in_direct_chat(replies),
+                                            self.live_rows)
