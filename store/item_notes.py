@@ -131,10 +131,13 @@ def refresh_summary(session: Session, assessment_id: int, item_id: str) -> None:
     session.flush()
 
 
+def summary_of(notes: list[ItemNote]) -> str | None:
+    """What `answers.note` holds for an item with these live notes (None: no notes)."""
+    return "\n".join(n.text for n in notes) if notes else None
+
+
 def summarise(answer: Answer, notes: list[ItemNote]) -> None:
-    """`answers.note` from the item's live notes already read (no query: a saved answer's
-    turn has read them all)."""
-    texts = [n.text for n in notes]
-    summary = "\n".join(texts) if texts else None
+    """`answers.note` from the item's live notes already read."""
+    summary = summary_of(notes)
     if answer.note != summary:  # unchanged: nothing for the flush to write
         answer.note = summary

@@ -6,10 +6,11 @@ skips building the expression and its cache key on each call, which cost more th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -126,47 +127,70 @@ def answers_by_item(session: Session, assessment_id: int) -> dict[str, Answer]:
     return {a.item_id: a for a in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """An answer as one turn reads it: the same fields as `Answer`, not an ORM object.
+    An answer's turn reads all of the assessment's answers (up to 36) to find the next item and
+    changes one; building 36 tracked objects for that was the turn's largest single cost on
+    PostgreSQL (issue 19)."""
+
+    id: int
+    assessment_id: int
+    item_id: str
+    level: int
+    note: str | None
+    answered_by: int | None
+    answered_at: datetime
+
+
+_ANSWER_COLUMNS = Answer.__table__.c  # type: ignore[attr-defined]
+_ANSWER_ROWS = select(*(getattr(_ANSWER_COLUMNS, name) for name in AnswerRow.__slots__)).where(
+    _ANSWER_COLUMNS.assessment_id == bindparam("assessment_id"))
+
+
+def answer_rows(session: Session, assessment_id: int) -> dict[str, AnswerRow]:
+    """The assessment's answers by item, read-only (see `AnswerRow`); `save_answer` keeps
+    the dict up to date with what it saves."""
+    result = session.connection().execute(_ANSWER_ROWS, {"assessment_id": assessment_id})
+    return {row.item_id: AnswerRow(*row) for row in result}
+
+
 def save_answer(
     session: Session, assessment: Assessment, item_id: str, level: int, user: User, now: datetime,
-    *, answers: dict[str, Answer] | None = None,
-) -> Answer:
-    """Set (or change) one item's level and append it to the history.
+    *, answers: dict[str, AnswerRow], note: str | None,
+) -> AnswerRow:
+    """Set (or change) one item's level, and its `note` (the summary of the item's notes),
+    and append the level to the history.
 
-    `answers`: the assessment's answers by item, read in this transaction — looked up there
-    instead of queried, and kept up to date with the saved one. The writes are single
-    statements built once (issue 19), not the ORM's unit of work: the answer row is inserted
-    or updated at once and the object in memory is made to match it without marking it
-    changed, so nothing is written twice. Two turns saving the same new item at once meet
-    the unique constraint here (IntegrityError), inside the turn, where the router retries."""
-    if answers is not None:
-        answer = answers.get(item_id)
+    `answers`: the assessment's answers as `answer_rows` read them in this transaction — the
+    item is looked up there instead of queried, and its entry replaced with what was saved.
+    Single statements built once (issue 19), no ORM unit of work: nothing is flushed later.
+    Two turns saving the same new item at once meet the unique constraint here
+    (IntegrityError), inside the turn, where the router retries."""
+    known = answers.get(item_id)
+    connection = session.connection()
+    if known is None:
+        row_id = connection.execute(_INSERT_ANSWER, {
+            "assessment_id": assessment.id, "item_id": item_id, "level": level, "note": note,
+            "answered_by": user.id, "answered_at": now}).scalar_one()
     else:
-        answer = session.scalar(_ANSWER, {"assessment_id": assessment.id, "item_id": item_id})
-    values = {"level": level, "answered_by": user.id, "answered_at": now}
-    if answer is None:
-        row_id = session.connection().execute(_INSERT_ANSWER, {
-            "assessment_id": assessment.id, "item_id": item_id, "note": None, **values,
-        }).scalar_one()
-        answer = Answer(id=row_id, assessment_id=assessment.id, item_id=item_id, note=None,
-                        **values)
-        make_transient_to_detached(answer)  # the row exists: attach without an INSERT
-        session.add(answer)
-        if answers is not None:
-            answers[item_id] = answer
-    else:
-        session.connection().execute(_UPDATE_ANSWER, {"answer_id": answer.id, "new_level": level,
-                                         "new_by": user.id, "new_at": now})
-        for name, value in values.items():
-            set_committed_value(answer, name, value)
-    session.connection().execute(_INSERT_EVENT, {"assessment_id": assessment.id, "item_id": item_id,
-                                    "level": level, "note": None, "user_id": user.id, "at": now})
-    return answer
+        row_id = known.id
+        connection.execute(_UPDATE_ANSWER, {"answer_id": row_id, "new_level": level,
+                                            "new_note": note, "new_by": user.id,
+                                            "new_at": now})
+    connection.execute(_INSERT_EVENT, {"assessment_id": assessment.id, "item_id": item_id,
+                                       "level": level, "note": None, "user_id": user.id,
+                                       "at": now})
+    saved = answers[item_id] = AnswerRow(row_id, assessment.id, item_id, level, note, user.id,
+                                         now)
+    return saved
 
 
 _INSERT_ANSWER = insert(Answer.__table__).returning(Answer.__table__.c.id)
 _UPDATE_ANSWER = (update(Answer.__table__)
                   .where(Answer.__table__.c.id == bindparam("answer_id"))
-                  .values(level=bindparam("new_level"), answered_by=bindparam("new_by"),
+                  .values(level=bindparam("new_level"), note=bindparam("new_note"),
+                          answered_by=bindparam("new_by"),
                           answered_at=bindparam("new_at")))
 _INSERT_EVENT = insert(AnswerEvent.__table__)
 

@@ -182,11 +182,11 @@ class NaviSteps(NoteSteps, SubmissionSteps):
         if item is None or level not in item.levels or not item.applies(assessment.roles):
             return self.stale(turn)
         # one read of the answers and one of the notes serve the whole turn (issue 19)
-        answers = queries.answers_by_item(turn.session, assessment.id)
+        answers = queries.answer_rows(turn.session, assessment.id)
         notes = item_notes.notes_by_item(turn.session, assessment.id)
-        saved = queries.save_answer(turn.session, assessment, item.id, level, turn.user,
-                                    turn.now, answers=answers)
-        item_notes.summarise(saved, notes.get(item.id, []))  # notes made before the answer
+        queries.save_answer(turn.session, assessment, item.id, level, turn.user, turn.now,
+                            answers=answers,  # and the notes made before the answer:
+                            note=item_notes.summary_of(notes.get(item.id, [])))
         items = order.walk(rubric, assessment.roles)
         summary = say(turn.lang, "recorded", number=item.number, title=item.title.get(turn.lang),
                       level=say(turn.lang, "level_label", n=level))
