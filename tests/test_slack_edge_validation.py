@@ -168,10 +168,25 @@ async def test_slash_command_mentioning_payload_reaches_the_bot(database_url, da
 
 
 def test_depth_is_counted_outside_strings_only():
-    assert ingress.depth('{"a": "[[[[{{{{", "b": [{"c": "\\"]]]"}]}') == 3
-    assert ingress.depth("[]") == 1 and ingress.depth('"x"') == 0
-    nested = '{"x": ' + "[" * 33 + "]" * 33 + "}"
+    assert ingress.depth(json.loads('{"a": "[[[[{{{{", "b": [{"c": "\\"]]]"}]}')) == 3
+    assert ingress.depth([]) == 1 and ingress.depth("x") == 0 and ingress.depth({}) == 1
+    assert ingress.depth([[], [[[]]], {"a": {"b": []}}]) == 4
+    for n in (31, 32):  # the limit itself passes; one more is refused
+        nested = '{"x": ' + "[" * n + "]" * n + "}"
+        assert ingress.depth(json.loads(nested)) == n + 1
+    nested = '{"x": ' + "[" * 32 + "]" * 32 + "}"
     assert isinstance(ingress.check(nested.encode(), JSON), ingress.Rejection)
+    wide_and_deep = json.dumps([list(range(100))] * 50 + ["[" * 40] + [[[[]]]] * 3)
+    assert ingress.depth(json.loads(wide_and_deep)) == 4
+
+
+def test_depth_stops_walking_past_the_limit():
+    """A body of 100,000 nested lists (within MAX_BODY) is refused after MAX_DEPTH + 1 levels,
+    not walked to the bottom."""
+    value: list = []
+    for _ in range(100_000):
+        value = [value]
+    assert ingress.depth(value) == ingress.MAX_DEPTH + 1
 
 
 def test_oversized_body_is_413_even_without_the_server_limit():
