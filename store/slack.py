@@ -149,6 +149,14 @@ def home_digest_changed(session: Session, slack_user_id: str, digest: str,
     return True
 
 
+def home_digest_is(database: Database, slack_user_id: str, digest: str) -> bool:
+    """Whether `digest` is still the view last stored for this user (no other process has
+    stored another since)."""
+    with database.transaction() as session:
+        key = dedupe_key("home", slack_user_id, digest)
+        return session.scalar(select(SlackDedupe.key).where(SlackDedupe.key == key)) is not None
+
+
 def forget_home_digest(database: Database, slack_user_id: str) -> None:
     """A publish that failed: the next one must not be skipped as unchanged."""
     with database.transaction() as session:

@@ -114,13 +114,13 @@ async def test_home_debounce_publishes_the_last_state_once_the_clicks_stop(datab
         home = Home(make_client(BOT_TOKEN, fake.api_url), database,
                     RubricRegistry(FIXTURE_RUBRICS), now_tokyo, interval=0.3)
         built = []  # views built (a read transaction each), published or found unchanged
-        build = home._changed_view
+        build = home._view_and_digest
 
         def counted(*args):
             built.append(args)
             return build(*args)
 
-        home._changed_view = counted  # type: ignore[method-assign]
+        home._view_and_digest = counted  # type: ignore[method-assign]
         home.changed("U1", "ja-JP", "taro@example.co.jp")  # the first change: at once
         await published_at_least(fake, 1)
         assert len(fake.called("views.publish")) == 1

@@ -185,26 +185,38 @@ class Home:
 
     def _changed_view(self, slack_user_id: str, slack_locale: str | None, email: str | None,
                       force: bool) -> dict | None:
-        """The view to publish, or None when it is the one Slack already shows (one
-        transaction: gather, compare with the stored digest, store the new one)."""
+        """The view to publish, or None when it is the one Slack already shows."""
+        view, _digest = self._view_and_digest(slack_user_id, slack_locale, email, force)
+        return view
+
+    def _view_and_digest(self, slack_user_id: str, slack_locale: str | None,
+                         email: str | None, force: bool) -> tuple[dict | None, str]:
+        """One transaction: gather, compare with the stored digest, store the new one."""
         with self.db.transaction() as session:
             view = build_view(gather(session, self.rubrics, slack_user_id, slack_locale,
                                      self.clock(), email))
             digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
             changed = slack_store.home_digest_changed(session, slack_user_id, digest,
                                                       self.clock())
-        return view if changed or force else None
+        return (view if changed or force else None), digest
 
     async def publish(self, slack_user_id: str, slack_locale: str | None,
-                      email: str | None = None, *, force: bool = False) -> None:
-        """Publish now (`force`: even when unchanged, as on open: the tab may be blank)."""
+                      email: str | None = None, *, force: bool = False,
+                      verify: bool = True) -> None:
+        """Publish now (`force`: even when unchanged, as on open: the tab may be blank).
+
+        Two processes can publish one member's tab at once, each the view it gathered: the
+        older view may reach Slack last, and the stored digest then names the newer one, so
+        neither would publish again. After a publish, the digest is read back (`verify`): if
+        another process stored another view meanwhile, the tab is gathered and published once
+        more, so what stays shown is the latest (issue 19: never stale)."""
         self._last_at[slack_user_id] = asyncio.get_running_loop().time()
         self._last_at.move_to_end(slack_user_id)
         while len(self._last_at) > HOME_MEMORY:
             self._last_at.popitem(last=False)
         try:
-            view = await asyncio.to_thread(self._changed_view, slack_user_id, slack_locale,
-                                           email, force)
+            view, digest = await asyncio.to_thread(self._view_and_digest, slack_user_id,
+                                                   slack_locale, email, force)
         except (RubricError, SQLAlchemyError) as exc:
             log.error("home view not built: %s", type(exc).__name__)
             return
@@ -216,6 +228,18 @@ class Home:
             log.warning("views.publish failed for %s: %s", slack_user_id, describe_error(exc))
             with contextlib.suppress(SQLAlchemyError):  # not shown: not "the same" next time
                 await asyncio.to_thread(slack_store.forget_home_digest, self.db, slack_user_id)
+            return
+        if not verify:
+            return
+        try:
+            ours = await asyncio.to_thread(slack_store.home_digest_is, self.db, slack_user_id,
+                                           digest)
+        except SQLAlchemyError:
+            return  # cannot tell; the member's next change publishes again
+        if not ours:
+            log.info("home: another process published %s's tab meanwhile; publishing the "
+                     "latest view", slack_user_id)
+            await self.publish(slack_user_id, slack_locale, email, force=True, verify=False)
 
     def changed(self, slack_user_id: str, slack_locale: str | None,
                 email: str | None = None) -> None:
