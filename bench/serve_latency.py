@@ -17,7 +17,8 @@ Figures, per backend (SQLite file, PostgreSQL database created for the run and d
   per answer (chat.update, chat.postMessage, views.publish) to a fake of its own; the same closed
   loop, as many clicks per sender; CPU ratio = our CPU per answer / the floor's;
 * throughput at saturation — answers per second with 50, 100 and 200 members at once;
-* scale-out (PostgreSQL) — answers per second of one web process against two on one database;
+* scale-out (PostgreSQL) — answers per second of one web process against two on one database,
+  with how busy the machine was and the ratio its CPUs allow at most (`bound`);
 * RSS of the server after 1,000 companies in all have completed an assessment (start, 36
   answers, submit), against its RSS when it was first ready;
 * start-up time — spawn of the process → first 200 from /readyz (median of 3).
@@ -188,22 +189,61 @@ def fold(runs: list[dict]) -> dict:
     return out
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far, from /proc/stat's "cpu" line."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_between(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The machine's busy share of its CPUs between two `machine_ticks` readings."""
+    total = after[1] - before[1]
+    return round((after[0] - before[0]) / total, 2) if total else 0.0
+
+
 async def scale_out(url: str, fake: QuickSlack, workdir: Path, companies: Companies,
                     members: int, answers: int | None, first: ServerProcess) -> dict:
-    """Throughput of one web process against two on the same database (members split)."""
+    """Throughput of one web process against two on the same database (members split).
+
+    With the load generator, the fake Slack and PostgreSQL on the same machine, the ratio is
+    bounded by the machine's CPUs, not only by the server: each run also reports how busy
+    the machine was (share of all CPUs, /proc/stat) and the server's CPU ms per answer, and
+    `bound` is the ratio the machine could give at most — its CPUs over everything one answer
+    costs all processes together, against the one-process rate."""
+    ticks = machine_ticks()
+    cpu = first.cpu_seconds()
     (found, wall, _) = await run_members(fake, first, companies.take(members), members, answers)
-    one = sum(len(m.statuses) for m in found) / wall
+    one_busy = busy_between(ticks, machine_ticks())
+    done = sum(len(m.statuses) for m in found)
+    one = done / wall
+    one_server_ms = (first.cpu_seconds() - cpu) * 1000 / done
     second = ServerProcess(slack_env(url, fake.api_url, LOG_LEVEL="WARNING"), workdir / "two",
                            name="serve2")
     await second.start()
     try:
+        ticks = machine_ticks()
         (found, wall, _) = await run_members(fake, [first, second], companies.take(members),
                                              members, answers)
+        two_busy = busy_between(ticks, machine_ticks())
         two = sum(len(m.statuses) for m in found) / wall
     finally:
         assert await second.stop() == 0
+    all_ms, bound = machine_bound(os.cpu_count() or 1, one_busy, one)
     return {"one_per_s": round(one, 1), "two_per_s": round(two, 1),
-            "ratio": round(two / one, 2)}
+            "ratio": round(two / one, 2), "machine_busy_one": one_busy,
+            "machine_busy_two": two_busy, "server_cpu_ms": round(one_server_ms, 2),
+            "all_cpu_ms": all_ms, "bound": bound}
+
+
+def machine_bound(cpus: int, busy: float, per_s: float) -> tuple[float, float | None]:
+    """From a run at `per_s` answers a second that kept `busy` of `cpus` CPUs busy: the CPU
+    ms every process together spent per answer, and how many times that rate the machine
+    could give at most with all its CPUs busy (None when nothing was measured)."""
+    if busy <= 0 or per_s <= 0:
+        return 0.0, None
+    all_ms = busy * cpus * 1000 / per_s
+    return round(all_ms, 2), round(cpus * 1000 / all_ms / per_s, 2)
 
 
 async def bench_backend(name: str, url: str, args, workdir: Path, floor: ServerProcess,
