@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
+from cachetools import LRUCache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,7 @@ from store.db import Database
 
 log = logging.getLogger(__name__)
 LOOKUP_TIMEOUT = 10.0  # seconds, retries included; the user is waiting for an answer
+PROFILE_MEMORY = 4096  # members whose fresh profile a process keeps in memory (LRU)
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,16 @@ class Profile:
 
 
 class Identity:
+    """Profiles from `teams_profiles`, with the fresh ones also kept in memory: every message
+    of a member needs one, and reading it was a statement per message (issue 19). A kept
+    profile expires when its row does (the row's `fetched_at` + PROFILE_TTL), so a process
+    is never staler than the table; this process's own saves replace it at once."""
+
     def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
         self.db = database
         self.clock = clock
+        self._memory: LRUCache[str, tuple[Profile, datetime]] = LRUCache(PROFILE_MEMORY)
+        self._lock = threading.Lock()  # arrivals of different members run in several threads
 
     async def profile(self, context: TurnContext, *, known: Profile | None = None) -> Profile:
         """`known`: the cached profile, already read by the caller in its own transaction."""
@@ -69,18 +79,40 @@ class Identity:
             return self.load_in(session, key, stale_ok)
 
     def load_in(self, session: Session, key: str, stale_ok: bool = False) -> Profile | None:
-        """The cached profile (younger than PROFILE_TTL unless `stale_ok`), read in `session`."""
+        """The cached profile (younger than PROFILE_TTL unless `stale_ok`), from memory or
+        read in `session`."""
+        now = self.clock()
+        if not stale_ok and (kept := self._kept(key, now)) is not None:
+            return kept
         if stale_ok:
             row = session.scalar(select(store.TeamsProfile).where(
                 store.TeamsProfile.aad_object_id == key[:store.KEY_MAX]))
         else:
-            row = store.cached_profile(session, key, self.clock())
-        return Profile(email=row.email or _mail(row.upn), name=row.name) if row else None
+            row = store.cached_profile(session, key, now)
+        if row is None:
+            return None
+        profile = Profile(email=row.email or _mail(row.upn), name=row.name)
+        if now - row.fetched_at <= store.PROFILE_TTL:
+            self._keep(key, profile, row.fetched_at)
+        return profile
+
+    def _kept(self, key: str, now: datetime) -> Profile | None:
+        with self._lock:
+            kept = self._memory.get(key)
+        if kept is None or now - kept[1] > store.PROFILE_TTL:
+            return None
+        return kept[0]
+
+    def _keep(self, key: str, profile: Profile, fetched_at: datetime) -> None:
+        with self._lock:
+            self._memory[key] = (profile, fetched_at)
 
     def _save(self, key: str, email: str | None, upn: str | None, name: str | None) -> None:
+        now = self.clock()
+        name = name[:200] if name else None
         with self.db.transaction() as session:
-            store.save_profile(session, key, email=email, upn=upn,
-                               name=name[:200] if name else None, now=self.clock())
+            store.save_profile(session, key, email=email, upn=upn, name=name, now=now)
+        self._keep(key, Profile(email=email or _mail(upn), name=name), now)  # once committed
 
 
 def _mail(value: object) -> str | None:
