@@ -22,7 +22,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Boolean, Index, String, UniqueConstraint, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Index,
+    String,
+    UniqueConstraint,
+    bindparam,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, synonym
 
@@ -136,6 +146,17 @@ def save_reference(session: Session, *, kind: str, key: str, reference: dict,
     return row
 
 
+_REFERENCES = TeamsReference.__table__
+# built once: it runs on every Teams message, and building it cost more than running it
+_REFRESH_KNOWN = update(_REFERENCES).where(
+    _REFERENCES.c.kind == bindparam("kind_"), _REFERENCES.c.ref_key == bindparam("key_"),
+    or_(_REFERENCES.c.usable.is_(False), _REFERENCES.c.service_url != bindparam("url_"),
+        _REFERENCES.c.tenant_id.is_distinct_from(bindparam("tenant_"))),
+).values(reference=bindparam("reference_"), service_url=bindparam("url_"),
+         tenant_id=bindparam("tenant_"), conversation_type=bindparam("type_"), usable=True,
+         failure=None, failed_at=None, updated_at=bindparam("now_"))
+
+
 def refresh_known_reference(session: Session, *, kind: str, key: str, reference: dict,
                             conversation_type: str | None, service_url: str,
                             tenant_id: str | None, now: datetime) -> None:
@@ -143,14 +164,10 @@ def refresh_known_reference(session: Session, *, kind: str, key: str, reference:
     that memo): one statement, no read, that writes only when another process or the worker
     changed what matters since — marked it unusable, or stored another service URL or tenant.
     """
-    table = TeamsReference.__table__
-    session.connection().execute(update(table).where(
-        table.c.kind == kind, table.c.ref_key == key[:CONVERSATION_MAX],
-        or_(table.c.usable.is_(False), table.c.service_url != service_url[:500],
-            table.c.tenant_id.is_distinct_from(tenant_id)),
-    ).values(reference=reference, service_url=service_url[:500], tenant_id=tenant_id,
-             conversation_type=conversation_type, usable=True, failure=None, failed_at=None,
-             updated_at=now))
+    session.connection().execute(_REFRESH_KNOWN, {
+        "kind_": kind, "key_": key[:CONVERSATION_MAX], "url_": service_url[:500],
+        "tenant_": tenant_id, "reference_": reference, "type_": conversation_type,
+        "now_": now})
 
 
 def reference_for(session: Session, kind: str, key: str) -> TeamsReference | None:
