@@ -23,7 +23,7 @@ from typing import Literal
 
 from handlers.faq.normalise import fold
 
-Role = Literal["capital", "revenue", "fee", "foreign", "unknown"]
+Role = Literal["capital", "revenue", "fee", "foreign", "threshold", "unknown"]
 HalfId = Literal["first_half", "second_half"]
 
 # ----- kanji numerals ------------------------------------------------------------------------
@@ -87,6 +87,13 @@ _REVENUE_WORDS = re.compile(r"売上|売り上げ|年商|revenue|sales|turnover|
 _FEE_WORDS = re.compile(r"会費|入会費|年会費|入会金|fee|dues")
 _FOREIGN = re.compile(r"\$|usd|dollars?|ドル|どる|€|eur|euros?|ユーロ|ゆーろ|£|gbp|pounds?|ポンド|ぽんど")
 _CONTEXT = 14  # characters before an amount that decide what it is
+# The class limit named as such (「1億円の基準」, "the ¥100M threshold", "threshold of 100M"):
+# a figure the question quotes from the guide, not the company's capital.
+_THRESHOLD_WORDS = re.compile(
+    r"基準|閾値|しきい値|ぼーだー|ボーダー|境目|線引き|threshold|cut-?off|limit|boundary|ceiling")
+_THRESHOLD_AFTER = re.compile(
+    r"^\s*+(?:の|という|って|\))?\s*+(?:基準|閾値|しきい値|ぼーだー|ボーダー|らいん|ライン|境目|線引き|"
+    r"上限|壁|threshold|cut-?off|limit|boundary|line\b|ceiling|cap\b|mark\b|rule\b)")
 
 
 Qualifier = Literal["at_most", "above", "at_least"]
@@ -177,10 +184,13 @@ def find_amounts(text: str) -> list[Amount]:
             "capital": _last(_CAPITAL_WORDS, before),
             "revenue": _last(_REVENUE_WORDS, before),
             "fee": _last(_FEE_WORDS, before),
+            "threshold": _last(_THRESHOLD_WORDS, before),
         }
         hits = {k: v for k, v in nearest.items() if v >= 0}
         if hits:
             role = max(hits, key=hits.__getitem__)  # the closest word wins
+        if _THRESHOLD_AFTER.search(folded[end : end + 12]):
+            role = "threshold"  # 「1億円の基準」: the limit itself, whatever word came before
         if _FOREIGN.search(folded[max(0, start - 2) : end + 9]):
             role = "foreign"  # "$5 million" is not 5 million yen: better to ask
         qualifier = _qualifier(before, folded[end : end + 10])

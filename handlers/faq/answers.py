@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.faq import render
+from handlers.faq import compare, render
 from handlers.faq.fees import FeeFacts, band_of, half_of, missing, quote
 from handlers.faq.knowledge import HalfId, Knowledge, Unanswered
 from handlers.faq.money import capital_words, yen
@@ -105,7 +105,9 @@ def half_answer(kb: Knowledge, month: int, lang: Lang) -> list[Reply]:
     """「9月30日入会はどちらの期？」: the half-year, then both classes' fees in it."""
     half = kb.half_of_month(month)
     name, span = _half_label(kb, half, lang)
-    lines = [say(lang, "half_answer", month=month_name(month, lang), half=name, span=span)]
+    other, other_span = _half_label(kb, next(h for h in kb.half_years if h != half), lang)
+    lines = [say(lang, "half_answer", month=month_name(month, lang), half=name, span=span,
+                 other=other, other_span=other_span)]
     lines += [_case_line(kb, FeeFacts(named_class=c), half, lang) for c in ("regular", "smb")]
     if month in (3, 9):
         lines.append(say(lang, "note_half_boundary", month=month_name(month, lang)))
@@ -149,3 +151,30 @@ def silent(kb: Knowledge, topic: Unanswered, lang: Lang) -> list[Reply]:
         replies.append(Text(f"{say(lang, 'silent_related')}\n{related.answer.get(lang)}\n\n"
                             f"{kb.cite(related, lang)}"))
     return [*replies, *render.no_match(lang)[1:]]
+
+
+def comparison(kb: Knowledge, cmp: compare.Comparison, lang: Lang) -> list[Reply]:
+    """The class table's row for each class compared, whether they differ, and for fees in a
+    named half-year the difference in the first-year total."""
+    names_sep = "と" if lang == "ja" else " and "
+    lines: list[str] = []
+    for attr in cmp.attrs:
+        label = say(lang, f"cmp_attr_{attr}")
+        rows = compare.rows(kb, cmp, attr, lang)
+        lines.append(f"{label}:" if lang == "en" else f"{label}：")
+        lines += [f"・{name}: {value}" if lang == "ja" else f"- {name}: {value}"
+                  for name, value in rows]
+        if len({value for _, value in rows}) == 1:
+            names = names_sep.join(name for name, _ in rows)
+            lines.append(say(lang, "cmp_same", attr=label, names=names))
+        elif attr == "fees" and (totals := compare.first_year_totals(kb, cmp)) and len(totals) == 2:
+            (a, ta), (b, tb) = sorted(totals, key=lambda t: -t[1])
+            name, span = _half_label(kb, cmp.half, lang)  # type: ignore[arg-type]
+            lines.append(say(lang, "cmp_total_diff", half=name, span=span, diff=yen(ta - tb, lang),
+                             a=kb.member_class(a).name.get(lang), ta=yen(ta, lang),
+                             b=kb.member_class(b).name.get(lang), tb=yen(tb, lang)))
+        else:
+            lines.append(say(lang, "cmp_differs", attr=label))
+    source = kb.entry("classes")
+    cite = [kb.cite(source, lang)] if source else []
+    return [Text("\n".join([*lines, "", *cite]))]

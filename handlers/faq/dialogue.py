@@ -47,7 +47,7 @@ NONE_OF_THESE = _folded(
     r"^(?:どれでもない|どれでもありません|どれも違う|どれも違います|該当なし|いずれでもない|"
     r"none of these|none of them|none of the above|none|neither)$")
 # A fresh question's kinds that end any fee dialogue still open.
-FRESH = ("answer", "approval", "admin_list", "silent", "half")
+FRESH = ("answer", "approval", "admin_list", "silent", "half", "compare")
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,8 @@ class FaqDialogue:
         elif result.kind == "silent" and result.silent is not None:
             state["forward"] = {"text": text, "lang": lang}
             replies = answers.silent(self.kb, result.silent, lang)
+        elif result.kind == "compare" and result.comparison is not None:
+            replies = answers.comparison(self.kb, result.comparison, lang)
         elif result.kind == "half" and result.facts is not None and result.facts.month:
             replies = answers.half_answer(self.kb, result.facts.month, lang)
         elif result.kind == "fee_ask" and not result.calc:

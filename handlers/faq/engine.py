@@ -13,11 +13,11 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
-from handlers.faq import amounts, facets
+from handlers.faq import amounts, compare, facets
 from handlers.faq.approval import ApprovalEstimate, estimate
 from handlers.faq.fees import Band, FeeFacts, FeeQuote, Slot, missing, quote
 from handlers.faq.gaps import unknown_terms
-from handlers.faq.knowledge import Entry, Knowledge, Unanswered, knowledge
+from handlers.faq.knowledge import Entry, HalfId, Knowledge, Unanswered, knowledge
 from handlers.faq.normalise import content_size, detect_lang, fold
 from handlers.faq.retrieval import Hit, Index
 from handlers.faq.topics import SilentTopics
@@ -29,7 +29,7 @@ CLASS_CLOSE = 0.8  # a named class's entry goes first when it scores this share 
 RANKED = 5  # entries ranked per question: the facets may prefer one below the first three
 MIN_CONTENT = 2  # below this an unmatched message is not treated as a question at all
 Kind = Literal["answer", "choices", "none", "fee", "fee_ask", "approval", "admin_list", "empty",
-               "silent", "half"]
+               "silent", "half", "compare"]
 
 
 def _words(*terms: str) -> Words:
@@ -91,6 +91,7 @@ class Interpretation:
     calc: bool = False  # the user asked for a calculation: the calculator asks, step by step
     gaps: tuple[str, ...] = ()  # "choices": words of the question the guide never uses (gaps.py)
     figure: str | None = None  # "choices": the kind of figure asked that no entry gives (facets)
+    comparison: compare.Comparison | None = None  # "compare": the classes and what is compared
 
     @property
     def top_entry(self) -> str | None:
@@ -114,8 +115,11 @@ class Engine:
         if self.supplemented and (hit := self._secretariat_answer(text)) is not None:
             return Interpretation("answer", lang, hits=[hit])  # the guide was silent; we are not
         if self.silent_topics is not None and (topic := self.silent_topics.find(text)):
-            return Interpretation("silent", lang, silent=topic)
+            return Interpretation("silent", lang, silent=self._with_class(topic, folded))
         facts = read_facts(text, today, self.kb)
+        if (facts.capital is None and facts.band is None
+                and (cmp := compare.find(folded, _half(facts, self.kb))) is not None):
+            return Interpretation("compare", lang, comparison=cmp)  # 「通常枠とSMB枠の違いは？」
         if (facts.month is not None and HALF_WORDS.search(folded)
                 and not FEE_WORDS.search(folded) and not APPROVAL_WORDS.search(folded)):
             return Interpretation("half", lang, facts=facts)  # 「9月30日入会はどちらの期？」
@@ -145,12 +149,28 @@ class Engine:
             return Interpretation("empty", lang)  # 「1」, "ok", "what is this thing"
         return Interpretation("none", lang, hits=ranking.hits)
 
+    def _with_class(self, topic: Unanswered, folded: str) -> Unanswered:
+        """A silent topic asked of one class ("an employee limit for the startup track?"): that
+        class's entry, which says what its requirement is, is the background shown."""
+        if topic.related is not None:
+            return topic
+        named = _classes_named(folded) | ({"expert"} if EXPERT_WORDS.search(folded) else set())
+        if len(named) != 1:
+            return topic
+        (cid,) = named
+        entry_id = "class-expert" if cid == "expert" else next(
+            (e.id for e in self.kb.entries if e.fees_of == cid), None)
+        if entry_id is None or self.kb.entry(entry_id) is None:
+            return topic
+        return topic.model_copy(update={"related": entry_id})
+
     def _facet_entry(self, folded: str) -> Entry | None:
         """The step after the step named (「払った後は？」), or who can join for a legal form
         (「一般社団法人ですが入れますか」): the facet decides the entry, not shared words."""
         expert = bool(EXPERT_WORDS.search(folded))
         return (facets.next_step(folded, self.kb, expert=expert)
-                or facets.eligibility(folded, self.kb))
+                or facets.eligibility(folded, self.kb) or facets.identity(folded, self.kb)
+                or facets.officers(folded, self.kb))
 
     @staticmethod
     def _by_facet(hits: list[Hit], folded: str, confidence: str) -> tuple[list[Hit], str | None]:
@@ -253,6 +273,10 @@ def _band(capital: amounts.Amount | None, limit: int) -> Band | None:
     if capital.qualifier == "at_least" and capital.value > limit:
         return "above"
     return None  # 「1億円以上」 could be exactly the limit: ask rather than guess
+
+
+def _half(facts: FeeFacts, kb: Knowledge) -> HalfId | None:
+    return kb.half_of_month(facts.month) if facts.month is not None else facts.half
 
 
 def _has_time(facts: FeeFacts) -> bool:

@@ -36,6 +36,13 @@ class Figure:
 
 
 FIGURES = (
+    # How many of a company's people may take part: 「複数名参加等も可能」 is the guide's answer
+    # (before "people", whose figure is a head count such as 「180名以上が参加」).
+    Figure("participants",
+           _re(r"何人(?:くらい|ぐらい|まで|ほど)?[^。？?]{0,12}参加|参加できる人数|参加できる人は何"
+               r"|how many (?:people|of us|employees|staff|colleagues|persons) (?:from [a-z ]{1,20})?"
+               r"(?:can|could|may) (?:take part|attend|join|participate)"),
+           _re(r"複数名|several people")),
     Figure("people", _re(r"何名|何人|how many (?:people|persons|individuals|attendees|participants"
                          r"|experts|expert members)|number of (?:people|attendees|participants)"),
            _re(r"\d+\s*(?:名|人)|\d+\s*(?:people|persons|participants|attendees|individuals)")),
@@ -153,14 +160,20 @@ def next_step(folded: str, kb: Knowledge, *, expert: bool = False) -> Entry | No
 # ----- can an organisation of this legal form join? --------------------------------------------
 
 _JOIN = Words("入れ", "入会でき", "入会可能", "加入でき", "加盟でき", "会員になれ", "入会は可能",
-              "参加でき", "join", "become a member", "eligible", "qualify", "apply as")
+              "参加でき", "join", "become a member", "eligible", "qualify", "apply as",
+              "become a regular member", "become an expert member", "can i become",
+              "can we become", "could i become", "sign up as")
 _LEGAL_FORM = Words(
     "社団法人", "財団法人", "財団", "npo", "nposs", "特定非営利", "非営利", "組合", "大学", "学校法人",
     "研究機関", "自治体", "官公庁", "行政機関", "独立行政法人", "個人事業", "合同会社", "有限会社",
     "incorporated association", "industry association", "trade association", "an association",
     "foundation", "nonprofit", "non-profit", "not-for-profit", "cooperative", "university",
     "research institute", "municipality", "government agency", "public body", "sole proprietor",
-    "llc")
+    "llc",
+    # one person, not an organisation: who can join answers it (an individual joins as an expert)
+    "フリーランス", "個人事業主", "コンサルタント", "会社に属さない", "会社はない", "会社ではなく",
+    "freelance", "freelancer", "self-employed", "consultant", "no company", "just me",
+    "not a company", "without a company", "on my own")
 ELIGIBILITY_ENTRY = "organisations"
 
 
@@ -172,3 +185,45 @@ def eligibility(folded: str, kb: Knowledge) -> Entry | None:
     if _JOIN.search(folded) and _LEGAL_FORM.search(folded):
         return kb.entry(ELIGIBILITY_ENTRY)
     return None
+
+
+# ----- what kind of body the association itself is ---------------------------------------------
+
+_SELF = r"(?:aiga|the association|this association|the ai governance association|it)"
+_WHAT_BODY = _re(
+    rf"\b(?:is|isn't|are)\s+{_SELF}\s+(?:an?\s+)?(?:[a-z-]+\s+){{0,2}}?"
+    r"(?:government|governmental|public|private|state|official|non-?profit|not-for-profit|npo|"
+    r"ngo|for-profit|company|corporation|agency|ministry|body|institution)\b"
+    rf"|\b{_SELF}\s+(?:is\s+)?(?:part of|run by|funded by|affiliated with|under)\s+(?:the\s+)?"
+    r"(?:government|ministry|state|meti|cabinet)\b"
+    r"|(?:aiga|協会|貴協会|御協会|この団体|貴団体)(?:は|って|というのは|とは)[^。？?]{0,16}?"
+    r"(?:政府機関|国の機関|公的機関|行政機関|官公庁|省庁の|政府の|国の|民間団体|民間の|営利|非営利|npo|"
+    r"公益|株式会社|法人格|どんな法人|どういう法人|何法人|外郭団体|半官)")
+ABOUT_ENTRY = "about"
+
+
+def identity(folded: str, kb: Knowledge) -> Entry | None:
+    """"Is AIGA a government body?", 「協会は民間の団体ですか」: what the association itself is
+    (a private 一般社団法人) is answered by the entry about it, not by who may join."""
+    if _JOIN.search(folded) or not _WHAT_BODY.search(folded):
+        return None
+    return kb.entry(ABOUT_ENTRY)
+
+
+# ----- who the officers are ----------------------------------------------------------------------
+
+_OFFICER = _re(r"理事(?!会)|監事|役員|\bdirectors?\b(?! of ai)|board members?|board of directors"
+               r"|\bauditor\b|\bon the board\b|\bsits? on the board\b")
+_WHO = _re(r"誰|だれ|どなた|どんな(?:会社|企業|人|方)|どこの(?:会社|企業|人)|どの(?:会社|企業)|\bwho\b"
+           r"|which compan|what compan|whose|\bnames?\b")
+_NOT_OFFICERS = _re(r"承認|審査|推薦|approv|review|recommend|理事会")
+OFFICERS_ENTRY = "officers"
+
+
+def officers(folded: str, kb: Knowledge) -> Entry | None:
+    """「理事にはどんな会社の人が？」, "who sits on the board?": the officers' entry, not the
+    member companies' industries that 「どんな会社」 alone would suggest. A question about
+    approval or recommendation (「理事の推薦」) is not about who the officers are."""
+    if _NOT_OFFICERS.search(folded) or not (_OFFICER.search(folded) and _WHO.search(folded)):
+        return None
+    return kb.entry(OFFICERS_ENTRY)

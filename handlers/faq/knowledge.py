@@ -67,6 +67,9 @@ class Unanswered(Strict):
     topic: Bilingual
     keywords: Keywords
     related: str | None = None
+    # Word groups that say the topic only together (「WG」 with 「いくつ」): each rule is a list of
+    # groups, and it matches when every group has a word in the question.
+    together: list[list[list[str]]] = Field(default_factory=list)
 
 
 class AnnualFee(Strict):
@@ -190,7 +193,9 @@ class Knowledge(Strict):
     def _check_fee_text(self, entry: Entry) -> None:
         """An answer that repeats a class's fees must show exactly the figures in `classes`."""
         cls = self.member_class(entry.fees_of or "regular")
-        figures = [cls.entrance_fee, cls.annual_fee.first_half, cls.annual_fee.second_half]
+        figures = [cls.entrance_fee, cls.annual_fee.first_half, cls.annual_fee.second_half,
+                   cls.entrance_fee + cls.annual_fee.first_half,  # the totals, as written
+                   cls.entrance_fee + cls.annual_fee.second_half]
         for lang, fmt in (("ja", yen_ja), ("en", yen_en)):
             text = entry.answer.get(lang)
             missing = [fmt(n) for n in figures if fmt(n) not in text]

@@ -124,9 +124,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "note_expert": (
         "有識者会員は会費がありません。会費支払がないため、入会手続の5及び6はスキップとなります。"
-        "有識者会員は、理事又は監事の推薦を受けた有識者個人が対象です。",
+        "有識者会員は、理事又は監事の推薦を受けた有識者個人が対象です（企業・団体は有識者会員ではなく、"
+        "いずれも正会員として入会します）。",
         "Expert members pay no fees, so steps 5 and 6 of the procedure are skipped. Expert "
-        "membership is for individual experts recommended by a director or the auditor.",
+        "membership is for individual experts recommended by a director or the auditor "
+        "(companies and organisations do not join as experts: they all join as regular members).",
     ),
     "fee_footer": ("{cite}（会費表に基づく計算）", "{cite} (calculated from the fee table)"),
     "approval_day": (
@@ -216,6 +218,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "below).",
     ),
     "figure_people": ("人数", "the number of people"),
+    "figure_participants": ("参加できる人数", "how many people may take part"),
     "figure_companies": ("社数", "that number of companies"),
     "figure_votes": ("票数", "the number of votes"),
     "figure_years": ("年数・期間", "a number of years"),
@@ -264,8 +267,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "settle the class and the amount.",
     ),
     "half_answer": (
-        "{month}は{half}（{span}）です。{half}に入会した場合の会費:",
-        "{month} is in the {half} ({span}). Fees when joining in the {half}:",
+        "{month}は{half}（{span}）です（{other}は{other_span}）。{half}に入会した場合の会費:",
+        "{month} is in the {half} ({span}; the {other} is {other_span}). Fees when joining in the "
+        "{half}:",
+    ),
+    # ----- classes compared (compare.py) -------------------------------------------------------
+    "cmp_attr_fees": ("会費", "Fees"),
+    "cmp_attr_voting": ("総会議決権", "Voting rights at the general meeting"),
+    "cmp_attr_participation": ("WG活動・イベントへの参加", "Taking part in working groups and events"),
+    "cmp_attr_eligibility": ("要件", "Eligibility"),
+    "cmp_same": ("{attr}は{names}で違いはありません（いずれも同じです）。",
+                 "{attr}: no difference, the same for {names}."),
+    "cmp_differs": ("{attr}は区分によって異なります。", "{attr}: these differ by class."),
+    "cmp_total_diff": (
+        "{half}（{span}）入会の場合、初年度の支払総額（入会費＋年会費）の差は{diff}です"
+        "（{a}: {ta}、{b}: {tb}）。",
+        "Joining in the {half} ({span}), the first-year totals (entrance fee + annual fee) differ "
+        "by {diff} ({a}: {ta}; {b}: {tb}).",
     ),
     # ----- the forwarded-question loop (issue 14) ----------------------------------------------
     "notice_title": ("転送された質問 #{id}", "Forwarded question #{id}"),

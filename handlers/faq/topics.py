@@ -25,13 +25,15 @@ class SilentTopics:
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
-        self.topics = [(t, Words(*t.keywords.ja, *t.keywords.en)) for t in kb.unanswered]
+        self.topics = [(t, Words(*t.keywords.ja, *t.keywords.en),
+                        [[Words(*group) for group in rule] for rule in t.together])
+                       for t in kb.unanswered]
         self.event_date = next((t for t in kb.unanswered if t.id == EVENT_DATE_TOPIC), None)
 
     def find(self, text: str) -> Unanswered | None:
         folded = fold(text[:MAX_SCAN])
-        for topic, words in self.topics:
-            if words.search(folded):
+        for topic, words, rules in self.topics:
+            if words.search(folded) or any(all(g.search(folded) for g in rule) for rule in rules):
                 return topic
         if self.event_date is not None and (entry := unrecorded_event(folded, self.kb)):
             return self.event_date.model_copy(update={"related": entry.id})
@@ -91,7 +93,8 @@ def unrecorded_event(folded: str, kb: Knowledge) -> Entry | None:
 # (「いつでしたか」「開催されましたか」, "when was", "how many attended").
 _PAST_KINDS = re.compile(fold(
     r"meetup|ミートアップ|シンポジウム|symposium|記者発表|press conference|aipt|"
-    r"駐日eu|eu代表部|村井|spotlight|スポットライト"))
+    r"駐日eu|eu代表部|村井|spotlight|スポットライト|eu delegation|delegation of the eu|"
+    r"delegation to japan|murai|対談|yale|イェール|標準化団体|standardi[sz]ation body"))
 _PAST_WORDS = re.compile(fold(
     r"でした|だった|ました|された|開催済|過去|これまで|設立記念|年次|#\s*\d|第\s*\d+\s*回|"
     r"20\d\d\s*年|\bwas\b|\bwere\b|\bdid\b|\bheld\b|\bpast\b|\bprevious\b|\blast\b|"
