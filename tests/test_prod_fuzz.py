@@ -63,6 +63,8 @@ class Loop:
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        if not self.thread.is_alive():
+            self.loop.close()  # else its self-pipe leaks into a later test's warnings
 
 
 def snapshot(url: str) -> dict[str, str]:

@@ -73,7 +73,10 @@ class FakeSlack:
         asyncio.set_event_loop(self._loop)
         self._loop.run_until_complete(self._start())
         self._ready.set()
-        self._loop.run_forever()
+        try:
+            self._loop.run_forever()
+        finally:  # closed in its own thread, or its self-pipe leaks into a later test's warnings
+            self._loop.close()
 
     async def _start(self) -> None:
         self._release = asyncio.Event()
