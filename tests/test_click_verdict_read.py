@@ -166,3 +166,27 @@ async def test_three_clicks_read_the_question_table_three_times(database_url, da
             shown = stack.fake.messages[(DM, message["ts"])]
             assert shown["updates"] == 1 and label in shown["text"]  # each closed, once
         assert stack.fake.problems == []
+
+
+@pytest.mark.asyncio
+async def test_one_click_runs_twelve_statements(database_url, database):
+    """What the README says one answer costs, counted (the two transactions are counted in
+    tests/test_answer_transactions.py): the turn's transaction (dedupe claim,
+    the question table's one read, member, state, assessment, answers, notes, the answer and its
+    history, the state's versioned update, the old question's conditional update) and the posted
+    question's record. The App Home publish, debounced apart from the answer, is left out."""
+    seed_member(database)
+    async with slack_stack(database_url, rubrics=rubrics()) as stack:
+        stack.fake.add_user(USER, "taro@example.co.jp")
+        await start_in_slack(stack)
+        await stack.click(USER, stack.fake.last_with_buttons(DM), label="2点")
+        await stack.settle()
+        stack.bot.home.changed = lambda *_args: None  # the answer's own statements only
+        with statements_on("") as seen:
+            await stack.click(USER, stack.fake.last_with_buttons(DM), label="3点")
+            await stack.settle()
+        work = [s for s in seen if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
+        if database_url.startswith("sqlite"):  # psycopg begins without a statement of its own
+            assert seen.count("BEGIN") == 2
+        assert work == ["INSERT", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT",
+                        "INSERT", "INSERT", "UPDATE", "UPDATE", "INSERT"]
