@@ -162,7 +162,7 @@ class _WriterTurns:
             raw = conn.connection.dbapi_connection
             if isinstance(raw, _TurnConnection):
                 raw.turns = self
-            else:  # not ours (a test's own creator): nothing would give the turn back
+            else:  # made without our factory: nothing would give the turn back
                 self.lock.release()
 
     @staticmethod

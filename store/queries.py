@@ -28,7 +28,6 @@ _USER = select(User).where(User.platform == bindparam("platform"),
                            User.platform_user_id == bindparam("platform_user_id"))
 _STATE = select(ConversationState).where(ConversationState.user_id == bindparam("user_id"))
 _ANSWERS = select(Answer).where(Answer.assessment_id == bindparam("assessment_id"))
-_ANSWER = _ANSWERS.where(Answer.item_id == bindparam("item_id"))
 
 
 def get_or_create_user(
@@ -181,9 +180,8 @@ def save_answer(
     connection.execute(_INSERT_EVENT, {"assessment_id": assessment.id, "item_id": item_id,
                                        "level": level, "note": None, "user_id": user.id,
                                        "at": now})
-    saved = answers[item_id] = AnswerRow(row_id, assessment.id, item_id, level, note, user.id,
-                                         now)
-    return saved
+    answers[item_id] = AnswerRow(row_id, assessment.id, item_id, level, note, user.id, now)
+    return answers[item_id]
 
 
 _INSERT_ANSWER = insert(Answer.__table__).returning(Answer.__table__.c.id)

@@ -173,12 +173,11 @@ def live_and_state_of(session: Session, table: type[QuestionMessage], owner: str
     """`live(owner)` and `state_of(...)` from one SELECT: a Slack click asks both in the same
     transaction (its verdict before the turn, the turn's claim after), and every answer is a
     click. The live rows carry the attributes `claim_turn` reads; pass them as its `live_rows`."""
-    rows = session.execute(_statements(table)["live_or_message"], {
-        "owner": fit(owner, table.OWNER_MAX),
-        "conversation": fit(conversation, table.CONVERSATION_MAX),
-        "message": fit(message, table.MESSAGE_MAX)}).all()
     conversation = fit(conversation, table.CONVERSATION_MAX)
     message = fit(message, table.MESSAGE_MAX)
+    rows = session.execute(_statements(table)["live_or_message"], {
+        "owner": fit(owner, table.OWNER_MAX), "conversation": conversation,
+        "message": message}).all()
     state = next((row.state for row in reversed(rows)
                   if row.conversation == conversation and row.message == message), None)
     return [row for row in rows if row.state == LIVE], state

@@ -15,7 +15,7 @@ from typing import Literal
 
 from handlers.faq.knowledge import ClassId, HalfId, Knowledge
 from handlers.faq.normalise import fold
-from handlers.faq.wordsets import Words
+from handlers.faq.wordsets import SMB_WORDS, Words
 
 Attr = Literal["fees", "voting", "participation", "eligibility"]
 ATTR_ORDER: tuple[Attr, ...] = ("eligibility", "voting", "participation", "fees")
@@ -37,8 +37,7 @@ _DIFF = Words("違い", "違う", "違いま", "異な", "差", "変わ", "同�
 _CLASS_WORDS: dict[ClassId, Words] = {
     "regular": Words("通常枠", "通常", "一般枠", "大企業", "regular", "standard", "large company",
                      "large companies"),
-    "smb": Words("smb", "sme", "smbs", "smes", "スタートアップ", "ベンチャー", "startup", "startups",
-                 "start-up", "small business", "small company"),
+    "smb": SMB_WORDS,
     "expert": Words("有識者", "個人会員", "expert", "experts", "individual member"),
 }
 # 「正会員」 / "corporate member" on its own: both corporate classes, as the table says.

@@ -21,7 +21,7 @@ from handlers.faq.knowledge import Entry, HalfId, Knowledge, Unanswered, knowled
 from handlers.faq.normalise import content_size, detect_lang, fold
 from handlers.faq.retrieval import Hit, Index
 from handlers.faq.topics import SilentTopics
-from handlers.faq.wordsets import Words
+from handlers.faq.wordsets import SMB_WORDS, Words
 from handlers.types import Lang
 
 CHOICE_FLOOR = 0.5  # a choice must score at least half of the best one
@@ -59,8 +59,6 @@ WHEN_WORDS = _words(
 APPLY_WORDS = _words("申し込", "申込", "申請", "応募", "apply", "applied", "submit", "application")
 EXPERT_WORDS = _words("有識者", "個人会員", "個人で", "個人として", "expert member",
                       "as an individual")
-SMB_WORDS = _words("smb", "sme", "smbs", "smes", "スタートアップ", "ベンチャー", "startup",
-                   "startups", "start-up", "start-ups", "small business", "small company")
 REGULAR_WORDS = _words(
     "通常枠", "通常わく", "一般枠", "standard member", "standard class", "standard rate",
     "standard track", "standard membership", "standard tier", "standard category",

@@ -39,3 +39,8 @@ class Words:
 
     def __bool__(self) -> bool:
         return bool(self.terms)
+
+
+# The SMB / startup class named by word: the fee engine and the class comparison both read it.
+SMB_WORDS = Words("smb", "sme", "smbs", "smes", "スタートアップ", "ベンチャー", "startup",
+                  "startups", "start-up", "start-ups", "small business", "small company")
