@@ -16,6 +16,10 @@ Figures, per backend (SQLite file, PostgreSQL database created for the run and d
   Bolt stack, signature check on) that acks each click and makes the Web API calls our bot makes
   per answer (chat.update, chat.postMessage, views.publish) to a fake of its own; the same closed
   loop, as many clicks per sender; CPU ratio = our CPU per answer / the floor's;
+* the floor with the database, in the same run: the same app doing also an answer's database
+  work (bench/floor_database.py: our statements, our two transactions, our engine settings,
+  nothing else of ours) on the backend's database; `× floor+db` = our CPU per answer / its, the
+  cost of our own code; `floor+db ×` = its CPU / the plain floor's, the database's share;
 * throughput at saturation — answers per second with 50, 100 and 200 members at once;
 * scale-out (PostgreSQL) — answers per second of one web process against two on one database,
   with how busy the machine was and the ratio its CPUs allow at most (`bound`);
@@ -165,16 +169,19 @@ def spread(values: list[float]) -> dict:
 
 async def one_size(fake: QuickSlack, server: ServerProcess, floor: ServerProcess,
                    floor_fake: QuickSlack, companies: Companies, members: int,
-                   answers: int | None) -> dict:
-    """One repeat at one size: ours, then the floor with the same clicks per sender."""
+                   answers: int | None, floor_db: ServerProcess) -> dict:
+    """One repeat at one size: ours, then each floor with the same clicks per sender."""
     (found, wall, _), cpu = await measured(server, run_members(
         fake, server, companies.take(members), members, answers))
     turns = sum(len(m.statuses) for m in found)
     per_sender = max(1, turns // members)
     (floor_lat, floor_turns), floor_cpu = await measured(floor, floor_answers(
         floor_fake, floor.base_url, members, per_sender))
+    (_, db_turns), db_cpu = await measured(floor_db, floor_answers(
+        floor_fake, floor_db.base_url, members, per_sender))
     lat = [x for m in found for x in m.latencies]
-    return {"p50_ms": ms(percentile(lat, 50)), "p99_ms": ms(percentile(lat, 99)),
+    return {"floor_db_cpu_ms": round(1000 * db_cpu / db_turns, 2),
+            "p50_ms": ms(percentile(lat, 50)), "p99_ms": ms(percentile(lat, 99)),
             "answers_per_s": round(turns / wall, 1), "cpu_ms": round(1000 * cpu / turns, 2),
             "turns": turns, "floor_p50_ms": ms(percentile(floor_lat, 50)),
             "floor_p99_ms": ms(percentile(floor_lat, 99)),
@@ -186,6 +193,9 @@ def fold(runs: list[dict]) -> dict:
     out = {k: spread([r[k] for r in runs]) for k in runs[0] if k != "turns"}
     ratios = [r["cpu_ms"] / r["floor_cpu_ms"] for r in runs if r["floor_cpu_ms"]]
     out["cpu_ratio"] = spread(ratios) if ratios else None
+    out["db_floor_ratio"] = spread([r["cpu_ms"] / r["floor_db_cpu_ms"] for r in runs])
+    out["db_share_ratio"] = spread([r["floor_db_cpu_ms"] / r["floor_cpu_ms"] for r in runs
+                                    if r["floor_cpu_ms"]])
     return out
 
 
@@ -268,10 +278,16 @@ async def bench_backend(name: str, url: str, args, workdir: Path, floor: ServerP
         result["rss_ready_mib"] = round(server.rss_mib(), 1)
         companies = Companies()
         answers = args.answers or None
-        for size, members, limit in (("c1", 1, None), ("c50", 50, answers)):
-            runs = [await one_size(fake, server, floor, floor_fake, companies, members, limit)
-                    for _ in range(args.repeats)]
-            result[size] = fold(runs)
+        floor_db = floor_process(workdir / f"floor-{name}", floor_fake, url,
+                                 raw=args.floor_db == "raw")
+        await floor_db.start()
+        try:
+            for size, members, limit in (("c1", 1, None), ("c50", 50, answers)):
+                runs = [await one_size(fake, server, floor, floor_fake, companies, members,
+                                       limit, floor_db) for _ in range(args.repeats)]
+                result[size] = fold(runs)
+        finally:
+            await floor_db.stop()
         result["saturation"] = {}
         for level in levels:
             found, wall, _ = await run_members(fake, server, companies.take(level), level,
@@ -330,6 +346,9 @@ async def main() -> None:
                         help="answers per member at 50 members (0: the whole Navi)")
     parser.add_argument("--scale", type=int, default=100,
                         help="members for the one-vs-two web processes run (PostgreSQL; 0: off)")
+    parser.add_argument("--floor-db", choices=("core", "raw"), default="core",
+                        help="the floor with the database: through SQLAlchemy Core (as ours) "
+                             "or on the driver's cursor")
     parser.add_argument("--quick", action="store_true",
                         help="a short run: 12 answers per member, no saturation, no RSS run")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "serve_latency.json")
@@ -341,10 +360,7 @@ async def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     floor_fake = await QuickSlack().start()
-    floor = ServerProcess(base_env(), workdir / "floor", name="floor", command=[
-        sys.executable, str(ROOT / "bench" / "bolt_floor_app.py"), "--port", "0",
-        "--api-url", floor_fake.api_url])
-    floor.command[floor.command.index("0")] = str(floor.port)
+    floor = floor_process(workdir / "floor", floor_fake)
     await floor.start()
     try:
         results = await each_backend(args, workdir, lambda backend, url: bench_backend(
@@ -353,6 +369,18 @@ async def main() -> None:
         await floor.stop()
         await floor_fake.stop()
     print_table(results)
+
+
+def floor_process(workdir: Path, fake: QuickSlack, database: str | None = None, *,
+                  raw: bool = False) -> ServerProcess:
+    """The floor app (bench/bolt_floor_app.py) as a process, with an answer's database work
+    on `database` when given (on the driver's cursor with `raw`)."""
+    process = ServerProcess(base_env(), workdir, name=workdir.name, command=[
+        sys.executable, str(ROOT / "bench" / "bolt_floor_app.py"), "--port", "0",
+        "--api-url", fake.api_url, *(["--database", database] if database else []),
+        *(["--raw"] if raw else [])])
+    process.command[process.command.index("0")] = str(process.port)
+    return process
 
 
 async def each_backend(args, workdir: Path,
@@ -383,8 +411,9 @@ async def each_backend(args, workdir: Path,
 def print_table(results: dict) -> None:
     print(f"\nmachine: {results['machine']}")
     print("| backend | members | answer p50 | answer p99 | answers/s | CPU ms/answer "
-          "| floor p50 / p99 | floor CPU ms | CPU ratio |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| floor p50 / p99 | floor CPU ms | CPU ratio | floor+db CPU ms | × floor+db "
+          "| floor+db × |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in results["runs"]:
         for c in ("1", "50"):
             r = run[f"c{c}"]
@@ -394,7 +423,9 @@ def print_table(results: dict) -> None:
             print(f"| {run['backend']} | {c} | {mm('p50_ms')} | {mm('p99_ms')} | "
                   f"{mm('answers_per_s')} | {mm('cpu_ms')} | {r['floor_p50_ms']['median']} / "
                   f"{r['floor_p99_ms']['median']} | {mm('floor_cpu_ms')} | "
-                  f"{mm('cpu_ratio') if r['cpu_ratio'] else '—'} |")
+                  f"{mm('cpu_ratio') if r['cpu_ratio'] else '—'} | {mm('floor_db_cpu_ms')} | "
+                  f"{mm('db_floor_ratio')} | "
+                  f"{mm('db_share_ratio') if r['db_share_ratio']['runs'] else '—'} |")
     print("(min / median of the repeats; CPU ms per answer from /proc/<pid>/stat)")
     for run in results["runs"]:
         sat = ", ".join(f"{k} members: {v['answers_per_s']}/s (p99 {v['p99_ms']} ms)"
