@@ -139,9 +139,8 @@ class Router:
 
     def _begin(self, session, msg: Incoming) -> Turn:
         now = self.clock()
-        user = queries.get_or_create_user(session, msg.platform, msg.user_id, now)
+        user, conv = queries.user_and_state(session, msg.platform, msg.user_id, now)
         self._identify(session, user, msg)
-        conv = queries.get_or_create_state(session, user, now)
         data = copy.deepcopy(conv.data or {})
         return Turn(msg=msg, session=session, user=user, conv=conv,
                     lang=self._lang(user, msg, data), now=now, data=data)
