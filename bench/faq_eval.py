@@ -25,13 +25,13 @@ run) and scores the plain-text reply against the entry's expectations:
 The held-out split is never shown: for it (alone or inside `--split all`) the script prints
 only the totals and the per-language totals, never a question, a reply or a miss, and `--json`
 leaves its results out. That is what keeps the held-out figure a measurement of questions nobody
-tuned for. tests/faq_eval/questions_dev2.yaml, questions_dev3.yaml and questions_dev4.yaml
-(splits "dev2" to "dev4", development sets written later by other authors from the guide alone)
+tuned for. tests/faq_eval/questions_dev2.yaml to questions_dev5.yaml (splits "dev2" to "dev5",
+development sets written later by other authors from the guide alone)
 are loaded with it when present.
 
 This is a measurement, not a test: the exit code is always 0.
 
-    .venv/bin/python bench/faq_eval.py --split dev|dev2|dev3|dev4|heldout|all [--json] [--misses]
+    .venv/bin/python bench/faq_eval.py --split dev|dev2|dev3|dev4|dev5|heldout|all [--json] [--misses]
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ QUESTIONS = ROOT / "tests" / "faq_eval" / "questions.yaml"
 DEV2 = ROOT / "tests" / "faq_eval" / "questions_dev2.yaml"
 DEV3 = ROOT / "tests" / "faq_eval" / "questions_dev3.yaml"
 DEV4 = ROOT / "tests" / "faq_eval" / "questions_dev4.yaml"
-SPLITS = ("dev", "dev2", "dev3", "dev4", "heldout")
+DEV5 = ROOT / "tests" / "faq_eval" / "questions_dev5.yaml"
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "heldout")
 SECRET = "heldout"  # only totals are ever printed for this split
 
 # ----------------------------------------------------------------------------- matching
@@ -269,12 +270,13 @@ def _read(path: Path) -> list[dict]:
 
 
 def load_questions(path: Path = QUESTIONS, dev2: Path | None = DEV2,
-                   dev3: Path | None = DEV3, dev4: Path | None = DEV4) -> list[dict]:
-    """The evaluation set, plus the later development sets (splits "dev2" to "dev4") that
+                   dev3: Path | None = DEV3, dev4: Path | None = DEV4,
+                   dev5: Path | None = DEV5) -> list[dict]:
+    """The evaluation set, plus the later development sets (splits "dev2" to "dev5") that
     exist. Their split is forced, so a later file can never smuggle questions into the
     held-out part."""
     entries = _read(path)
-    for split, extra in (("dev2", dev2), ("dev3", dev3), ("dev4", dev4)):
+    for split, extra in (("dev2", dev2), ("dev3", dev3), ("dev4", dev4), ("dev5", dev5)):
         if extra is not None and extra.exists():
             entries += [{**e, "split": split} for e in _read(extra)]
     return entries
@@ -406,12 +408,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev2", type=Path, default=DEV2, help=argparse.SUPPRESS)
     parser.add_argument("--dev3", type=Path, default=DEV3, help=argparse.SUPPRESS)
     parser.add_argument("--dev4", type=Path, default=DEV4, help=argparse.SUPPRESS)
+    parser.add_argument("--dev5", type=Path, default=DEV5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `| head` should not end in a traceback
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
     try:
-        entries = load_questions(args.questions, args.dev2, args.dev3, args.dev4)
+        entries = load_questions(args.questions, args.dev2, args.dev3, args.dev4, args.dev5)
         if args.split != "all":
             entries = [e for e in entries if e["split"] == args.split]
         results = ask_all(entries)

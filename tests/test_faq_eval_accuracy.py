@@ -64,8 +64,10 @@ def files(tmp_path):
     dev3.write_text(yaml.safe_dump([_entry(5, "heldout", "Is there parking?")]), encoding="utf-8")
     dev4 = tmp_path / "questions_dev4.yaml"
     dev4.write_text(yaml.safe_dump([_entry(6, "heldout", "Any lockers?")]), encoding="utf-8")
+    dev5 = tmp_path / "questions_dev5.yaml"
+    dev5.write_text(yaml.safe_dump([_entry(7, "heldout", "Any showers?")]), encoding="utf-8")
     return ["--questions", str(main), "--dev2", str(dev2), "--dev3", str(dev3),
-            "--dev4", str(dev4)]
+            "--dev4", str(dev4), "--dev5", str(dev5)]
 
 
 @pytest.mark.parametrize("args", [["--split", "heldout"], ["--split", "heldout", "--misses"],
@@ -83,7 +85,7 @@ def test_held_out_results_are_left_out_of_the_json(files, capsys) -> None:
     faq_eval.main(["--split", "all", "--json", *files])
     payload = json.loads(capsys.readouterr().out)
     assert SECRET not in json.dumps(payload)
-    assert {r["split"] for r in payload["results"]} == {"dev", "dev2", "dev3", "dev4"}
+    assert {r["split"] for r in payload["results"]} == {"dev", "dev2", "dev3", "dev4", "dev5"}
     assert payload["summary"]["splits"]["heldout"]["n"] == 2
     assert "by_topic" not in payload["summary"]["splits"]["heldout"]
 
@@ -108,6 +110,14 @@ def test_the_fourth_development_set_is_its_own_split_and_is_shown(files, capsys)
     assert "== dev4:   0.0% (0/1)" in out and "Any lockers?" in out
     faq_eval.main(["--split", "heldout", *files])
     assert "(0/2)" in capsys.readouterr().out  # a dev4 line saying "heldout" stays in dev4
+
+
+def test_the_fifth_development_set_is_its_own_split_and_is_shown(files, capsys) -> None:
+    faq_eval.main(["--split", "dev5", "--misses", *files])
+    out = capsys.readouterr().out
+    assert "== dev5:   0.0% (0/1)" in out and "Any showers?" in out
+    faq_eval.main(["--split", "heldout", *files])
+    assert "(0/2)" in capsys.readouterr().out  # a dev5 line saying "heldout" stays in dev5
 
 
 def test_the_default_is_the_development_split(files, capsys) -> None:
