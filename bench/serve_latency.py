@@ -265,9 +265,8 @@ async def bench_backend(name: str, url: str, args, workdir: Path, floor: ServerP
     seed_companies(url, total)
     fake = await QuickSlack().start()
     result: dict = {"backend": name}
+    server = ServerProcess(slack_env(url, fake.api_url, LOG_LEVEL="WARNING"), workdir / name)
     try:
-        server = ServerProcess(slack_env(url, fake.api_url, LOG_LEVEL="WARNING"),
-                               workdir / name)
         startups = []
         for _ in range(3):
             startups.append(await server.start())
@@ -309,6 +308,8 @@ async def bench_backend(name: str, url: str, args, workdir: Path, floor: ServerP
         result["fake_problems"] = len(fake.problems)
         assert await server.stop() == 0
     finally:
+        if server.alive():  # a failed run leaves no server behind
+            await server.stop()
         await fake.stop()
     return result
 
