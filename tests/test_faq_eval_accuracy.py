@@ -1,10 +1,11 @@
 """A floor under the independent FAQ evaluation (tests/faq_eval/questions.yaml and the later
-development sets questions_dev2.yaml, questions_dev3.yaml and questions_dev4.yaml, written from the guide by people
+development sets questions_dev2.yaml to questions_dev5.yaml, written from the guide by people
 who never read the FAQ code). The figures are measured by bench/faq_eval.py; this only keeps them from sliding back.
 The held-out split is never tuned on and never shown: its floor is set a little under the figure
 measured once at the end of a session, to catch regressions only. dev2's floor is likewise a
 little under its measured figure (first contact 84.7 %, 144/170, before any tuning on it), and
-so is dev3's (first contact 85.6 %, 137/160) and dev4's (first contact 85.0 %, 136/160)."""
+so is dev3's (first contact 85.6 %, 137/160), dev4's (first contact 85.0 %, 136/160) and dev5's
+(first contact 83.8 %, 134/160)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ DEV_FLOOR = 0.97
 DEV2_FLOOR = 0.96  # measured 100 % (170/170) after the dev4 round (99.4 % before it)
 DEV3_FLOOR = 0.96  # measured 100 % (160/160) after the dev4 round; first contact 85.6 % (137/160)
 DEV4_FLOOR = 0.97  # measured 100 % (160/160) after tuning; first contact 85.0 % (136/160)
+DEV5_FLOOR = 0.94  # measured 96.2 % (154/160) after tuning; first contact 83.8 % (134/160)
 HELDOUT_FLOOR = 0.93  # measured once: 95.4 % (187/196), 2026-11-29 (before: 92.9 %, 182/196)
 
 
@@ -31,11 +33,12 @@ def test_the_independent_evaluation_stays_above_its_floors() -> None:
     rate = {split: sum(v) / len(v) for split, v in by_split.items()}
     assert len(by_split["dev"]) + len(by_split["heldout"]) >= 300
     assert len(by_split["dev2"]) >= 150 and len(by_split["dev3"]) >= 150
-    assert len(by_split["dev4"]) >= 150
+    assert len(by_split["dev4"]) >= 150 and len(by_split["dev5"]) >= 150
     assert rate["dev"] >= DEV_FLOOR, f"dev {rate['dev']:.1%}"
     assert rate["dev2"] >= DEV2_FLOOR, f"dev2 {rate['dev2']:.1%}"
     assert rate["dev3"] >= DEV3_FLOOR, f"dev3 {rate['dev3']:.1%}"
     assert rate["dev4"] >= DEV4_FLOOR, f"dev4 {rate['dev4']:.1%}"
+    assert rate["dev5"] >= DEV5_FLOOR, f"dev5 {rate['dev5']:.1%}"
     assert rate["heldout"] >= HELDOUT_FLOOR, f"held-out {rate['heldout']:.1%}"
 
 

@@ -277,7 +277,8 @@ _EN_MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_JA_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\s*月(?!間)")
+# 「4月」, and 「4がつ」 as typed in kana (「4がつ」, 「４ガツ」 after folding)
+_JA_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:月|がつ)(?!間)")
 _EN_MONTH_WORD = re.compile(rf"\b{_EN_MONTH}\b")
 _MAY_AS_MONTH = re.compile(
     r"\b(?:in|from|on|of|during|by|until|early|late|mid|around|this|next)\s+may\b|"

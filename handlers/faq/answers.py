@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from handlers.faq import compare, render
 from handlers.faq.fees import FeeFacts, band_of, half_of, missing, quote
-from handlers.faq.knowledge import HalfId, Knowledge, Unanswered
+from handlers.faq.knowledge import Entry, HalfId, Knowledge, Unanswered
 from handlers.faq.money import capital_words, yen
 from handlers.faq.render import KEY_CHOICES, month_name, say
 from handlers.faq.retrieval import Hit
@@ -151,6 +151,26 @@ def silent(kb: Knowledge, topic: Unanswered, lang: Lang) -> list[Reply]:
         replies.append(Text(f"{say(lang, 'silent_related')}\n{related.answer.get(lang)}\n\n"
                             f"{kb.cite(related, lang)}"))
     return [*replies, *render.no_match(lang)[1:]]
+
+
+def silent_part(topic: Unanswered, lang: Lang) -> list[Reply]:
+    """The part of a question the guide is silent on, after the part it answers: said plainly,
+    with the offer to forward (no background entry: the answer above is the background)."""
+    return [Text(say(lang, "silent", topic=topic.topic.get(lang))), *render.no_match(lang)[1:]]
+
+
+def with_other_parts(kb: Knowledge, replies: list[Reply], others: tuple[Entry, ...],
+                     lang: Lang) -> list[Reply]:
+    """The entries answering a question's other parts (parts.py), after the main answer and
+    before any closing buttons, so the buttons stay last."""
+    if not others:
+        return replies
+    extra = [reply for entry in others for reply in render.entry(kb, entry, lang)]
+    tail = 0
+    while tail < len(replies) and isinstance(replies[len(replies) - 1 - tail], Question):
+        tail += 1
+    cut = len(replies) - tail
+    return [*replies[:cut], *extra, *replies[cut:]]
 
 
 def comparison(kb: Knowledge, cmp: compare.Comparison, lang: Lang) -> list[Reply]:

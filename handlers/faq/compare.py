@@ -57,6 +57,11 @@ class Comparison:
     half: HalfId | None = None  # fees: the half-year named, else both are shown
 
 
+def asks_difference(folded: str) -> bool:
+    """「違いは？」, "what's the difference", "same?": the question compares things."""
+    return _DIFF.search(folded)
+
+
 def find(folded: str, half: HalfId | None) -> Comparison | None:
     """The comparison a question asks for, or None when it is not one."""
     if not _DIFF.search(folded):

@@ -221,6 +221,11 @@ class FaqDialogue:
             replies = render.approval(self.kb, result.approval, lang)
         else:
             replies = self._fee_step(turn, result.facts or FeeFacts(), lang)
+        if result.kind in ("fee", "fee_ask") and result.silent is not None:
+            # the fees answered, the part the guide is silent on said and offered for forwarding
+            self._state(turn)["forward"] = {"text": text, "lang": lang}
+            replies = [*replies, *answers.silent_part(result.silent, lang)]
+        replies = answers.with_other_parts(self.kb, replies, result.also, lang)
         self._tidy(turn)
         return replies
 

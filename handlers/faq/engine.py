@@ -8,12 +8,12 @@ adds state (pending questions, forwarding); tests and the benchmark call `interp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Literal
 
-from handlers.faq import amounts, compare, facets
+from handlers.faq import amounts, compare, facets, parts
 from handlers.faq.approval import ApprovalEstimate, estimate
 from handlers.faq.fees import Band, FeeFacts, FeeQuote, Slot, missing, quote
 from handlers.faq.gaps import unknown_terms
@@ -90,6 +90,7 @@ class Interpretation:
     gaps: tuple[str, ...] = ()  # "choices": words of the question the guide never uses (gaps.py)
     figure: str | None = None  # "choices": the kind of figure asked that no entry gives (facets)
     comparison: compare.Comparison | None = None  # "compare": the classes and what is compared
+    also: tuple[Entry, ...] = ()  # entries answering the question's other parts (parts.py)
 
     @property
     def top_entry(self) -> str | None:
@@ -104,6 +105,17 @@ class Engine:
     supplemented: bool = False  # the index also holds the secretariat's entries (supplements.py)
 
     def interpret(self, text: str, today: date, *, default_lang: Lang = "ja") -> Interpretation:
+        """What the message asks, plus the entries for any other part it asks (parts.py)."""
+        result = self._interpret(text, today, default_lang)
+        if result.kind not in ("answer", "choices", "fee", "fee_ask"):
+            return result
+        shown = ({h.entry.id for h in result.hits[:1]} if result.kind in ("answer", "choices")
+                 else set(parts.FEE_ENTRIES))
+        whole = self.index.rank(text, limit=RANKED).hits
+        also = parts.extra_entries(self.index, text, shown, whole)
+        return replace(result, also=also) if also else result
+
+    def _interpret(self, text: str, today: date, default_lang: Lang) -> Interpretation:
         lang: Lang = detect_lang(text) or default_lang
         folded = fold(text).strip()
         if not re.search(r"\w", folded):
@@ -112,9 +124,12 @@ class Engine:
             return Interpretation("admin_list", lang)
         if self.supplemented and (hit := self._secretariat_answer(text)) is not None:
             return Interpretation("answer", lang, hits=[hit])  # the guide was silent; we are not
-        if self.silent_topics is not None and (topic := self.silent_topics.find(text)):
-            return Interpretation("silent", lang, silent=self._with_class(topic, folded))
         facts = read_facts(text, today, self.kb)
+        if self.silent_topics is not None and (topic := self.silent_topics.find(text)):
+            if _class_settled(facts) and _wants_fee(folded, facts):
+                # 「通常枠・8月入会の総額は？税込？」: the fees the guide gives, then what it does not say
+                return replace(self.fee(facts, lang), silent=topic)
+            return Interpretation("silent", lang, silent=self._with_class(topic, folded))
         if (facts.capital is None and facts.band is None
                 and (cmp := compare.find(folded, _half(facts, self.kb))) is not None):
             return Interpretation("compare", lang, comparison=cmp)  # 「通常枠とSMB枠の違いは？」
@@ -275,6 +290,12 @@ def _band(capital: amounts.Amount | None, limit: int) -> Band | None:
 
 def _half(facts: FeeFacts, kb: Knowledge) -> HalfId | None:
     return kb.half_of_month(facts.month) if facts.month is not None else facts.half
+
+
+def _class_settled(facts: FeeFacts) -> bool:
+    """The message says enough about the applicant for the fee calculator to name a class."""
+    return (facts.capital is not None or facts.band is not None or facts.named_class is not None
+            or facts.expert)
 
 
 def _has_time(facts: FeeFacts) -> bool:

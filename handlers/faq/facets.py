@@ -58,8 +58,10 @@ FIGURES = (
     Figure("weeks", _re(r"何週間|how many weeks"), _re(r"\d+\s*(?:週|weeks?)")),
     Figure("days", _re(r"何日間|何日以内|何日ほど|何日くらい|how many (?:business |working )?days"),
            _re(r"\d+\s*(?:日|営業日|days?)(?!\s*\d)")),
-    Figure("hours", _re(r"何時間|何分|how many (?:hours|minutes)"),
-           _re(r"\d+\s*(?:時間|分|hours?|minutes?)")),
+    Figure("hours", _re(r"何時間|何分|所要時間|時間はどのくらい|時間はどれくらい|how many (?:hours|minutes)"
+                        r"|how long (?:is|are|does|do|will) (?:each|a|an|the|one|every)\s?"
+                        r"(?:session|episode|talk|meeting|event|show|broadcast)s?\b"),
+           _re(r"\d+\s*-?\s*(?:時間|分|hours?|minutes?)")),
 )
 FREQUENCY = Figure(
     "frequency", _re(r"頻度|どれくらいの(?:ペース|間隔)|どのくらいの(?:ペース|間隔)|how often"
@@ -100,7 +102,7 @@ def for_figure(hits: list[Hit], figure: Figure) -> tuple[list[Hit], bool]:
     return [*giving, *(h for h in hits if h not in giving)], True
 
 
-def _named_length(entry: Entry, folded: str) -> int:
+def named_length(entry: Entry, folded: str) -> int:
     """The length of the longest of the entry's names (title before any bracket, keywords)
     that the question contains: how precisely the question names this entry."""
     names = [re.split(r"[（(]", entry.title.ja)[0], re.split(r"[（(]", entry.title.en)[0],
@@ -116,12 +118,12 @@ def by_name(hits: list[Hit], folded: str) -> list[Hit]:
     if len(hits) < 2:
         return hits
     best = hits[0].score
-    top = _named_length(hits[0].entry, folded)
+    top = named_length(hits[0].entry, folded)
     winner, length = 0, top
     for i, hit in enumerate(hits[1:], start=1):
         if hit.score < best * NAMED_CLOSE:
             break
-        n = _named_length(hit.entry, folded)
+        n = named_length(hit.entry, folded)
         if n >= length + 2:
             winner, length = i, n
     if winner == 0:
@@ -220,10 +222,22 @@ _NOT_OFFICERS = _re(r"承認|審査|推薦|approv|review|recommend|理事会")
 OFFICERS_ENTRY = "officers"
 
 
+# Organisations the officers come from (the officers entry names them): asked with a person word,
+# 「Cisco関係の人いますか」 asks who among the officers, not what the association is.
+_AFFILIATION = _re(r"cisco|シスコ|robust intelligence|東京海上|tokio marine|スマートガバナンス|京都大学"
+                   r"|kyoto university|リクルート|recruit holdings|kddi|トーマツ|tohmatsu")
+_PERSON = _re(r"人|方|者|誰|だれ|どなた|\bwho\b|\banyone\b|\bsomeone\b|\bpeople\b|\bperson\b")
+
+
 def officers(folded: str, kb: Knowledge) -> Entry | None:
     """「理事にはどんな会社の人が？」, "who sits on the board?": the officers' entry, not the
     member companies' industries that 「どんな会社」 alone would suggest. A question about
     approval or recommendation (「理事の推薦」) is not about who the officers are."""
-    if _NOT_OFFICERS.search(folded) or not (_OFFICER.search(folded) and _WHO.search(folded)):
+    if _NOT_OFFICERS.search(folded):
+        return None
+    asks_officer = _OFFICER.search(folded) and _WHO.search(folded)
+    asks_affiliation = _AFFILIATION.search(folded) and (
+        _WHO.search(folded) or _PERSON.search(folded))
+    if not (asks_officer or asks_affiliation):
         return None
     return kb.entry(OFFICERS_ENTRY)
