@@ -2,8 +2,9 @@
 
 Modules: knowledge (validated data), normalise + retrieval (Japanese-aware matching), amounts
 (money / percent / month / date parsing), wordsets (word lists found by substring search), fees,
-approval, gaps (words of a question the guide never uses), engine (one message → what it asks,
-pure), render (neutral replies), dialogue (state in turn.data["faq"], forwarding; the typed
+approval, gaps (words of a question the guide never uses), halves (does a fee change with the
+half-year?), step_order (is this order of the procedure's steps right?), engine (one message →
+what it asks, pure), render (neutral replies), dialogue (state in turn.data["faq"], forwarding; the typed
 text through the table FAQ_TEXT, drawn in faq_text.mmd), and the
 forwarded-question loop (issue 14): loop (an admin answers from chat, the member's inbox),
 notices (what the secretariat and the member are sent), curation + supplements (answers turned

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.faq import compare, render
+from handlers.faq import compare, halves, render, step_order
 from handlers.faq.fees import FeeFacts, band_of, half_of, missing, quote
 from handlers.faq.knowledge import Entry, HalfId, Knowledge, Unanswered
 from handlers.faq.money import capital_words, yen
@@ -198,3 +198,59 @@ def comparison(kb: Knowledge, cmp: compare.Comparison, lang: Lang) -> list[Reply
     source = kb.entry("classes")
     cite = [kb.cite(source, lang)] if source else []
     return [Text("\n".join([*lines, "", *cite]))]
+
+
+def fee_by_half(kb: Knowledge, question: halves.HalfQuestion, lang: Lang) -> list[Reply]:
+    """「入会金は下期だと安くなる？」: yes or no first (from the class table, so a changed fee
+    changes the answer), then each class's entrance fee and its annual fee for both half-years."""
+    first, second = (kb.half_years[h] for h in ("first_half", "second_half"))
+    names = {"first": first.name.get(lang), "second": second.name.get(lang)}
+    paying = tuple(c for c in question.classes if c in halves.PAYING)
+    if not paying:  # 「有識者会員の年会費は下期だと変わる？」: there is no fee to change
+        lead = say(lang, "halves_no", **names) + say(lang, "halves_no_fees", **names)
+    elif question.fees == ("entrance", "annual"):
+        lead = say(lang, "halves_both", **names)
+    else:
+        changes = question.fees == ("annual",) and halves.annual_differs(kb, paying)
+        fact = ("halves_annual" if changes else "halves_annual_same"
+                if question.fees == ("annual",) else "halves_entrance")
+        yes = changes != question.asks_same  # 「変わる？」 yes if it changes; 「同じ？」 if not
+        lead = say(lang, "halves_yes" if yes else "halves_no", **names) + say(lang, fact, **names)
+    lines = [lead]
+    for cid in question.classes:
+        cls = kb.member_class(cid)
+        if cls.entrance_fee == 0 and cls.annual_fee.first_half == cls.annual_fee.second_half == 0:
+            lines.append(say(lang, "halves_line_none", name=cls.name.get(lang)))
+            continue
+        lines.append(say(lang, "halves_line", name=cls.name.get(lang),
+                         entrance=yen(cls.entrance_fee, lang),
+                         a=yen(cls.annual_fee.first_half, lang),
+                         b=yen(cls.annual_fee.second_half, lang),
+                         first_span=first.span.get(lang), second_span=second.span.get(lang),
+                         **names))
+    source = kb.entry("half-years")
+    cite = [kb.cite(source, lang)] if source else []
+    return [Text("\n".join([*lines, "", *cite]))]
+
+
+def order_check(kb: Knowledge, claim: step_order.OrderClaim, lang: Lang) -> list[Reply]:
+    """「会費を払う→理事会で承認、で合ってますか？」: whether the order is right, with the guide's
+    step numbers, then the procedure (its entry) for the whole picture."""
+    steps = {s.number: s for s in kb.procedure.steps}
+
+    def named(n: int) -> str:
+        return say(lang, "order_step", title=steps[n].title.get(lang), n=n)
+
+    order = claim.in_order
+    chain = " → ".join(named(n) for n in order)
+    if claim.asked:
+        lead = say(lang, "order_asked", first=named(order[0]), then=named(order[-1])) if len(
+            order) == 2 else chain
+    elif len(order) == 2:
+        key = "order_right" if claim.right else "order_reversed"
+        lead = say(lang, key, first=named(order[0]), then=named(order[1]))
+    else:
+        lead = say(lang, "order_chain_right" if claim.right else "order_wrong", chain=chain)
+    procedure = kb.entry("procedure")
+    body = render.entry(kb, procedure, lang) if procedure else []
+    return [Text(lead), *body]

@@ -47,7 +47,8 @@ NONE_OF_THESE = _folded(
     r"^(?:どれでもない|どれでもありません|どれも違う|どれも違います|該当なし|いずれでもない|"
     r"none of these|none of them|none of the above|none|neither)$")
 # A fresh question's kinds that end any fee dialogue still open.
-FRESH = ("answer", "approval", "admin_list", "silent", "half", "compare")
+FRESH = ("answer", "approval", "admin_list", "silent", "half", "compare", "fee_halves",
+         "step_order")
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ class FaqDialogue:
             # Facts repeated mid-dialogue: keep what was said before, answer or ask on.
             earlier = FeeFacts.from_dict(pending.get("facts"))
             return self._fee_step(turn, earlier.merge(result.facts or FeeFacts()), lang)
-        confident = result.kind in ("answer", "fee", "fee_ask", "approval", "admin_list", "half")
+        confident = result.kind in ("answer", "fee", "fee_ask", "approval", "admin_list", "half",
+                                    "fee_halves", "step_order")
         if pending is not None and not confident:
             if strict:
                 return None
@@ -210,6 +212,10 @@ class FaqDialogue:
             replies = answers.silent(self.kb, result.silent, lang)
         elif result.kind == "compare" and result.comparison is not None:
             replies = answers.comparison(self.kb, result.comparison, lang)
+        elif result.kind == "fee_halves" and result.halves is not None:
+            replies = answers.fee_by_half(self.kb, result.halves, lang)
+        elif result.kind == "step_order" and result.order is not None:
+            replies = answers.order_check(self.kb, result.order, lang)
         elif result.kind == "half" and result.facts is not None and result.facts.month:
             replies = answers.half_answer(self.kb, result.facts.month, lang)
         elif result.kind == "fee_ask" and not result.calc:

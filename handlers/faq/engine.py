@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
-from handlers.faq import amounts, compare, facets, parts
+from handlers.faq import amounts, compare, facets, halves, parts, step_order
 from handlers.faq.approval import ApprovalEstimate, estimate
 from handlers.faq.fees import Band, FeeFacts, FeeQuote, Slot, missing, quote
 from handlers.faq.gaps import unknown_terms
@@ -29,7 +29,7 @@ CLASS_CLOSE = 0.8  # a named class's entry goes first when it scores this share 
 RANKED = 5  # entries ranked per question: the facets may prefer one below the first three
 MIN_CONTENT = 2  # below this an unmatched message is not treated as a question at all
 Kind = Literal["answer", "choices", "none", "fee", "fee_ask", "approval", "admin_list", "empty",
-               "silent", "half", "compare"]
+               "silent", "half", "compare", "fee_halves", "step_order"]
 
 
 def _words(*terms: str) -> Words:
@@ -91,6 +91,8 @@ class Interpretation:
     figure: str | None = None  # "choices": the kind of figure asked that no entry gives (facets)
     comparison: compare.Comparison | None = None  # "compare": the classes and what is compared
     also: tuple[Entry, ...] = ()  # entries answering the question's other parts (parts.py)
+    halves: halves.HalfQuestion | None = None  # "fee_halves": does a fee change by half-year
+    order: step_order.OrderClaim | None = None  # "step_order": the order of steps claimed
 
     @property
     def top_entry(self) -> str | None:
@@ -124,8 +126,14 @@ class Engine:
             return Interpretation("admin_list", lang)
         if self.supplemented and (hit := self._secretariat_answer(text)) is not None:
             return Interpretation("answer", lang, hits=[hit])  # the guide was silent; we are not
+        if (claim := step_order.find(folded, self.kb)) is not None:
+            return Interpretation("step_order", lang, order=claim)  # 「払う→承認、で合ってる？」
         facts = read_facts(text, today, self.kb)
-        if self.silent_topics is not None and (topic := self.silent_topics.find(text)):
+        topic = self.silent_topics.find(text) if self.silent_topics is not None else None
+        by_half = halves.find(folded, facts, self.kb)
+        if by_half is not None and (topic is None or topic.id in halves.SETTLES_SILENT):
+            return Interpretation("fee_halves", lang, halves=by_half)  # 「入会金は下期だと半額？」
+        if topic is not None:
             if _class_settled(facts) and _wants_fee(folded, facts):
                 # 「通常枠・8月入会の総額は？税込？」: the fees the guide gives, then what it does not say
                 return replace(self.fee(facts, lang), silent=topic)

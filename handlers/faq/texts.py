@@ -285,6 +285,52 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Joining in the {half} ({span}), the first-year totals (entrance fee + annual fee) differ "
         "by {diff} ({a}: {ta}; {b}: {tb}).",
     ),
+    # ----- does a fee change with the half-year? (halves.py) ----------------------------------
+    "halves_yes": ("はい、", "Yes: "),
+    "halves_no": ("いいえ、", "No: "),
+    "halves_entrance": (
+        "入会費は{first}・{second}のどちらに入会しても同じ金額で、変わりません。"
+        "半期で変わるのは年会費だけです。",
+        "the entrance fee is the same whether you join in the {first} or the {second}. "
+        "Only the annual fee depends on the half-year.",
+    ),
+    "halves_annual": (
+        "年会費は入会する半期（{first}・{second}）で変わります。入会費はどちらでも同じです。",
+        "the annual fee depends on the half-year you join in (the {first} or the {second}). "
+        "The entrance fee is the same in both.",
+    ),
+    "halves_annual_same": (
+        "年会費も入会費も{first}・{second}で同じです。",
+        "both the annual fee and the entrance fee are the same in the {first} and the {second}.",
+    ),
+    "halves_both": (
+        "入会費は{first}・{second}のどちらでも同じで、入会する半期で変わるのは年会費だけです。",
+        "The entrance fee is the same in the {first} and the {second}; only the annual fee depends "
+        "on the half-year you join in.",
+    ),
+    "halves_no_fees": ("会費がないため、{first}・{second}で変わるものはありません。",
+                       "there are no fees, so nothing changes between the {first} and the "
+                       "{second}."),
+    "halves_line": (
+        "・{name}: 入会費は{first}・{second}とも{entrance}。年会費は{first}（{first_span}）入会なら"
+        "{a}、{second}（{second_span}）入会なら{b}です。",
+        "- {name}: entrance fee {entrance} in either half-year; annual fee {a} when joining in the "
+        "{first} ({first_span}), {b} when joining in the {second} ({second_span}).",
+    ),
+    "halves_line_none": ("・{name}: 会費はありません（入会費・年会費ともなし）。",
+                         "- {name}: no fees at all (no entrance fee and no annual fee)."),
+    # ----- the order of the joining procedure's steps (step_order.py) -------------------------
+    "order_step": ("「{title}」（手順{n}）", "\"{title}\" (step {n})"),
+    "order_right": ("はい、その順番で合っています。{first}の後に、{then}です。",
+                    "Yes, that order is right: {first} comes first, then {then}."),
+    "order_reversed": ("いいえ、逆です。{first}の後に、{then}です。",
+                       "No, it is the other way round: {first} comes first, then {then}."),
+    "order_wrong": ("いいえ、その順番ではありません。正しくは {chain} の順です。",
+                    "No, that is not the order: it is {chain}."),
+    "order_chain_right": ("はい、その順番で合っています（{chain}）。",
+                          "Yes, that order is right ({chain})."),
+    "order_asked": ("{first}が先で、{then}はその後です。", "{first} comes first, then {then}."),
+    "order_procedure": ("入会手続の流れは次のとおりです。", "The whole procedure:"),
     # ----- the forwarded-question loop (issue 14) ----------------------------------------------
     "notice_title": ("転送された質問 #{id}", "Forwarded question #{id}"),
     "notice_body": ("会社: {org}\n質問者: {who}\n受付: {when}（{qlang}）\n\n{text}",
