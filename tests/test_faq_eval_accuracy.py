@@ -21,8 +21,8 @@ DEV_FLOOR = 0.97
 DEV2_FLOOR = 0.96  # measured 100 % (170/170) after the dev4 round (99.4 % before it)
 DEV3_FLOOR = 0.96  # measured 100 % (160/160) after the dev4 round; first contact 85.6 % (137/160)
 DEV4_FLOOR = 0.97  # measured 100 % (160/160) after tuning; first contact 85.0 % (136/160)
-DEV5_FLOOR = 0.94  # measured 96.2 % (154/160) after tuning; first contact 83.8 % (134/160)
-HELDOUT_FLOOR = 0.93  # measured once: 95.4 % (187/196), 2026-11-29 (before: 92.9 %, 182/196)
+DEV5_FLOOR = 0.96  # measured 98.1 % (157/160) after tuning; first contact 83.8 % (134/160)
+HELDOUT_FLOOR = 0.93  # measured once per round: 95.9 % (188/196), 2026-11-30 (before: 95.4 %, 92.9 %)
 
 
 def test_the_independent_evaluation_stays_above_its_floors() -> None:
