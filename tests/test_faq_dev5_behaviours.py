@@ -69,6 +69,40 @@ def test_parts_split_on_numbered_items_and_also():
     assert len(pieces) == 4
 
 
+def test_parts_are_distinct_and_bounded():
+    assert parts.parts("会費？" * 300) == ["会費"]
+    many = parts.parts("？".join(f"質問{n}について" for n in range(50)))
+    assert len(many) == parts.MAX_PARTS and many[0] == "質問0について"
+
+
+def counting_ranks(monkeypatch) -> list[str]:
+    """The texts the engine's index ranks, counted (each rank is a search)."""
+    index = engine().index
+    seen: list[str] = []
+    real = type(index).rank
+
+    def rank(self, text, *args, **kwargs):
+        seen.append(text)
+        return real(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(type(index), "rank", rank)
+    return seen
+
+
+def test_a_message_of_hundreds_of_parts_ranks_a_handful(monkeypatch):
+    """「会費？あと議決権？」×60 must not become 120 searches on the turn's thread."""
+    seen = counting_ranks(monkeypatch)
+    result = ask("会費はいくら？あと、議決権は？WGは？" * 60)
+    assert result.kind in ("answer", "choices")
+    assert len(seen) <= parts.MAX_PARTS + 3  # the whole (twice at most) and the parts
+
+
+def test_a_one_part_question_is_ranked_once(monkeypatch):
+    seen = counting_ranks(monkeypatch)
+    ask("What is AIGA Spotlight?", "en")
+    assert len(seen) == 1
+
+
 def test_two_entries_compared_are_both_shown():
     result = ask("Stand-Upとコモンズはどう違う？")
     assert {result.top_entry, *(e.id for e in result.also)} >= {"stand-up", "commons"}

@@ -113,8 +113,7 @@ class Engine:
             return result
         shown = ({h.entry.id for h in result.hits[:1]} if result.kind in ("answer", "choices")
                  else set(parts.FEE_ENTRIES))
-        whole = self.index.rank(text, limit=RANKED).hits
-        also = parts.extra_entries(self.index, text, shown, whole)
+        also = parts.extra_entries(self.index, text, shown, ranked=RANKED)
         return replace(result, also=also) if also else result
 
     def _interpret(self, text: str, today: date, default_lang: Lang) -> Interpretation:
@@ -130,7 +129,7 @@ class Engine:
             return Interpretation("step_order", lang, order=claim)  # 「払う→承認、で合ってる？」
         facts = read_facts(text, today, self.kb)
         topic = self.silent_topics.find(text) if self.silent_topics is not None else None
-        by_half = halves.find(folded, facts, self.kb)
+        by_half = halves.find(folded, facts, self.kb, _all_classes_named(folded))
         if by_half is not None and (topic is None or topic.id in halves.SETTLES_SILENT):
             return Interpretation("fee_halves", lang, halves=by_half)  # 「入会金は下期だと半額？」
         if topic is not None:
@@ -175,7 +174,7 @@ class Engine:
         class's entry, which says what its requirement is, is the background shown."""
         if topic.related is not None:
             return topic
-        named = _classes_named(folded) | ({"expert"} if EXPERT_WORDS.search(folded) else set())
+        named = _all_classes_named(folded)
         if len(named) != 1:
             return topic
         (cid,) = named
@@ -281,6 +280,11 @@ def _classes_named(folded: str) -> set[str]:
     """The classes a message names by word: none, one, or both (a comparison)."""
     return {c for c, words in (("smb", SMB_WORDS), ("regular", REGULAR_WORDS))
             if words.search(folded)}
+
+
+def _all_classes_named(folded: str) -> set[str]:
+    """The classes a message names by word, the expert class included."""
+    return _classes_named(folded) | ({"expert"} if EXPERT_WORDS.search(folded) else set())
 
 
 def _band(capital: amounts.Amount | None, limit: int) -> Band | None:

@@ -20,7 +20,7 @@ from typing import Literal
 from handlers.faq.amounts import months_named
 from handlers.faq.fees import FeeFacts, band_of, parent_excludes_smb
 from handlers.faq.knowledge import ClassId, Knowledge
-from handlers.faq.wordsets import SMB_WORDS, Words
+from handlers.faq.wordsets import Words
 
 FeeKind = Literal["entrance", "annual"]
 PAYING: tuple[ClassId, ...] = ("regular", "smb")
@@ -56,12 +56,6 @@ _SAME = Words("同じ", "おなじ", "一緒", "共通", "変わらな", "変わ
 # both-half-years answer or the class comparison gives that.
 _HOW = Words("いくら", "幾ら", "何円", "どう違", "どう変わ", "どれくらい", "どのくらい", "how much",
              "how does", "how do", "how different")
-_CLASS_NAMED: dict[ClassId, Words] = {
-    "regular": Words("通常枠", "通常わく", "一般枠", "通常会員", "大企業", "standard", "regular member",
-                     "regular track", "regular class", "regular tier", "large company"),
-    "smb": SMB_WORDS,
-    "expert": Words("有識者", "expert member", "expert members", "individual member"),
-}
 
 
 @dataclass(frozen=True)
@@ -73,12 +67,14 @@ class HalfQuestion:
     asks_same: bool = False  # 「同じですか」: "yes" is "it does not change"
 
 
-def find(folded: str, facts: FeeFacts, kb: Knowledge) -> HalfQuestion | None:
-    """The fee-by-half-year question `folded` asks, or None when it is not one."""
+def find(folded: str, facts: FeeFacts, kb: Knowledge,
+         classes_named: set[str]) -> HalfQuestion | None:
+    """The fee-by-half-year question `folded` asks, or None when it is not one.
+    `classes_named`: the classes the message names by word (the engine's word sets)."""
     fees = tuple(kind for kind in ("entrance", "annual") if _FEES[kind].search(folded))
     if not fees or not _CHANGE.search(folded) or _HOW.search(folded):
         return None
-    named = tuple(c for c in ("regular", "smb", "expert") if _CLASS_NAMED[c].search(folded))
+    named = tuple(c for c in (*PAYING, "expert") if c in classes_named)
     if len(named) > 1:
         return None  # 「SMB枠の上期と通常枠の下期、どっちが高い？」 compares classes
     halves = sum(1 for words in _HALF_NAMED if words.search(folded))

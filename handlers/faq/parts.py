@@ -20,6 +20,7 @@ from handlers.faq.normalise import content_size, fold
 from handlers.faq.retrieval import Hit, Index
 
 MAX_PARTS_SCAN = 1200  # characters read for parts: a question, not a document
+MAX_PARTS = 6  # parts ranked at most: each is a search, and 「会費？」×300 is not six questions
 MAX_EXTRA = 2  # more than this would bury the main answer
 SUPPORT = 0.5  # a weak part's entry counts when it scored this share of the whole's best
 LEAD = 1.25  # ... and leads the part's next entry by this factor (not a near tie)
@@ -35,9 +36,11 @@ FEE_ENTRIES = frozenset({"fees", "half-years", "classes", "class-regular", "clas
 
 
 def parts(text: str) -> list[str]:
-    """The pieces of a question that could each be a question of its own."""
+    """The distinct pieces of a question that could each be a question of its own (the first
+    MAX_PARTS of them)."""
     pieces = (p.strip(" 、,.:：;；-—") for p in _SPLIT.split(text[:MAX_PARTS_SCAN]))
-    return [p for p in pieces if p and content_size(p) >= MIN_PART]
+    kept = dict.fromkeys(p for p in pieces if p and content_size(p) >= MIN_PART)
+    return list(kept)[:MAX_PARTS]
 
 
 def _answers_part(index: Index, part: str, whole: dict[str, float]) -> Entry | None:
@@ -70,10 +73,17 @@ def _compared(hits: list[Hit], folded: str) -> list[Entry]:
     return [first.entry, second.entry]
 
 
-def extra_entries(index: Index, text: str, shown: set[str], whole: list[Hit]) -> tuple[Entry, ...]:
-    """Entries answering the parts of `text` that the entries in `shown` do not."""
-    found: list[Entry] = _compared(whole, fold(text[:MAX_PARTS_SCAN]))
+def extra_entries(index: Index, text: str, shown: set[str], *,
+                  ranked: int) -> tuple[Entry, ...]:
+    """Entries answering the parts of `text` that the entries in `shown` do not. The whole
+    question is ranked again (`ranked` hits) only when it has parts or compares: most
+    questions have neither, and pay nothing here."""
+    folded = fold(text[:MAX_PARTS_SCAN])
     pieces = parts(text)
+    if len(pieces) < 2 and not compare.asks_difference(folded):
+        return ()
+    whole = index.rank(text, limit=ranked).hits
+    found: list[Entry] = _compared(whole, folded)
     if len(pieces) >= 2:
         scores = {h.entry.id: h.score for h in whole}
         for piece in pieces:
